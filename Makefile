@@ -1,0 +1,92 @@
+# Photonix — the two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+UI_DIST := src/photonix/web/dist
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/photonix
+UI_SOURCES := $(shell find ui/src ui/public ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
+
+.PHONY: help run test venv ui lint typecheck migrations-check pytest pytest-postgres ui-check openapi format lock clean
+
+help:
+	@echo "make run     set up what is missing and start Photonix (http://127.0.0.1:8000)"
+	@echo "make test    run every check and test"
+	@echo "make openapi regenerate the OpenAPI file and the UI's typed client after API changes"
+	@echo "make format  format the Python code"
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Python dependencies, pinned in requirements.lock; reinstalled when the lock or pyproject changes.
+$(STAMPS)/venv: $(BIN)/python requirements.lock pyproject.toml | $(STAMPS)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+venv: $(STAMPS)/venv
+
+$(STAMPS)/npm: ui/package.json ui/package-lock.json | $(STAMPS)
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+$(UI_DIST)/index.html: $(STAMPS)/npm $(UI_SOURCES)
+	cd ui && npm run build
+
+ui: $(UI_DIST)/index.html
+
+$(STAMPS)/system-run: scripts/system-deps.sh | $(STAMPS)
+	scripts/system-deps.sh run
+	@touch $@
+
+$(STAMPS)/system-test: scripts/system-deps.sh | $(STAMPS)
+	scripts/system-deps.sh test
+	@touch $@
+
+run: venv ui $(STAMPS)/system-run
+	$(BIN)/photonix serve
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: venv
+	$(BIN)/mypy src tests bench
+
+migrations-check: venv
+	PHOTONIX_DATA_DIR=$$(mktemp -d) $(BIN)/photonix manage makemigrations --check --dry-run
+
+pytest: venv ui $(STAMPS)/system-test
+	$(BIN)/pytest
+
+# Everything but the browser tests again on PostgreSQL: the data layer and the real workers.
+pytest-postgres: venv
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not e2e and not multihost" -p no:cacheprovider
+
+ui-check: $(STAMPS)/npm
+	cd ui && npm run typecheck && npm run lint && npm test && npm run check:api
+
+test: lint typecheck migrations-check ui-check pytest pytest-postgres
+
+openapi: venv
+	PHOTONIX_DATA_DIR=$$(mktemp -d) $(BIN)/photonix manage spectacular --validate --fail-on-warn \
+		--file src/photonix/api/openapi.yaml
+	cd ui && npm run gen:api
+
+format: venv
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+# Re-pin every Python dependency to what is installed in the virtual environment.
+lock: venv
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^photonix' > requirements.lock
+
+clean:
+	rm -rf $(STAMPS) $(UI_DIST) ui/node_modules

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages Photonix needs, when they are missing.
+#   scripts/system-deps.sh run    what `make run` needs (exiftool)
+#   scripts/system-deps.sh test   what `make test` needs as well (Chromium for the browser tests)
+# As root on Debian/Ubuntu it installs them with apt-get; otherwise it says what to install.
+set -euo pipefail
+
+want=()
+command -v exiftool >/dev/null 2>&1 || want+=(libimage-exiftool-perl)
+if [ "${1:-run}" = "test" ]; then
+  [ -x /usr/bin/chromium ] || want+=(chromium)
+fi
+[ ${#want[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing system packages: ${want[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${want[@]}"
+else
+  echo "Photonix needs these system packages: ${want[*]}" >&2
+  echo "Install them with your package manager (Debian/Ubuntu: sudo apt-get install ${want[*]})" >&2
+  exit 1
+fi

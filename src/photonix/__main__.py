@@ -1,0 +1,5 @@
+import sys
+
+from photonix.cli import main
+
+sys.exit(main())

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AlbumsConfig(AppConfig):
+    name = "photonix.albums"
+    label = "albums"

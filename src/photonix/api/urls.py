@@ -1,0 +1,133 @@
+from django.urls import include, path
+
+from photonix.albums import api as albums_api
+from photonix.albums import public as share_public
+from photonix.core import accounts
+from photonix.core import api as core_api
+from photonix.library import api as library_api
+from photonix.library import members as library_members
+from photonix.pipeline import api as pipeline_api
+from photonix.web import serving
+
+urlpatterns = [
+    path("health", core_api.HealthView.as_view(), name="health"),
+    path("setup", core_api.SetupView.as_view(), name="setup"),
+    path("auth/session", core_api.SessionView.as_view(), name="auth-session"),
+    path("auth/login", core_api.LoginView.as_view(), name="auth-login"),
+    path("auth/logout", core_api.LogoutView.as_view(), name="auth-logout"),
+    path("auth/password", accounts.PasswordChangeView.as_view(), name="auth-password"),
+    path("users", accounts.UserListView.as_view(), name="users"),
+    path("users/<int:user_id>", accounts.UserDetailView.as_view(), name="user"),
+    path("users/<int:user_id>/password", accounts.UserPasswordView.as_view(), name="user-password"),
+    path("tokens", accounts.TokenListView.as_view(), name="tokens"),
+    path("tokens/<int:token_id>", accounts.TokenDetailView.as_view(), name="token"),
+    path("libraries", library_api.LibraryListView.as_view(), name="libraries"),
+    path("libraries/<int:library_id>", library_api.LibraryDetailView.as_view(), name="library"),
+    path(
+        "libraries/<int:library_id>/scan",
+        library_api.LibraryScanView.as_view(),
+        name="library-scan",
+    ),
+    path(
+        "libraries/<int:library_id>/errors",
+        library_api.LibraryErrorsView.as_view(),
+        name="library-errors",
+    ),
+    path(
+        "libraries/<int:library_id>/members",
+        library_members.LibraryMembersView.as_view(),
+        name="library-members",
+    ),
+    path(
+        "libraries/<int:library_id>/members/<int:user_id>",
+        library_members.LibraryMemberView.as_view(),
+        name="library-member",
+    ),
+    path("photos", library_api.PhotoListView.as_view(), name="photos"),
+    path("photos/bulk", library_api.PhotoBulkView.as_view(), name="photos-bulk"),
+    path("photos/<int:photo_id>", library_api.PhotoDetailView.as_view(), name="photo"),
+    path(
+        "photos/<int:photo_id>/preferred",
+        library_api.PhotoPreferredView.as_view(),
+        name="photo-preferred",
+    ),
+    path("timeline", library_api.TimelineView.as_view(), name="timeline"),
+    path("timeline/months", library_api.TimelineMonthsView.as_view(), name="timeline-months"),
+    path("timeline/facets", library_api.TimelineFacetsView.as_view(), name="timeline-facets"),
+    path("search/suggest", library_api.SearchSuggestView.as_view(), name="search-suggest"),
+    path("map", library_api.MapView.as_view(), name="map"),
+    path(
+        "files/<int:file_id>/metadata",
+        library_api.FileMetadataView.as_view(),
+        name="file-metadata",
+    ),
+    path("jobs/summary", pipeline_api.JobSummaryView.as_view(), name="jobs-summary"),
+    path("jobs", pipeline_api.JobListView.as_view(), name="jobs"),
+    path("jobs/<int:job_id>/retry", pipeline_api.JobRetryView.as_view(), name="job-retry"),
+    path("jobs/retry-failed", pipeline_api.JobRetryFailedView.as_view(), name="jobs-retry-failed"),
+    path("jobs/dismiss", pipeline_api.JobDismissView.as_view(), name="jobs-dismiss"),
+    path(
+        "pipeline/process-missing",
+        pipeline_api.ProcessMissingView.as_view(),
+        name="pipeline-process-missing",
+    ),
+    path("pipeline/reprocess", pipeline_api.ReprocessView.as_view(), name="pipeline-reprocess"),
+    path("pipeline/queues", pipeline_api.QueueStateView.as_view(), name="pipeline-queues"),
+    path(
+        "photos/<int:photo_id>/thumbnail/<str:size>",
+        serving.ThumbnailView.as_view(),
+        name="photo-thumbnail",
+    ),
+    path("files/<int:file_id>/original", serving.OriginalView.as_view(), name="file-original"),
+    path("albums", albums_api.AlbumListView.as_view(), name="albums"),
+    path("albums/<int:album_id>", albums_api.AlbumDetailView.as_view(), name="album"),
+    path("albums/<int:album_id>/photos", albums_api.AlbumPhotosView.as_view(), name="album-photos"),
+    path(
+        "albums/<int:album_id>/photos/remove",
+        albums_api.AlbumPhotosRemoveView.as_view(),
+        name="album-photos-remove",
+    ),
+    path(
+        "albums/<int:album_id>/reorder",
+        albums_api.AlbumReorderView.as_view(),
+        name="album-reorder",
+    ),
+    path(
+        "albums/<int:album_id>/members",
+        albums_api.AlbumMembersView.as_view(),
+        name="album-members",
+    ),
+    path(
+        "albums/<int:album_id>/members/<int:user_id>",
+        albums_api.AlbumMemberView.as_view(),
+        name="album-member",
+    ),
+    path(
+        "albums/<int:album_id>/candidates",
+        albums_api.AlbumCandidatesView.as_view(),
+        name="album-candidates",
+    ),
+    path("shares", albums_api.ShareListView.as_view(), name="shares"),
+    path("shares/<int:share_id>", albums_api.ShareDetailView.as_view(), name="share-link"),
+    # Public share links: no account, the token is the credential (photonix.albums.public).
+    path("share/<str:token>", share_public.ShareInfoView.as_view(), name="share"),
+    path("share/<str:token>/unlock", share_public.ShareUnlockView.as_view(), name="share-unlock"),
+    path("share/<str:token>/photos", share_public.SharePhotosView.as_view(), name="share-photos"),
+    path(
+        "share/<str:token>/photos/<int:photo_id>",
+        share_public.SharePhotoView.as_view(),
+        name="share-photo",
+    ),
+    path(
+        "share/<str:token>/photos/<int:photo_id>/thumbnail/<str:size>",
+        share_public.ShareThumbnailView.as_view(),
+        name="share-thumbnail",
+    ),
+    path(
+        "share/<str:token>/photos/<int:photo_id>/original",
+        share_public.ShareOriginalView.as_view(),
+        name="share-original",
+    ),
+    path("", include("photonix.classifiers.urls")),
+    path("", include("photonix.faces.urls")),
+]

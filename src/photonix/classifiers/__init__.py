@@ -1,0 +1,1 @@
+"""AI tagging: the classifier plug-in interface, its registry and the built-in classifiers."""

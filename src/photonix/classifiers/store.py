@@ -1,0 +1,209 @@
+"""The model store: where classifier weights come from, and the proof they are the right ones.
+
+A model is described by a :class:`ModelSpec` — file name, URL, size and sha256. Models that ship
+with Photonix (``bundled``) sit in ``classifiers/assets/`` and are present by definition. Others
+are downloaded on first use into ``PHOTONIX_MODELS_DIR`` (``<data dir>/models``), with progress in
+the log, written to a temporary file and renamed into place only once their sha256 matches. A
+corrupt file (on disk, or as downloaded) is deleted and fetched once more; a second failure is a
+clear :class:`ModelUnavailable`. With ``PHOTONIX_OFFLINE=true`` nothing is downloaded: only what is
+present counts.
+
+Pure code: no Django. Classifiers turn :class:`ModelUnavailable` into a permanent job failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+logger = logging.getLogger(__name__)
+
+ASSETS: Final = Path(__file__).parent / "assets"
+CHUNK: Final = 1 << 20
+TIMEOUT_SECONDS: Final = 60
+
+
+class ModelUnavailable(Exception):  # noqa: N818 - reads better at the raise site
+    """The model is not present and cannot be fetched (offline, unreachable, or corrupt twice)."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model file: where it comes from and how to know it is the right one."""
+
+    name: str
+    filename: str
+    sha256: str
+    size: int
+    url: str = ""
+    licence: str = ""
+    description: str = ""
+    bundled: bool = False
+
+
+MODELS: Final[dict[str, ModelSpec]] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec(
+            name="efficientnet-lite0",
+            filename="efficientnet_lite0.onnx",
+            sha256="c8d449d1cdd342edb0b02308bc4be541393cee7275700a16216f0f0d812812f2",
+            size=18614607,
+            licence="Apache-2.0",
+            description="ImageNet EfficientNet-Lite0 (1000 classes), exported by "
+            "scripts/export_efficientnet_lite0.py",
+            bundled=True,
+        ),
+    )
+}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ModelStore:
+    """Finds, downloads and verifies model files under ``root``."""
+
+    def __init__(self, root: Path, *, offline: bool = False, assets: Path = ASSETS) -> None:
+        self.root = root
+        self.offline = offline
+        self.assets = assets
+        self._lock = threading.Lock()
+
+    def location(self, spec: ModelSpec) -> Path:
+        return (self.assets if spec.bundled else self.root) / spec.filename
+
+    def is_present(self, spec: ModelSpec) -> bool:
+        return self.location(spec).is_file()
+
+    def verify(self, spec: ModelSpec) -> bool:
+        """Whether the file is present with the right size and sha256."""
+        path = self.location(spec)
+        if not path.is_file() or path.stat().st_size != spec.size:
+            return False
+        return sha256_of(path) == spec.sha256
+
+    def ensure(self, spec: ModelSpec) -> Path:
+        """The path of a verified copy of ``spec``, downloading it if it is missing or corrupt."""
+        path = self.location(spec)
+        if spec.bundled:
+            # Shipped in the package: present by definition (checked by the test suite).
+            if not path.is_file():
+                raise ModelUnavailable(
+                    f"model {spec.name}: the bundled file {path} is missing from this "
+                    "installation; reinstall Photonix"
+                )
+            return path
+        with self._lock:
+            if path.is_file():
+                if self.verify(spec):
+                    return path
+                logger.warning("model %s: %s is corrupt; deleting it", spec.name, path)
+                path.unlink(missing_ok=True)
+            if self.offline:
+                raise ModelUnavailable(
+                    f"model {spec.name} is not in {self.root} and PHOTONIX_OFFLINE is on; "
+                    f"run 'photonix models download {spec.name}' where the network is reachable "
+                    f"or copy {spec.filename} there"
+                )
+            if not spec.url:
+                raise ModelUnavailable(f"model {spec.name} has no download URL")
+            problem = ""
+            for attempt in (1, 2):
+                try:
+                    self._download(spec, path)
+                except (urllib.error.URLError, OSError) as exc:
+                    raise ModelUnavailable(
+                        f"model {spec.name}: cannot download {spec.url}: {exc}"
+                    ) from exc
+                if self.verify(spec):
+                    logger.info("model %s: downloaded and verified (%s)", spec.name, path)
+                    return path
+                problem = (
+                    f"sha256 {sha256_of(path)} or size {path.stat().st_size} does not match "
+                    f"{spec.sha256} / {spec.size}"
+                )
+                logger.warning(
+                    "model %s: download %d is corrupt (%s); deleting it",
+                    spec.name,
+                    attempt,
+                    problem,
+                )
+                path.unlink(missing_ok=True)
+            raise ModelUnavailable(f"model {spec.name}: downloaded twice, corrupt twice: {problem}")
+
+    def _download(self, spec: ModelSpec, target: Path) -> None:
+        if not spec.url.startswith(("http://", "https://")):
+            raise ModelUnavailable(f"model {spec.name}: only http(s) URLs are fetched")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        logger.info("model %s: downloading %s (%.1f MB)", spec.name, spec.url, spec.size / 1e6)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".download-", suffix=".part")
+        try:
+            with (
+                os.fdopen(fd, "wb") as out,
+                urllib.request.urlopen(spec.url, timeout=TIMEOUT_SECONDS) as response,  # noqa: S310 - scheme checked above
+            ):
+                done, next_report = 0, 0.1
+                while chunk := response.read(CHUNK):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if spec.size and done / spec.size >= next_report:
+                        logger.info("model %s: %d%%", spec.name, min(100, 100 * done // spec.size))
+                        next_report += 0.1
+            Path(tmp).replace(target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def status(self, specs: Iterable[ModelSpec]) -> list[tuple[ModelSpec, str]]:
+        """Each model with ``bundled``, ``present`` or ``missing`` (no hashing: that is verify)."""
+        rows = []
+        for spec in specs:
+            if spec.bundled:
+                state = "bundled" if self.is_present(spec) else "missing"
+            else:
+                state = "present" if self.is_present(spec) else "missing"
+            rows.append((spec, state))
+        return rows
+
+
+_store: ModelStore | None = None
+
+
+def default_store() -> ModelStore:
+    """The store of this installation (``PHOTONIX_MODELS_DIR``, ``PHOTONIX_OFFLINE``)."""
+    global _store  # noqa: PLW0603 - one per process
+    if _store is None:
+        from photonix import conf
+
+        config = conf.get()
+        _store = ModelStore(config.models_dir, offline=config.offline)
+    return _store
+
+
+def reset_default_store() -> None:
+    global _store  # noqa: PLW0603
+    _store = None
+
+
+def model_path(name: str) -> Path:
+    """A verified local path for the catalogue model ``name`` (downloaded on first use)."""
+    try:
+        spec = MODELS[name]
+    except KeyError:
+        raise ModelUnavailable(f"no model named {name!r} in the catalogue") from None
+    return default_store().ensure(spec)

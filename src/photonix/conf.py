@@ -1,0 +1,322 @@
+"""Photonix configuration, read once from the environment.
+
+Every setting comes from an environment variable with the ``PHOTONIX_`` prefix (plus the
+conventional ``DATABASE_URL`` and ``REDIS_URL``). Each is parsed by a typed helper so a wrong value
+fails at start-up with a message that names the variable, never later in a request.
+
+This module does not import Django: the launcher (``photonix serve``) reads it before Django is
+configured, and tests can build a :class:`Config` from any mapping.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+PREFIX: Final = "PHOTONIX_"
+LOG_FORMATS: Final = ("auto", "json", "text")
+SENDFILE_MODES: Final = ("off", "x-sendfile", "x-accel-redirect")
+LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+INSECURE_SECRET_PREFIX: Final = "django-insecure"  # noqa: S105 - a marker, not a secret
+
+
+class ConfigError(ValueError):
+    """A setting has a value Photonix cannot use. The message names the variable."""
+
+
+def _raw(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def env_str(env: Mapping[str, str], name: str, default: str) -> str:
+    value = _raw(env, name)
+    return default if value is None else value
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = _raw(env, name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={value!r} is not a boolean; use true or false.")
+
+
+def env_int(env: Mapping[str, str], name: str, default: int, *, lo: int, hi: int) -> int:
+    value = _raw(env, name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number.") from None
+    if not lo <= number <= hi:
+        raise ConfigError(f"{name}={number} is out of range; it must be between {lo} and {hi}.")
+    return number
+
+
+def env_float(env: Mapping[str, str], name: str, default: float, *, lo: float, hi: float) -> float:
+    value = _raw(env, name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a number.") from None
+    if not lo <= number <= hi:
+        raise ConfigError(
+            f"{name}={number:g} is out of range; it must be between {lo:g} and {hi:g}."
+        )
+    return number
+
+
+def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = _raw(env, name)
+    if value is None:
+        return default
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(env, name, default)
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise ConfigError(f"{name}={value!r} is not one of {', '.join(choices)}.")
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Return the secret key kept in the data directory, creating it (mode 0600) on first use."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        secret = path.read_text(encoding="utf-8").strip()
+        if secret:
+            return secret
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(50)
+    # O_EXCL: when several processes start at once, exactly one writes the key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret + "\n")
+    return secret
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for logs and the health page: any password replaced."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}{sep}{user}:***@{host}"
+    return url
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting Photonix reads, parsed and validated."""
+
+    data_dir: Path
+    port: int
+    bind: str
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    secret_key_from_env: bool
+    production: bool
+    debug: bool
+    allowed_hosts: tuple[str, ...]
+    csrf_trusted_origins: tuple[str, ...]
+    log_format: str
+    log_level: str
+    worker_concurrency: int
+    web_workers: int
+    flower_port: int
+    flower_enabled: bool
+    flower_url: str
+    watcher_enabled: bool
+    rescan_minutes: int
+    reconcile_after_minutes: int
+    visibility_timeout: int
+    lock_ttl: int
+    sendfile: str
+    accel_prefix: str
+    offline: bool
+    models_dir: Path
+    ml_threads: int
+    object_threshold: float
+    place_max_km: float
+    colour_min_share: float
+    hsts_seconds: int
+    ssl_redirect: bool
+    login_max_failures: int
+    login_max_failures_per_ip: int
+    login_lockout_minutes: int
+    map_tile_url: str
+    map_attribution: str
+
+    @property
+    def broker_dir(self) -> Path:
+        return self.data_dir / "broker"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.redis_url is None
+
+    @property
+    def broker_socket(self) -> Path:
+        """Unix socket of the embedded broker (used only when ``REDIS_URL`` is not set)."""
+        return self.broker_dir / "valkey.sock"
+
+    @property
+    def broker_url(self) -> str:
+        """The broker every process of this installation talks to.
+
+        Without ``REDIS_URL`` that is the embedded server's socket in the data directory, so a
+        ``photonix status`` or ``photonix worker`` started by hand finds the broker that
+        ``photonix serve`` runs.
+        """
+        return self.redis_url or f"redis+socket://{self.broker_socket}"
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format == "auto":
+            return self.production
+        return self.log_format == "json"
+
+    def check_production(self) -> list[str]:
+        """Reasons this configuration must not serve in production (empty when it may)."""
+        problems: list[str] = []
+        if not self.production:
+            return problems
+        if self.debug:
+            problems.append("PHOTONIX_DEBUG is on; turn it off in production.")
+        if not self.secret_key_from_env:
+            problems.append("PHOTONIX_SECRET_KEY is not set; production needs a real secret.")
+        elif (
+            len(self.secret_key) < 50
+            or len(set(self.secret_key)) < 5
+            or self.secret_key.startswith(INSECURE_SECRET_PREFIX)
+        ):
+            problems.append(
+                "PHOTONIX_SECRET_KEY is too weak: use at least 50 random characters "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            )
+        if not self.allowed_hosts or "*" in self.allowed_hosts:
+            problems.append(
+                "PHOTONIX_ALLOWED_HOSTS must list the host names Photonix is served on."
+            )
+        return problems
+
+
+def load(env: Mapping[str, str] | None = None) -> Config:
+    """Parse the environment into a :class:`Config`. Raises :class:`ConfigError` on bad values."""
+    env = os.environ if env is None else env
+    data_dir = Path(env_str(env, f"{PREFIX}DATA_DIR", "./data")).expanduser().resolve()
+    production = env_bool(env, f"{PREFIX}PRODUCTION", False)
+    debug = env_bool(env, f"{PREFIX}DEBUG", not production)
+    secret_env = _raw(env, f"{PREFIX}SECRET_KEY")
+    secret = secret_env if secret_env is not None else _load_or_create_secret(data_dir)
+    port = env_int(env, f"{PREFIX}PORT", 8000, lo=1, hi=65535)
+    default_hosts = ("localhost", "127.0.0.1", "[::1]") if production else ("*",)
+    database_url = env_str(env, "DATABASE_URL", f"sqlite:///{data_dir / 'photonix.sqlite3'}")
+    if not database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
+        raise ConfigError(
+            f"DATABASE_URL={database_url.split('@')[-1]!r} is not supported; "
+            "use sqlite:///path or postgresql://user@host/db."
+        )
+    redis_url = _raw(env, "REDIS_URL")
+    if redis_url is not None and not redis_url.startswith(
+        ("redis://", "rediss://", "redis+socket://", "unix://")
+    ):
+        raise ConfigError(
+            "REDIS_URL must start with redis://, rediss:// or redis+socket:// "
+            "(valkey:// URLs are not understood by Celery)."
+        )
+    cpus = os.cpu_count() or 1
+    flower_port = env_int(env, f"{PREFIX}FLOWER_PORT", 5555, lo=1, hi=65535)
+    return Config(
+        data_dir=data_dir,
+        port=port,
+        bind=env_str(env, f"{PREFIX}BIND", "127.0.0.1"),
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key=secret,
+        secret_key_from_env=secret_env is not None,
+        production=production,
+        debug=debug,
+        allowed_hosts=env_list(env, f"{PREFIX}ALLOWED_HOSTS", default_hosts),
+        csrf_trusted_origins=env_list(env, f"{PREFIX}CSRF_TRUSTED_ORIGINS", ()),
+        log_format=env_choice(env, f"{PREFIX}LOG_FORMAT", "auto", LOG_FORMATS),
+        log_level=env_choice(env, f"{PREFIX}LOG_LEVEL", "INFO", LOG_LEVELS),
+        worker_concurrency=env_int(env, f"{PREFIX}WORKER_CONCURRENCY", min(cpus, 4), lo=1, hi=256),
+        flower_port=flower_port,
+        web_workers=env_int(env, f"{PREFIX}WEB_WORKERS", 2, lo=1, hi=64),
+        flower_enabled=env_bool(env, f"{PREFIX}FLOWER", True),
+        flower_url=env_str(env, f"{PREFIX}FLOWER_URL", f"http://127.0.0.1:{flower_port}/"),
+        watcher_enabled=env_bool(env, f"{PREFIX}WATCHER", True),
+        rescan_minutes=env_int(env, f"{PREFIX}RESCAN_MINUTES", 360, lo=0, hi=7 * 24 * 60),
+        sendfile=env_choice(env, f"{PREFIX}SENDFILE", "off", SENDFILE_MODES),
+        accel_prefix=env_str(env, f"{PREFIX}ACCEL_PREFIX", "/protected"),
+        reconcile_after_minutes=env_int(
+            env, f"{PREFIX}RECONCILE_AFTER_MINUTES", 15, lo=1, hi=7 * 24 * 60
+        ),
+        # Seconds before a message delivered to a worker that never acknowledged it (a host that
+        # died) goes back to its queue. Above the hard time limit plus the longest retry delay.
+        visibility_timeout=env_int(env, f"{PREFIX}VISIBILITY_TIMEOUT", 900, lo=5, hi=7 * 24 * 3600),
+        lock_ttl=env_int(env, f"{PREFIX}LOCK_TTL", 30, lo=3, hi=3600),
+        offline=env_bool(env, f"{PREFIX}OFFLINE", False),
+        models_dir=Path(env_str(env, f"{PREFIX}MODELS_DIR", str(data_dir / "models")))
+        .expanduser()
+        .resolve(),
+        ml_threads=env_int(env, f"{PREFIX}ML_THREADS", 1, lo=0, hi=256),
+        object_threshold=env_float(env, f"{PREFIX}OBJECT_THRESHOLD", 0.15, lo=0.0, hi=1.0),
+        place_max_km=env_float(env, f"{PREFIX}PLACE_MAX_KM", 25.0, lo=0.1, hi=500.0),
+        colour_min_share=env_float(env, f"{PREFIX}COLOUR_MIN_SHARE", 0.05, lo=0.0, hi=1.0),
+        # HSTS only means something over HTTPS, which production implies (secure cookies).
+        hsts_seconds=env_int(
+            env, f"{PREFIX}HSTS_SECONDS", 31_536_000 if production else 0, lo=0, hi=2 * 31_536_000
+        ),
+        ssl_redirect=env_bool(env, f"{PREFIX}SSL_REDIRECT", production),
+        login_max_failures=env_int(env, f"{PREFIX}LOGIN_MAX_FAILURES", 5, lo=1, hi=1000),
+        login_max_failures_per_ip=env_int(
+            env, f"{PREFIX}LOGIN_MAX_FAILURES_PER_IP", 20, lo=1, hi=100_000
+        ),
+        login_lockout_minutes=env_int(env, f"{PREFIX}LOGIN_LOCKOUT_MINUTES", 15, lo=1, hi=24 * 60),
+        map_tile_url=env_str(env, f"{PREFIX}MAP_TILE_URL", ""),
+        map_attribution=env_str(env, f"{PREFIX}MAP_ATTRIBUTION", ""),
+    )
+
+
+_config: Config | None = None
+
+
+def get() -> Config:
+    """The process-wide configuration, parsed on first use."""
+    global _config  # noqa: PLW0603 - one parse per process is the point
+    if _config is None:
+        _config = load()
+    return _config
+
+
+def reset() -> None:
+    """Forget the parsed configuration (tests change the environment and parse again)."""
+    global _config  # noqa: PLW0603
+    _config = None

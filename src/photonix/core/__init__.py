@@ -1,0 +1,1 @@
+"""Core: users, first-run setup, authentication, health. Everything else builds on it."""

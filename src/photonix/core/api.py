@@ -1,0 +1,231 @@
+"""HTTP API of the core: first-run setup, sign-in, session and health."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from photonix.core import auth, services
+from photonix.core.health import health_report
+from photonix.core.models import User
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    is_admin = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ("id", "username", "is_admin")
+        read_only_fields = fields
+
+
+class SessionSerializer(serializers.Serializer[Any]):
+    authenticated = serializers.BooleanField()
+    setup_required = serializers.BooleanField()
+    user = UserSerializer(allow_null=True)
+    # Not required in the schema: clients written before the map existed stay valid.
+    map_tile_url = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="Leaflet tile URL template (PHOTONIX_MAP_TILE_URL), or null.",
+    )
+    map_attribution = serializers.CharField(allow_null=True, required=False)
+
+
+class SetupSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class LoginSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class DetailSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class ComponentSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+    latency_ms = serializers.FloatField(allow_null=True)
+
+
+class HealthComponentsSerializer(serializers.Serializer[Any]):
+    database = ComponentSerializer()
+    broker = ComponentSerializer()
+    workers = ComponentSerializer()
+
+
+class HealthSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=["ok", "degraded"])
+    version = serializers.CharField()
+    components = HealthComponentsSerializer()
+    versions = serializers.DictField(child=serializers.CharField())
+
+
+logger = logging.getLogger(__name__)
+
+FIELD_ERRORS = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="Errors by field name: `{field: [message, ...]}`.",
+)
+
+
+class LoginThrottle(AnonRateThrottle):
+    """A per-address rate limit on sign-in and setup (on top of the lockout, core/auth.py).
+
+    Tolerant of a cache outage: the request is let through with a warning, never a 500.
+    """
+
+    scope = "login"
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:  # noqa: BLE001 - a broker outage must not stop sign-in
+            logger.warning("sign-in rate limit not applied: the cache is unreachable (%s)", exc)
+            return True
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class SessionView(APIView):
+    """Who is signed in, and whether first-run setup is still needed. Sets the CSRF cookie."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(operation_id="auth_session", responses=SessionSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user if request.user.is_authenticated else None
+        data = {
+            "authenticated": user is not None,
+            "setup_required": user is None and services.setup_required(),
+            "user": UserSerializer(user).data if user is not None else None,
+            "map_tile_url": settings.PHOTONIX_MAP_TILE_URL or None,
+            "map_attribution": settings.PHOTONIX_MAP_ATTRIBUTION or None,
+        }
+        return Response(data)
+
+
+@method_decorator(csrf_protect, name="dispatch")
+class SetupView(APIView):
+    """Create the first administrator and sign them in. Answers 409 once done."""
+
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (LoginThrottle,)
+
+    @extend_schema(
+        operation_id="setup_create",
+        request=SetupSerializer,
+        responses={201: UserSerializer, 400: FIELD_ERRORS, 409: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = SetupSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            user = services.user_create_first_admin(**payload.validated_data)
+        except services.SetupAlreadyDoneError:
+            return Response(
+                {"detail": "Photonix is already set up; sign in instead."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except DjangoValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"password": exc.messages}
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+@method_decorator(csrf_protect, name="dispatch")
+class LoginView(APIView):
+    """Sign in with a username and password (session cookie)."""
+
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (LoginThrottle,)
+
+    @extend_schema(
+        operation_id="auth_login",
+        request=LoginSerializer,
+        responses={200: UserSerializer, 400: DetailSerializer, 429: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = LoginSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        username = payload.validated_data["username"]
+        address = auth.client_address(request)
+        # Checked before the password: during a lockout even the right password is refused, so
+        # an attacker learns nothing from the answers.
+        locked = auth.lockout_check(username, address)
+        if locked is None:
+            user = authenticate(
+                request._request, username=username, password=payload.validated_data["password"]
+            )
+            if user is not None:
+                auth.lockout_register_success(username, address)
+                login(request._request, user)
+                return Response(UserSerializer(user).data)
+            # The failure that reaches the limit is answered like the others; the next attempt
+            # meets the lock.
+            auth.lockout_register_failure(username, address)
+            return Response(
+                {"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(
+            {"detail": locked.message},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(locked.seconds)},
+        )
+
+
+class LogoutView(APIView):
+    """Sign out of this browser session."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(operation_id="auth_logout", request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HealthView(APIView):
+    """Database, broker and worker health. Public, so load balancers and monitors can use it;
+    anonymous callers get each part's state without details (addresses, paths, worker names)."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(operation_id="health", responses={200: HealthSerializer, 503: HealthSerializer})
+    def get(self, request: Request) -> Response:
+        report = health_report(worker_timeout=1.0)
+        if not request.user.is_authenticated:
+            for component in report["components"].values():
+                component["detail"] = "ok" if component["ok"] else "unavailable"
+        code = (
+            status.HTTP_200_OK if report["status"] == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
+        )
+        return Response(report, status=code)
+
+
+class IsAdmin(IsAuthenticated):
+    """An administrator of the installation (the UI's ``is_admin``: a superuser)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(super().has_permission(request, view) and request.user.is_superuser)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who signs in to Photonix.
+
+    A custom user model from the first migration, so fields (preferences, API tokens) can be added
+    later without the painful switch away from ``auth.User``.
+    """
+
+    class Meta:
+        db_table = "photonix_user"
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser
+
+
+class ApiToken(models.Model):
+    """A personal API token for scripts and other clients (``Authorization: Bearer …``).
+
+    Only the sha256 of the token is stored: the token itself is shown once, when it is created.
+    ``prefix`` (the first characters of the token) is public, so a person can tell tokens apart
+    in the list and recognise one in a script. Revoking deletes the row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True, help_text="sha256 of the token, hex.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

@@ -1,0 +1,1 @@
+"""Faces and people: detection, embeddings, grouping per library, and human corrections."""

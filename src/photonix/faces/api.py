@@ -1,0 +1,338 @@
+"""HTTP API of faces and people: lists, a person's faces and photos, corrections, face crops.
+
+Everything is scoped to the libraries the signed-in user belongs to: a face or person of another
+library answers 404, and nothing moves or merges across libraries. Corrections need the owner or
+editor role in the library (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from photonix.core.api import DetailSerializer
+from photonix.core.models import User
+from photonix.faces import selectors, services
+from photonix.faces.models import Face, Person
+from photonix.library import selectors as library_selectors
+from photonix.media.thumbnails import PREVIEW
+from photonix.pipeline.stages import thumbnail_path
+from photonix.web.serving import contained_path, thumbnails_root
+
+CROP = OpenApiResponse(response=OpenApiTypes.BINARY, description="A square JPEG of the face.")
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):  # IsAuthenticated ran first
+        raise Http404
+    return user
+
+
+def _editable(request: Request, library_id: int) -> None:
+    if not selectors.can_edit(_user(request), library_id):
+        raise PermissionDenied("Only the library's owners and editors can correct faces.")
+
+
+def _crop_url(face_id: int | None) -> str | None:
+    return None if face_id is None else reverse("face-crop", args=[face_id])
+
+
+class BoxSerializer(serializers.Serializer[Any]):
+    """Fractions of the displayed (upright) photo."""
+
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    width = serializers.FloatField()
+    height = serializers.FloatField()
+
+
+class FaceSerializer(serializers.ModelSerializer[Face]):
+    box = serializers.SerializerMethodField()
+    person_name = serializers.SerializerMethodField()
+    crop_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Face
+        fields = (
+            "id",
+            "photo",
+            "library",
+            "person",
+            "person_name",
+            "verdict",
+            "box",
+            "confidence",
+            "size",
+            "clusterable",
+            "crop_url",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(BoxSerializer)
+    def get_box(self, obj: Face) -> dict[str, float]:
+        return {"x": obj.x, "y": obj.y, "width": obj.width, "height": obj.height}
+
+    def get_person_name(self, obj: Face) -> str | None:
+        return None if obj.person is None else obj.person.name
+
+    def get_crop_url(self, obj: Face) -> str:
+        return reverse("face-crop", args=[obj.pk])
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    face_count = serializers.IntegerField(read_only=True)
+    photo_count = serializers.IntegerField(read_only=True)
+    cover_face = serializers.SerializerMethodField()
+    cover_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = (
+            "id",
+            "library",
+            "name",
+            "confirmed",
+            "face_count",
+            "photo_count",
+            "cover_face",
+            "cover_url",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    def get_cover_face(self, obj: Person) -> int | None:
+        cover: int | None = getattr(obj, "cover", None)
+        return cover
+
+    def get_cover_url(self, obj: Person) -> str | None:
+        return _crop_url(getattr(obj, "cover", None))
+
+
+class PersonUpdateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200, allow_blank=True)
+    cover_face = serializers.IntegerField(required=False)
+
+
+class MergeSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField(help_text="The person merged into this one (deleted).")
+
+
+class MoveSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField(
+        allow_null=True, help_text="Target person; null makes a new person (split)."
+    )
+    name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True, help_text="For a new person."
+    )
+
+
+class PhotoIdsSerializer(serializers.Serializer[Any]):
+    photos = serializers.ListField(child=serializers.IntegerField())
+
+
+def _person(request: Request, person_id: int) -> Person:
+    return get_object_or_404(selectors.people_for(_user(request)), pk=person_id)
+
+
+def _face(request: Request, face_id: int) -> Face:
+    return get_object_or_404(selectors.faces_for(_user(request)), pk=face_id)
+
+
+def _bad(exc: Exception) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class LibraryPeopleView(APIView):
+    """The people of a library: named first, then unnamed groups to review (largest first)."""
+
+    @extend_schema(operation_id="people_list", responses=PersonSerializer(many=True))
+    def get(self, request: Request, library_id: int) -> Response:
+        user = _user(request)
+        get_object_or_404(library_selectors.libraries_for(user), pk=library_id)
+        people = selectors.people_for(user).filter(library_id=library_id)
+        named = request.query_params.get("named")
+        if named == "true":
+            people = people.exclude(name="")
+        elif named == "false":
+            people = people.filter(name="")
+        return Response(PersonSerializer(people, many=True).data)
+
+
+class PersonView(APIView):
+    @extend_schema(operation_id="people_retrieve", responses=PersonSerializer)
+    def get(self, request: Request, person_id: int) -> Response:
+        return Response(PersonSerializer(_person(request, person_id)).data)
+
+    @extend_schema(
+        operation_id="people_update",
+        request=PersonUpdateSerializer,
+        responses={200: PersonSerializer, 400: DetailSerializer, 403: DetailSerializer},
+    )
+    def patch(self, request: Request, person_id: int) -> Response:
+        """Name or rename this person (nobody else changes), or choose their cover face."""
+        person = _person(request, person_id)
+        _editable(request, person.library_id)
+        payload = PersonUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        try:
+            if "name" in payload.validated_data:
+                services.person_rename(person, payload.validated_data["name"])
+            if "cover_face" in payload.validated_data:
+                face = get_object_or_404(Face, pk=payload.validated_data["cover_face"])
+                services.person_set_cover(person, face)
+        except services.FaceError as exc:
+            return _bad(exc)
+        return Response(PersonSerializer(_person(request, person_id)).data)
+
+
+class PersonMergeView(APIView):
+    @extend_schema(
+        operation_id="people_merge",
+        request=MergeSerializer,
+        responses={200: PersonSerializer, 400: DetailSerializer, 403: DetailSerializer},
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        """Merge another person of the same library into this one."""
+        target = _person(request, person_id)
+        _editable(request, target.library_id)
+        payload = MergeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        source = _person(request, payload.validated_data["person"])
+        try:
+            services.people_merge(target, source)
+        except services.FaceError as exc:
+            return _bad(exc)
+        return Response(PersonSerializer(_person(request, person_id)).data)
+
+
+class PersonFacesView(APIView):
+    @extend_schema(operation_id="people_faces", responses=FaceSerializer(many=True))
+    def get(self, request: Request, person_id: int) -> Response:
+        faces = selectors.person_faces(_person(request, person_id)).select_related("person")
+        return Response(FaceSerializer(faces, many=True).data)
+
+
+class PersonPhotosView(APIView):
+    @extend_schema(operation_id="people_photos", responses=PhotoIdsSerializer)
+    def get(self, request: Request, person_id: int) -> Response:
+        """The ids of the photos this person is on, newest first."""
+        person = _person(request, person_id)
+        photos = (
+            library_selectors.photos_for(_user(request))
+            .filter(pk__in=selectors.person_faces(person).values("photo_id"))
+            .values_list("pk", flat=True)
+        )
+        return Response({"photos": list(photos)})
+
+
+class PhotoFacesView(APIView):
+    @extend_schema(operation_id="photos_faces", responses=FaceSerializer(many=True))
+    def get(self, request: Request, photo_id: int) -> Response:
+        """The faces on a photo (rejected ones left out), with whose they are."""
+        photo = get_object_or_404(library_selectors.photos_for(_user(request)), pk=photo_id)
+        faces = (
+            Face.objects.filter(photo=photo)
+            .exclude(verdict=Face.Verdict.REJECTED)
+            .select_related("person")
+            .order_by("x", "pk")
+        )
+        return Response(FaceSerializer(faces, many=True).data)
+
+
+class _FaceAction(APIView):
+    def _act(self, request: Request, face: Face) -> Face:
+        raise NotImplementedError
+
+    def post(self, request: Request, face_id: int) -> Response:
+        face = _face(request, face_id)
+        _editable(request, face.library_id)
+        try:
+            face = self._act(request, face)
+        except services.FaceError as exc:
+            return _bad(exc)
+        return Response(FaceSerializer(_face(request, face.pk)).data)
+
+
+ACTION_RESPONSES = {200: FaceSerializer, 400: DetailSerializer, 403: DetailSerializer}
+
+
+class FaceMoveView(_FaceAction):
+    @extend_schema(operation_id="faces_move", request=MoveSerializer, responses=ACTION_RESPONSES)
+    def post(self, request: Request, face_id: int) -> Response:
+        """Move a face to another person of its library, or to a new person (split)."""
+        return super().post(request, face_id)
+
+    def _act(self, request: Request, face: Face) -> Face:
+        payload = MoveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        target_id = payload.validated_data["person"]
+        target = None if target_id is None else _person(request, target_id)
+        return services.face_move(face, target, name=payload.validated_data["name"])
+
+
+class FaceRemoveView(_FaceAction):
+    @extend_schema(operation_id="faces_remove", request=None, responses=ACTION_RESPONSES)
+    def post(self, request: Request, face_id: int) -> Response:
+        """Take a face off its person ("not them"); it is not grouped automatically again."""
+        return super().post(request, face_id)
+
+    def _act(self, request: Request, face: Face) -> Face:
+        return services.face_remove(face)
+
+
+class FaceRejectView(_FaceAction):
+    @extend_schema(operation_id="faces_reject", request=None, responses=ACTION_RESPONSES)
+    def post(self, request: Request, face_id: int) -> Response:
+        """Mark "not a face"."""
+        return super().post(request, face_id)
+
+    def _act(self, request: Request, face: Face) -> Face:
+        return services.face_reject(face)
+
+
+class FaceConfirmView(_FaceAction):
+    @extend_schema(operation_id="faces_confirm", request=None, responses=ACTION_RESPONSES)
+    def post(self, request: Request, face_id: int) -> Response:
+        """Confirm that the face shows its person."""
+        return super().post(request, face_id)
+
+    def _act(self, request: Request, face: Face) -> Face:
+        return services.face_confirm(face)
+
+
+class FaceCropView(APIView):
+    """A square JPEG of the face cut from the photo's preview (the UI rounds it with CSS)."""
+
+    @extend_schema(operation_id="faces_crop", responses={(200, "image/jpeg"): CROP, 404: None})
+    def get(self, request: Request, face_id: int) -> HttpResponse:
+        face = _face(request, face_id)
+        photo = face.photo
+        if not photo.thumbnail_version:
+            raise Http404("the preview of this photo is not made yet")
+        etag = f'"f{face.pk}-{photo.thumbnail_version}-{face.x:.4f}-{face.y:.4f}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponse(status=304)
+        else:
+            preview = contained_path(
+                thumbnail_path(photo.pk, PREVIEW.name, photo.thumbnail_version), thumbnails_root()
+            )
+            try:
+                data = services.face_crop(face, preview)
+            except (OSError, ValueError):  # gone, or not an image (Pillow's errors)
+                raise Http404("the preview of this photo is missing or damaged") from None
+            response = HttpResponse(data, content_type="image/jpeg")
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, max-age=86400"
+        return response

@@ -1,0 +1,1 @@
+"""Library import: libraries and their folders, discovery (scan, watch, rescan) and recording."""

@@ -1,0 +1,148 @@
+"""A person's changes to photos: rating, hiding, rotating, tagging, choosing the preferred version.
+
+These are the only code paths that write them, so the follow-up work (re-rendering the
+thumbnails after a rotation, reprocessing after a new preferred version) cannot be forgotten.
+Callers check the user's role first (:func:`editable_library_ids`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from photonix.classifiers.models import PhotoTag, Tag
+from photonix.core.models import User
+from photonix.library.models import LibraryMember, Photo, PhotoFile
+from photonix.library.recording import photo_apply_metadata
+from photonix.media.metadata import parse
+from photonix.pipeline import services as pipeline_services
+
+logger = logging.getLogger(__name__)
+
+EDITOR_ROLES = (LibraryMember.Role.OWNER, LibraryMember.Role.EDITOR)
+ROTATIONS = (0, 90, 180, 270)
+PERSON_SOURCE = "person"
+KEYWORD = "keyword"
+BULK_LIMIT = 1000
+
+
+def editable_library_ids(user: User) -> set[int]:
+    return set(
+        LibraryMember.objects.filter(user=user, role__in=EDITOR_ROLES).values_list(
+            "library_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def photo_update(photo: Photo, changes: Mapping[str, Any]) -> Photo:
+    """Change what a person decides about one photo: ``rating``, ``hidden``, ``rotation``.
+
+    Only the keys present change. A new rotation swaps the displayed width and height when it
+    turns the photo a quarter, and re-renders the thumbnails.
+    """
+    fields: list[str] = []
+    if "rating" in changes:
+        photo.rating = changes["rating"]
+        fields.append("rating")
+    if "hidden" in changes:
+        photo.hidden = bool(changes["hidden"])
+        fields.append("hidden")
+    rotation = int(changes.get("rotation", photo.user_rotation)) % 360
+    rotated = rotation != photo.user_rotation
+    if rotated:
+        if (rotation - photo.user_rotation) % 180 == 90:
+            photo.width, photo.height = photo.height, photo.width
+            fields += ["width", "height"]
+        photo.user_rotation = rotation
+        fields.append("user_rotation")
+    if fields:
+        photo.save(update_fields=[*fields, "updated_at"])
+    if rotated:
+        pipeline_services.photo_dispatch(photo.pk, force_stages=["thumbnails"])
+    return photo
+
+
+@transaction.atomic
+def photo_prefer_file(photo: Photo, file: PhotoFile) -> Photo:
+    """Make ``file`` (a version of ``photo``) the one its facts and thumbnails come from.
+
+    The choice is remembered, so recording the other versions again does not undo it. The
+    person's rating survives the change of facts; everything derived is redone.
+    """
+    if file.photo_id != photo.pk:
+        raise ValueError(f"file {file.pk} is not a version of photo {photo.pk}")
+    rating = photo.rating
+    photo.preferred_file = file
+    photo.preferred_by_user = True
+    try:
+        meta = parse(file.metadata, path=Path(file.path), mtime=file.mtime_ns / 1e9)
+    except Exception:  # the file's stored metadata is odd: keep the facts, still switch
+        logger.exception("could not re-read the facts of %s", file.path)
+    else:
+        photo_apply_metadata(photo, meta)
+        if rating is not None:
+            photo.rating = rating
+    photo.save()
+    pipeline_services.photo_dispatch(photo.pk, force_stages=["*"])
+    return photo
+
+
+def _tag_photos(photos: QuerySet[Photo], name: str) -> int:
+    """Put the keyword ``name`` on every photo (a classifier's guess becomes confirmed)."""
+    rows = list(photos.values_list("pk", "library_id"))
+    tags: dict[int, Tag] = {}
+    for library_id in {library_id for _, library_id in rows}:
+        tags[library_id], _ = Tag.objects.get_or_create(
+            library_id=library_id, type=KEYWORD, name=name
+        )
+    existing = PhotoTag.objects.filter(
+        photo_id__in=[pk for pk, _ in rows], tag__in=list(tags.values())
+    )
+    have = set(existing.values_list("photo_id", flat=True))
+    existing.filter(verdict=PhotoTag.Verdict.AUTO).update(verdict=PhotoTag.Verdict.CONFIRMED)
+    existing.filter(verdict=PhotoTag.Verdict.REJECTED).update(verdict=PhotoTag.Verdict.ADDED)
+    PhotoTag.objects.bulk_create(
+        PhotoTag(
+            photo_id=pk,
+            tag=tags[library_id],
+            source=PERSON_SOURCE,
+            verdict=PhotoTag.Verdict.ADDED,
+        )
+        for pk, library_id in rows
+        if pk not in have
+    )
+    return len(rows)
+
+
+def _untag_photos(photos: QuerySet[Photo], name: str) -> int:
+    """Take the tags named ``name`` (of any type) off the photos.
+
+    What a person added goes; what a classifier found is rejected, so it is not put back.
+    """
+    rows = PhotoTag.objects.filter(photo__in=photos.values("pk"), tag__name__iexact=name).exclude(
+        verdict=PhotoTag.Verdict.REJECTED
+    )
+    touched = len(set(rows.values_list("photo_id", flat=True)))
+    rows.filter(verdict=PhotoTag.Verdict.ADDED).delete()
+    rows.update(verdict=PhotoTag.Verdict.REJECTED)
+    return touched
+
+
+@transaction.atomic
+def photos_bulk(photos: QuerySet[Photo], action: str, **options: Any) -> int:
+    """Apply one action to many photos; returns how many photos it changed."""
+    if action == "rate":
+        return photos.update(rating=options.get("rating"))
+    if action in ("hide", "unhide"):
+        return photos.update(hidden=action == "hide")
+    if action == "tag":
+        return _tag_photos(photos, str(options["tag"]).strip()[:200])
+    if action == "untag":
+        return _untag_photos(photos, str(options["tag"]).strip())
+    raise ValueError(f"unknown action {action!r}")

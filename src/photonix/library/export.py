@@ -1,0 +1,126 @@
+"""``photonix export``: the catalogue as JSON Lines, one object per photo file.
+
+The format is documented in docs/export.md and is an interface other people's scripts rely on:
+fields are only ever added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from photonix.library.models import Library, Photo, PhotoFile
+
+
+def _taken_at(photo: Photo | None) -> str | None:
+    taken = None if photo is None else photo.taken_at
+    return None if taken is None else taken.isoformat()
+
+
+CHUNK = 2000
+
+
+def _tags(photo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    from photonix.classifiers.models import PhotoTag
+
+    tags: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        PhotoTag.objects.filter(photo_id__in=photo_ids)
+        .exclude(verdict=PhotoTag.Verdict.REJECTED)
+        .order_by("photo_id", "tag__type", "-confidence")
+        .values_list("photo_id", "tag__type", "tag__name", "confidence")
+    )
+    for photo_id, tag_type, name, confidence in rows:
+        tags[photo_id].append({"type": tag_type, "name": name, "confidence": round(confidence, 4)})
+    return tags
+
+
+def _pipeline(photo_ids: list[int]) -> tuple[dict[int, str], dict[int, list[dict[str, str]]]]:
+    from photonix.pipeline.models import Job, PhotoPipeline
+
+    states = dict(
+        PhotoPipeline.objects.filter(photo_id__in=photo_ids).values_list("photo_id", "state")
+    )
+    failures: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for photo_id, stage, error in (
+        Job.objects.filter(photo_id__in=photo_ids, state=Job.State.FAILED, acknowledged=False)
+        .order_by("photo_id", "pk")
+        .values_list("photo_id", "stage", "error")
+    ):
+        failures[photo_id].append({"stage": stage, "error": error})
+    return states, failures
+
+
+def _state(file: PhotoFile, photo: Photo | None, states: dict[int, str]) -> str:
+    if file.state in (PhotoFile.State.FAILED, PhotoFile.State.UNSUPPORTED):
+        return "failed"
+    if photo is None:
+        return "pending"
+    state = states.get(photo.pk)
+    return state if state in ("processed", "failed") else "pending"
+
+
+def export_rows(library: Library) -> Iterator[dict[str, Any]]:
+    files = (
+        PhotoFile.objects.filter(library=library)
+        .exclude(state__in=(PhotoFile.State.MISSING,))
+        .select_related("photo", "photo__camera", "photo__lens")
+        .order_by("path")
+    )
+    chunk: list[PhotoFile] = []
+    for file in files.iterator(chunk_size=CHUNK):
+        chunk.append(file)
+        if len(chunk) == CHUNK:
+            yield from _rows(chunk)
+            chunk = []
+    yield from _rows(chunk)
+
+
+def _rows(files: list[PhotoFile]) -> Iterator[dict[str, Any]]:
+    photo_ids = [f.photo_id for f in files if f.photo_id is not None]
+    tags = _tags(photo_ids)
+    states, failures = _pipeline(photo_ids)
+    for file in files:
+        photo = file.photo if file.state == PhotoFile.State.OK else None
+        camera = None if photo is None else photo.camera
+        error = _error(file)
+        yield {
+            "path": file.path,
+            "photo_id": None if photo is None else photo.pk,
+            "file_type": file.file_type or None,
+            "taken_at": _taken_at(photo),
+            "camera_make": (camera.make or None) if camera else None,
+            "camera_model": (camera.model or None) if camera else None,
+            "lens": photo.lens.name if photo is not None and photo.lens is not None else None,
+            "latitude": None if photo is None else photo.latitude,
+            "longitude": None if photo is None else photo.longitude,
+            "altitude": None if photo is None else photo.altitude,
+            "width": file.width,
+            "height": file.height,
+            "rating": None if photo is None else photo.rating,
+            "tags": [] if photo is None else tags.get(photo.pk, []),
+            "people": [],
+            "error": error,
+            "state": _state(file, photo, states),
+            "failures": (
+                [{"stage": "import", "error": error}]
+                if error is not None
+                else ([] if photo is None else failures.get(photo.pk, []))
+            ),
+        }
+
+
+def _error(file: PhotoFile) -> str | None:
+    if file.state in (PhotoFile.State.FAILED, PhotoFile.State.UNSUPPORTED):
+        return file.error or str(file.state)
+    return None
+
+
+def export_library(library: Library, out: TextIO) -> int:
+    count = 0
+    for row in export_rows(library):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,168 @@
+"""The photo filters shared by the timeline, its month index, its facets and the map.
+
+``?tag=3&tag=9&camera=1&camera=2&date_from=2019-07-01`` means: tagged 3 (or a descendant of 3)
+AND tagged 9, taken with camera 1 OR 2, on or after 1 July 2019 (local date). Every filter is one
+SQL condition, so a list stays one query whatever is asked. Ids of things the user cannot see
+match nothing: the photos are scoped to the user's libraries before any filter applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from rest_framework import serializers
+
+from photonix.core.models import User
+from photonix.library import people, search
+from photonix.library.models import LibraryMember, Photo, PhotoFile
+
+LIST_PARAMS = ("tag", "person", "camera", "lens")
+RANGES = (
+    ("aperture", "aperture_min", "aperture_max"),
+    ("exposure_time", "exposure_min", "exposure_max"),
+    ("iso", "iso_min", "iso_max"),
+    ("focal_length", "focal_min", "focal_max"),
+)
+
+
+# The largest id a database column holds (SQLite and PostgreSQL bigint): larger ones are
+# refused as bad input rather than overflowing in the driver.
+MAX_ID = 2**63 - 1
+
+
+def _ids(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=50,
+        help_text=help_text,
+    )
+
+
+class PhotoFilterSerializer(serializers.Serializer[Any]):
+    """Query parameters every photo list understands. Repeat a list parameter for several ids."""
+
+    library = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="only this library"
+    )
+    tag = _ids("tag id, or a tag under it; repeated: every one of them (AND)")
+    person = _ids("person id; repeated: every one of them (AND)")
+    camera = _ids("camera id; repeated: any of them (OR)")
+    lens = _ids("lens id; repeated: any of them (OR)")
+    place = serializers.IntegerField(
+        min_value=1, required=False, help_text="place tag id, or a place inside it"
+    )
+    colour = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="colour tag id"
+    )
+    rating_min = serializers.IntegerField(min_value=0, max_value=5, required=False)
+    flash = serializers.BooleanField(required=False, help_text="the flash fired (or not)")
+    aperture_min = serializers.FloatField(min_value=0, required=False)
+    aperture_max = serializers.FloatField(min_value=0, required=False)
+    exposure_min = serializers.FloatField(min_value=0, required=False, help_text="seconds")
+    exposure_max = serializers.FloatField(min_value=0, required=False, help_text="seconds")
+    iso_min = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    iso_max = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False)
+    focal_min = serializers.FloatField(min_value=0, required=False, help_text="millimetres")
+    focal_max = serializers.FloatField(min_value=0, required=False, help_text="millimetres")
+    date_from = serializers.DateField(
+        input_formats=["%Y-%m-%d"], required=False, help_text="local date taken, inclusive"
+    )
+    date_to = serializers.DateField(
+        input_formats=["%Y-%m-%d"], required=False, help_text="local date taken, inclusive"
+    )
+    has_gps = serializers.BooleanField(required=False, help_text="with (or without) a location")
+    hidden = serializers.BooleanField(
+        required=False, default=False, help_text="true: only hidden photos; false: none of them"
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="free text: tag, place, person, camera, lens, month and year names",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        pairs = [(low, high) for _, low, high in RANGES] + [("date_from", "date_to")]
+        for low, high in pairs:
+            if low in attrs and high in attrs and attrs[low] > attrs[high]:
+                errors[high] = [f"must not be less than {low}"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def parse_filters(params: QueryDict) -> dict[str, Any]:
+    """Validated filters from query parameters; a bad value raises a 400 with field errors."""
+    data: dict[str, Any] = {}
+    for key in params:
+        data[key] = params.getlist(key) if key in LIST_PARAMS else params.get(key)
+    payload = PhotoFilterSerializer(data=data)
+    payload.is_valid(raise_exception=True)
+    return dict(payload.validated_data)
+
+
+def visible_photos(user: User) -> QuerySet[Photo]:
+    """Photos of the user's libraries that are on the timeline (recorded, dated), unordered."""
+    # The file check is a correlated EXISTS, not a join: a join lets SQLite start from the
+    # files table and sort every photo, where walking the timeline index stops after a page.
+    recorded = PhotoFile.objects.filter(pk=OuterRef("preferred_file_id"), state=PhotoFile.State.OK)
+    return Photo.objects.filter(
+        Exists(recorded),
+        library_id__in=LibraryMember.objects.filter(user=user).values("library_id"),
+        taken_local__isnull=False,
+    )
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    # ``taken_local`` is the wall-clock time stored as if it were UTC.
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def filter_q(filters: dict[str, Any]) -> Q:
+    """The condition the validated ``filters`` stand for."""
+    # ``hidden IN (x)`` rather than ``NOT hidden``: the form an index on ``hidden`` can serve.
+    q = Q(hidden__in=[filters.get("hidden", False)])
+    if "library" in filters:
+        q &= Q(library_id=filters["library"])
+    for tag_id in filters.get("tag", []):
+        q &= Q(search.has_tag_tree(tag_id))
+    if "place" in filters:
+        q &= Q(search.has_tag_tree(filters["place"]))
+    if "colour" in filters:
+        q &= Q(search.has_tag(filters["colour"]))
+    for person_id in filters.get("person", []):
+        has = people.has_person(person_id)
+        q &= Q(pk__in=[]) if has is None else Q(has)
+    if filters.get("camera"):
+        q &= Q(camera_id__in=filters["camera"])
+    if filters.get("lens"):
+        q &= Q(lens_id__in=filters["lens"])
+    if filters.get("rating_min"):
+        q &= Q(rating__gte=filters["rating_min"])
+    if "flash" in filters:
+        q &= Q(flash_fired=filters["flash"])
+    for field_name, low, high in RANGES:
+        if low in filters:
+            q &= Q(**{f"{field_name}__gte": filters[low]})
+        if high in filters:
+            q &= Q(**{f"{field_name}__lte": filters[high]})
+    if "date_from" in filters:
+        q &= Q(taken_local__gte=_day_start(filters["date_from"]))
+    if "date_to" in filters:
+        q &= Q(taken_local__lt=_day_start(filters["date_to"] + dt.timedelta(days=1)))
+    if "has_gps" in filters:
+        with_gps = Q(latitude__isnull=False, longitude__isnull=False)
+        q &= with_gps if filters["has_gps"] else ~with_gps
+    if filters.get("q", "").strip():
+        q &= search.query_q(filters["q"])
+    return q
+
+
+def filtered_photos(user: User, filters: dict[str, Any]) -> QuerySet[Photo]:
+    """The user's photos that pass ``filters``, unordered."""
+    return visible_photos(user).filter(filter_q(filters))

@@ -1,0 +1,219 @@
+"""Libraries, their folders and members; photos and the files (versions) they are made of."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Library(models.Model):
+    """A collection of photos from one or more folders, shared by its members."""
+
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "libraries"
+        constraints = [models.UniqueConstraint(Lower("name"), name="library_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LibraryMember(models.Model):
+    """A user's role in a library. Every query for photos goes through this table."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner"
+        EDITOR = "editor"
+        VIEWER = "viewer"
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["library", "user"], name="library_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.library} ({self.role})"
+
+
+class LibraryFolder(models.Model):
+    """A folder on disk whose photos belong to a library."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="folders")
+    path = models.TextField(unique=True, help_text="Absolute path of the folder.")
+    watched = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_scan_started_at = models.DateTimeField(null=True, blank=True)
+    last_scan_finished_at = models.DateTimeField(null=True, blank=True)
+    last_scan_stats = models.JSONField(default=dict, blank=True)
+    last_scan_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("path",)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class Camera(models.Model):
+    make = models.CharField(max_length=100)
+    model = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["make", "model"], name="camera_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.make} {self.model}".strip()
+
+
+class Lens(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        verbose_name_plural = "lenses"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Photo(models.Model):
+    """One shot. Its facts come from its preferred file; other files are versions of it.
+
+    ``taken_local`` is the wall-clock time the photo was taken (stored as if it were UTC), so the
+    timeline sorts and groups by the day the photographer saw; ``taken_offset`` (minutes east of
+    UTC) is set when the file recorded its time zone, and then ``taken_local - taken_offset`` is the
+    real instant.
+    """
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="photos")
+    preferred_file = models.ForeignKey(
+        "PhotoFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_local = models.DateTimeField(null=True, blank=True)
+    taken_offset = models.SmallIntegerField(null=True, blank=True)
+    taken_source = models.CharField(max_length=40, blank=True, default="")
+    camera = models.ForeignKey(Camera, null=True, blank=True, on_delete=models.SET_NULL)
+    lens = models.ForeignKey(Lens, null=True, blank=True, on_delete=models.SET_NULL)
+    aperture = models.FloatField(null=True, blank=True)
+    exposure_time = models.FloatField(null=True, blank=True, help_text="Seconds.")
+    iso = models.PositiveIntegerField(null=True, blank=True)
+    focal_length = models.FloatField(null=True, blank=True)
+    focal_length_35mm = models.FloatField(null=True, blank=True)
+    flash_fired = models.BooleanField(null=True, blank=True)
+    metering_mode = models.CharField(max_length=50, blank=True, default="")
+    drive_mode = models.CharField(max_length=50, blank=True, default="")
+    exposure_program = models.CharField(max_length=50, blank=True, default="")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    altitude = models.FloatField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True, help_text="As displayed.")
+    height = models.PositiveIntegerField(null=True, blank=True, help_text="As displayed.")
+    orientation = models.PositiveSmallIntegerField(default=1)
+    rating = models.SmallIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True, default="")
+    artist = models.CharField(max_length=200, blank=True, default="")
+    keywords = models.JSONField(default=list, blank=True)
+    # Set by the thumbnail stage: a tiny image hash the UI draws before the thumbnail arrives,
+    # and the version of the derived files (part of their URLs, so they can be cached forever).
+    placeholder = models.CharField(max_length=100, blank=True, default="")
+    thumbnail_version = models.PositiveIntegerField(default=0)
+    # A person's choices, which reprocessing never undoes: a rotation on top of the EXIF
+    # orientation (degrees clockwise), hiding the photo from the timeline, and the version they
+    # prefer (recording otherwise prefers the JPEG to the RAW).
+    user_rotation = models.PositiveSmallIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+    preferred_by_user = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The timeline. ``taken_local`` is always set for a recorded photo: the date
+            # fallbacks end with the file's modification time.
+            models.Index(fields=["library", "-taken_local", "-id"], name="photo_library_timeline"),
+            # The timeline across every library the user belongs to (``library IN (…)`` cannot
+            # walk the index above in order): visible or hidden photos, newest first.
+            models.Index(fields=["hidden", "-taken_local", "-id"], name="photo_hidden_timeline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk}"
+
+    @property
+    def taken_at(self) -> dt.datetime | None:
+        """When the photo was taken: aware when the time zone is known, naive otherwise."""
+        if self.taken_local is None:
+            return None
+        naive = self.taken_local.replace(tzinfo=None)
+        if self.taken_offset is None:
+            return naive
+        return naive.replace(tzinfo=dt.timezone(dt.timedelta(minutes=self.taken_offset)))
+
+
+class PhotoFile(models.Model):
+    """A file found in a library folder: a version of a photo, or the reason it is not one.
+
+    Every discovered file gets a row, so nothing disappears silently: a file that cannot be
+    imported is ``failed`` with its ``error``; a video is ``unsupported``. A file gone from disk is
+    ``missing`` for a grace period, so a move seen as delete-then-create finds its photo again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        OK = "ok"
+        FAILED = "failed"
+        UNSUPPORTED = "unsupported"
+        MISSING = "missing"
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo"
+        RAW = "raw"
+        VIDEO = "video"
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="files")
+    folder = models.ForeignKey(LibraryFolder, on_delete=models.CASCADE, related_name="files")
+    photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
+    path = models.TextField(unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    size = models.BigIntegerField()
+    mtime_ns = models.BigIntegerField()
+    content_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    file_type = models.CharField(max_length=20, blank=True, default="")
+    mime_type = models.CharField(max_length=100, blank=True, default="")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    warnings = models.JSONField(default=list, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    sidecar_mtime_ns = models.BigIntegerField(null=True, blank=True)
+    missing_since = models.DateTimeField(null=True, blank=True)
+    # When the file last became ``pending``: the reconciliation re-enqueues recordings whose
+    # message the broker lost.
+    pending_since = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["folder", "state"], name="photofile_folder_state"),
+            models.Index(fields=["library", "state"], name="photofile_library_state"),
+            models.Index(fields=["state", "size"], name="photofile_state_size"),
+            models.Index(fields=["state", "pending_since"], name="photofile_state_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return self.path

@@ -1,0 +1,242 @@
+"""Recording: turn one discovered file into a photo (or a version of one), or a clear failure.
+
+``file_record`` is what the ``record_file`` task calls. It is idempotent: recording the same file
+twice leaves the same rows. Steps: hash the content; if a *missing* file had the same content, this
+is that file moved — it keeps its photo (and so its tags, albums and people); otherwise read the
+metadata, find the photo of the same shot (same folder, same name stem: a RAW and its JPEG), or
+create one; then copy the preferred file's facts onto the photo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from photonix.library.models import Camera, Lens, Photo, PhotoFile
+from photonix.media.exiftool import ExifTool
+from photonix.media.metadata import Metadata, MetadataError, find_sidecar, read_metadata
+from photonix.pipeline.canvas import ALL_STAGES
+from photonix.pipeline.services import photo_dispatch
+
+logger = logging.getLogger(__name__)
+
+HASH_CHUNK = 1 << 20
+# Preferred version of a shot, best first: what the camera or phone rendered, then the RAW.
+PREFERENCE = {PhotoFile.Kind.PHOTO: 0, PhotoFile.Kind.RAW: 1}
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fail(file: PhotoFile, reason: str, state: str = PhotoFile.State.FAILED) -> PhotoFile:
+    file.state = state
+    file.error = reason
+    file.recorded_at = timezone.now()
+    file.save(update_fields=["state", "error", "recorded_at", "content_hash", "size", "mtime_ns"])
+    logger.warning("not imported: %s: %s", file.path, reason)
+    return file
+
+
+def _adopt_moved(file: PhotoFile) -> PhotoFile | None:
+    """If a missing file had this content, it moved here: move its row, keep its photo."""
+    moved = (
+        PhotoFile.objects.select_for_update()
+        .filter(
+            state=PhotoFile.State.MISSING,
+            content_hash=file.content_hash,
+            size=file.size,
+            library_id=file.library_id,
+        )
+        .exclude(pk=file.pk)
+        .order_by("-missing_since")
+        .first()
+    )
+    if moved is None:
+        return None
+    old_path = moved.path
+    new_path, folder_id, mtime_ns = file.path, file.folder_id, file.mtime_ns
+    file.delete()
+    moved.path, moved.folder_id, moved.mtime_ns = new_path, folder_id, mtime_ns
+    moved.state = PhotoFile.State.OK
+    moved.missing_since = None
+    moved.save(update_fields=["path", "folder", "mtime_ns", "state", "missing_since"])
+    logger.info("moved: %s -> %s (photo %s kept)", old_path, new_path, moved.photo_id)
+    return moved
+
+
+def _same_shot(file: PhotoFile) -> Photo | None:
+    """The photo of another version of the same shot: same folder, same name stem."""
+    path = Path(file.path)
+    stem = path.stem.lower()
+    prefix = str(path.parent / path.stem) + "."
+    for other in (
+        PhotoFile.objects.filter(
+            library_id=file.library_id, path__istartswith=prefix, photo__isnull=False
+        )
+        .exclude(pk=file.pk)
+        .exclude(state=PhotoFile.State.MISSING)
+        .select_related("photo")
+    ):
+        other_path = Path(other.path)
+        if other_path.parent == path.parent and other_path.stem.lower() == stem:
+            return other.photo
+    return None
+
+
+def _camera(meta: Metadata) -> Camera | None:
+    if not (meta.camera_make or meta.camera_model):
+        return None
+    camera, _ = Camera.objects.get_or_create(
+        make=(meta.camera_make or "")[:100], model=(meta.camera_model or "")[:150]
+    )
+    return camera
+
+
+def _lens(meta: Metadata) -> Lens | None:
+    if not meta.lens:
+        return None
+    lens, _ = Lens.objects.get_or_create(name=meta.lens[:200])
+    return lens
+
+
+def photo_apply_metadata(photo: Photo, meta: Metadata) -> None:
+    """Copy the facts of the photo's preferred file onto the photo."""
+    taken = meta.taken_at
+    if taken is None:
+        photo.taken_local, photo.taken_offset = None, None
+    else:
+        offset = taken.utcoffset()
+        photo.taken_offset = None if offset is None else int(offset.total_seconds() // 60)
+        photo.taken_local = taken.replace(tzinfo=dt.UTC)
+    photo.taken_source = meta.taken_at_source or ""
+    photo.camera = _camera(meta)
+    photo.lens = _lens(meta)
+    photo.aperture = meta.aperture
+    photo.exposure_time = meta.exposure_time
+    photo.iso = meta.iso
+    photo.focal_length = meta.focal_length
+    photo.focal_length_35mm = meta.focal_length_35mm
+    photo.flash_fired = meta.flash_fired
+    photo.metering_mode = (meta.metering_mode or "")[:50]
+    photo.drive_mode = (meta.drive_mode or "")[:50]
+    photo.exposure_program = (meta.exposure_program or "")[:50]
+    photo.latitude = meta.latitude
+    photo.longitude = meta.longitude
+    photo.altitude = meta.altitude
+    photo.width = meta.width
+    photo.height = meta.height
+    photo.orientation = meta.orientation
+    photo.rating = meta.rating
+    photo.description = meta.description or ""
+    photo.artist = (meta.artist or "")[:200]
+    photo.keywords = list(meta.keywords)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def photo_choose_preferred(photo: Photo) -> PhotoFile | None:
+    files = [f for f in photo.files.all() if f.state == PhotoFile.State.OK]
+    if not files:
+        return None
+    if photo.preferred_by_user:  # a person chose this version: keep it while it is there
+        chosen = [f for f in files if f.pk == photo.preferred_file_id]
+        if chosen:
+            return chosen[0]
+    return min(files, key=lambda f: (PREFERENCE.get(PhotoFile.Kind(f.kind), 9), f.pk))
+
+
+def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
+    """Record one file. Returns the file row, or None when it no longer exists."""
+    file = PhotoFile.objects.filter(pk=file_id).first()
+    if file is None or file.state == PhotoFile.State.MISSING:
+        return None
+    previous_hash = file.content_hash
+    path = Path(file.path)
+    try:
+        st = path.stat()
+        digest = content_hash(path) if st.st_size else ""
+    except FileNotFoundError:
+        PhotoFile.objects.filter(pk=file.pk).update(
+            state=PhotoFile.State.MISSING, missing_since=timezone.now()
+        )
+        return None
+    file.size, file.mtime_ns, file.content_hash = st.st_size, st.st_mtime_ns, digest
+
+    if file.kind == PhotoFile.Kind.VIDEO:
+        return _fail(file, "videos are not supported yet", PhotoFile.State.UNSUPPORTED)
+    if st.st_size == 0:
+        return _fail(file, "empty file (0 bytes)")
+
+    with transaction.atomic():
+        moved = _adopt_moved(file)
+    if moved is not None:
+        return moved
+
+    sidecar = find_sidecar(path)
+    result = read_metadata([path], exiftool)[0]
+    if isinstance(result, MetadataError):
+        return _fail(file, result.reason)
+    meta: Metadata = result
+
+    with transaction.atomic():
+        file = PhotoFile.objects.select_for_update().get(pk=file.pk)
+        file.size, file.mtime_ns, file.content_hash = st.st_size, st.st_mtime_ns, digest
+        file.state = PhotoFile.State.OK
+        file.error = ""
+        file.file_type = (meta.file_type or "")[:20]
+        file.mime_type = (meta.mime_type or "")[:100]
+        file.width, file.height = meta.width, meta.height
+        file.warnings = list(meta.warnings)
+        file.metadata = _json_safe(meta.raw)
+        file.sidecar_mtime_ns = sidecar.stat().st_mtime_ns if sidecar else None
+        file.recorded_at = timezone.now()
+        photo = file.photo or _same_shot(file)
+        if photo is None:
+            photo = Photo.objects.create(library_id=file.library_id)
+        file.photo = photo
+        file.save()
+        preferred = photo_choose_preferred(photo)
+        redo: list[str] = []
+        if preferred is not None and preferred.pk == file.pk:
+            # The photo's facts are those of its preferred version; another version recorded
+            # later (the RAW beside a JPEG) leaves them alone.
+            if photo.preferred_file_id != file.pk or (previous_hash and previous_hash != digest):
+                redo = list(ALL_STAGES)  # new pixels: every derived thing is stale
+            photo.preferred_file = file
+            photo_apply_metadata(photo, meta)
+            photo.save()
+        photo_dispatch(photo.pk, force_stages=redo)
+    logger.info("recorded %s as photo %s", file.path, photo.pk)
+    return file
+
+
+def files_purge_missing(older_than_seconds: int) -> int:
+    """Forget files missing for longer than the grace period, and photos left with no file."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    with transaction.atomic():
+        gone = PhotoFile.objects.filter(state=PhotoFile.State.MISSING, missing_since__lt=cutoff)
+        photo_ids = set(gone.exclude(photo=None).values_list("photo_id", flat=True))
+        count, _ = gone.delete()
+        Photo.objects.filter(pk__in=photo_ids, files__isnull=True).delete()
+    return count

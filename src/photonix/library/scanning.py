@@ -1,0 +1,229 @@
+"""Discovery: find what changed in a library folder and hand each changed file to the recorder.
+
+A scan reads the folder's known files in one query, walks the folder with ``os.scandir`` and
+compares path, size and modification time: an unchanged file costs a ``stat`` and a dictionary
+lookup, never a read. New and changed files become ``pending`` rows whose ``record_file`` task is
+enqueued after the transaction commits. Files gone from disk become ``missing`` — only when the
+folder root is present, so an unmounted share never empties a library.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from photonix.library.models import LibraryFolder, PhotoFile
+from photonix.media.formats import FileKind, kind_for_path
+
+logger = logging.getLogger(__name__)
+
+KIND_FOR_FILE_KIND = {
+    FileKind.PHOTO: PhotoFile.Kind.PHOTO,
+    FileKind.RAW: PhotoFile.Kind.RAW,
+    FileKind.VIDEO: PhotoFile.Kind.VIDEO,
+}
+BATCH = 500
+
+
+class FolderUnavailableError(Exception):
+    """The folder root is missing or unreadable (an unmounted share, a typo)."""
+
+
+@dataclass
+class ScanStats:
+    seen: int = 0
+    unchanged: int = 0
+    new: int = 0
+    changed: int = 0
+    missing: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "seen": self.seen,
+            "unchanged": self.unchanged,
+            "new": self.new,
+            "changed": self.changed,
+            "missing": self.missing,
+            "skipped": self.skipped,
+            "errors": self.errors[:50],
+        }
+
+
+def walk_files(root: Path, errors: list[str]) -> Iterator[os.DirEntry[str]]:
+    """Every regular file below ``root`` (symlinks not followed, hidden folders skipped).
+
+    An unreadable subfolder is reported in ``errors`` and skipped; the walk goes on.
+    """
+    stack = [str(root)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif entry.is_file(follow_symlinks=False):
+                            yield entry
+                    except OSError as exc:
+                        errors.append(f"{entry.path}: {exc.strerror or exc}")
+        except OSError as exc:
+            errors.append(f"{current}: {exc.strerror or exc}")
+
+
+def sidecar_candidates(path: str) -> tuple[str, ...]:
+    """Where the XMP sidecar of ``path`` may be, in the order ``metadata.find_sidecar`` tries."""
+    base = os.path.splitext(path)[0]  # noqa: PTH122 - str in, str out
+    return (path + ".xmp", path + ".XMP", base + ".xmp", base + ".XMP")
+
+
+def sidecar_mtime_ns(path: str, sidecars: dict[str, int]) -> int | None:
+    """The mtime of the sidecar that ``path`` is read with, from ``sidecars`` (path: mtime)."""
+    for candidate in sidecar_candidates(path):
+        if candidate != path and candidate in sidecars:
+            return sidecars[candidate]
+    return None
+
+
+def folder_is_available(folder: LibraryFolder) -> bool:
+    path = Path(folder.path)
+    return path.is_dir() and os.access(path, os.R_OK | os.X_OK)
+
+
+def folder_scan(folder: LibraryFolder) -> ScanStats:
+    """Compare the folder on disk with what is recorded, and enqueue recording of what changed."""
+    from photonix.library.tasks import enqueue_record
+
+    if not folder_is_available(folder):
+        raise FolderUnavailableError(
+            f"folder {folder.path} is not available (missing, unmounted or unreadable); "
+            "its photos are kept until it is back"
+        )
+    stats = ScanStats()
+    known: dict[str, tuple[int, int, str, int, int | None]] = {
+        path: (size, mtime_ns, state, pk, sidecar)
+        for path, size, mtime_ns, state, pk, sidecar in PhotoFile.objects.filter(
+            folder=folder
+        ).values_list("path", "size", "mtime_ns", "state", "pk", "sidecar_mtime_ns")
+    }
+    # XMP sidecars seen (path: mtime), and recorded files whose sidecar may have changed since.
+    sidecars: dict[str, int] = {}
+    recorded: list[tuple[str, int, int | None]] = []
+    seen: set[str] = set()
+    to_create: list[PhotoFile] = []
+    to_update: list[int] = []
+
+    def flush() -> None:
+        if to_create:
+            # The watcher may have created a row for one of these paths since ``known`` was read
+            # (a new folder is scanned while its files' events arrive): keep that row, and record
+            # it too, instead of failing the whole batch on the unique path.
+            created = PhotoFile.objects.bulk_create(to_create, ignore_conflicts=True)
+            ids = [f.pk for f in created if f.pk is not None]
+            if not all(f.pk for f in created):  # no pks with ignore_conflicts: look them up
+                paths = [f.path for f in to_create]
+                ids = list(PhotoFile.objects.filter(path__in=paths).values_list("pk", flat=True))
+            transaction.on_commit(lambda ids=ids: enqueue_record(ids))  # type: ignore[misc]
+            to_create.clear()
+        if to_update:
+            ids = list(to_update)
+            transaction.on_commit(lambda ids=ids: enqueue_record(ids))  # type: ignore[misc]
+            to_update.clear()
+
+    root = Path(folder.path)
+    for entry in walk_files(root, stats.errors):
+        kind = kind_for_path(Path(entry.path), root)
+        if kind not in KIND_FOR_FILE_KIND:
+            stats.skipped += 1
+            if kind is FileKind.SIDECAR:
+                try:
+                    sidecars[entry.path] = entry.stat(follow_symlinks=False).st_mtime_ns
+                except OSError as exc:
+                    stats.errors.append(f"{entry.path}: {exc.strerror or exc}")
+            continue
+        stats.seen += 1
+        path = entry.path
+        seen.add(path)
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            stats.errors.append(f"{path}: {exc.strerror or exc}")
+            continue
+        record = known.get(path)
+        if record is not None:
+            size, mtime_ns, state, pk, sidecar = record
+            if (
+                size == st.st_size
+                and mtime_ns == st.st_mtime_ns
+                and state != PhotoFile.State.MISSING
+            ):
+                stats.unchanged += 1
+                if state == PhotoFile.State.OK:
+                    recorded.append((path, pk, sidecar))
+                continue
+            stats.changed += 1
+            PhotoFile.objects.filter(pk=pk).update(
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                state=PhotoFile.State.PENDING,
+                pending_since=timezone.now(),
+                missing_since=None,
+            )
+            to_update.append(pk)
+        else:
+            stats.new += 1
+            to_create.append(
+                PhotoFile(
+                    library_id=folder.library_id,
+                    folder=folder,
+                    path=path,
+                    kind=KIND_FOR_FILE_KIND[kind],
+                    size=st.st_size,
+                    mtime_ns=st.st_mtime_ns,
+                )
+            )
+        if len(to_create) + len(to_update) >= BATCH:
+            with transaction.atomic():
+                flush()
+    # A sidecar written, changed or removed since its photo was recorded: record the photo again
+    # (the file itself is unchanged; its rating, keywords and description come from the sidecar).
+    for path, pk, sidecar in recorded:
+        if sidecar_mtime_ns(path, sidecars) != sidecar:
+            stats.unchanged -= 1
+            stats.changed += 1
+            PhotoFile.objects.filter(pk=pk).update(
+                state=PhotoFile.State.PENDING, pending_since=timezone.now()
+            )
+            to_update.append(pk)
+    with transaction.atomic():
+        flush()
+        gone = [
+            pk
+            for path, (_, _, state, pk, _) in known.items()
+            if path not in seen and state != PhotoFile.State.MISSING
+        ]
+        stats.missing = files_mark_missing(gone)
+    return stats
+
+
+def files_mark_missing(file_ids: list[int]) -> int:
+    """Mark files as gone from disk. Their photos stay for a grace period (a move may follow)."""
+    if not file_ids:
+        return 0
+    now = timezone.now()
+    count = 0
+    for start in range(0, len(file_ids), BATCH):
+        count += PhotoFile.objects.filter(pk__in=file_ids[start : start + BATCH]).update(
+            state=PhotoFile.State.MISSING, missing_since=now
+        )
+    return count

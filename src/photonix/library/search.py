@@ -1,0 +1,283 @@
+"""Free text into filters: ``q`` on the timeline endpoints, and the search box's suggestions.
+
+Words are matched against tag names (places and colours are tags too), people's names, camera
+makes and models and lens names; month and year names become date filters ("july", "2019",
+"july 2019"). A word must match something for a photo to be found (words are ANDed), and a word
+matches a name when one of the name's words starts with it, so "cat" finds "cat" and "Egyptian
+cat" but not "scatter". A tag also brings in its descendants ("animal" finds the cats).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from photonix.classifiers.models import PhotoTag, Tag
+from photonix.core.models import User
+from photonix.library import people
+from photonix.library.models import Camera, Lens, LibraryMember, Photo, PhotoFile
+
+SHOWN_VERDICTS = (PhotoTag.Verdict.AUTO, PhotoTag.Verdict.ADDED, PhotoTag.Verdict.CONFIRMED)
+
+MONTHS: dict[str, int] = {}
+for _number in range(1, 13):
+    MONTHS[calendar.month_name[_number].lower()] = _number
+    MONTHS[calendar.month_abbr[_number].lower()] = _number
+MONTHS["sept"] = 9
+
+# Words that join others in a sentence but name nothing ("cats in paris").
+STOPWORDS = frozenset({"a", "an", "and", "at", "from", "in", "of", "on", "the", "with"})
+FIRST_YEAR, LAST_YEAR = 1826, 2200  # the oldest surviving photograph; well past any camera clock
+MAX_WORDS = 8
+SUGGESTIONS = 10
+
+
+@dataclass
+class ParsedQuery:
+    words: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split free text into name words, years and months (lower case, order kept)."""
+    parsed = ParsedQuery()
+    for raw in re.findall(r"[\w'’.-]+", text.lower())[: MAX_WORDS * 2]:
+        token = raw.strip(".-'’")
+        if not token or token in STOPWORDS:
+            continue
+        if token.isdigit() and len(token) == 4 and FIRST_YEAR <= int(token) <= LAST_YEAR:
+            if int(token) not in parsed.years:
+                parsed.years.append(int(token))
+        elif token in MONTHS:
+            if MONTHS[token] not in parsed.months:
+                parsed.months.append(MONTHS[token])
+        elif token not in parsed.words and len(parsed.words) < MAX_WORDS:
+            parsed.words.append(token)
+    return parsed
+
+
+def month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _utc(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def date_q(parsed: ParsedQuery) -> Q:
+    """Photos taken in any of the years (and any of the months), on the local date taken."""
+    if parsed.years:
+        spans: list[tuple[dt.date, dt.date]] = []
+        for year in parsed.years:
+            if parsed.months:
+                spans += [month_range(year, month) for month in parsed.months]
+            else:
+                spans.append((dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        q = Q()
+        for first, last in spans:
+            q |= Q(
+                taken_local__gte=_utc(first),
+                taken_local__lt=_utc(last + dt.timedelta(days=1)),
+            )
+        return q
+    if parsed.months:
+        return Q(taken_local__month__in=parsed.months)
+    return Q()
+
+
+def _like(word: str) -> tuple[str, str]:
+    """LIKE patterns for "a word of the name starts with ``word``" (wildcards escaped)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%", f"% {escaped}%"
+
+
+def tag_tree_sql(seed_where: str) -> str:
+    """SQL for the ids of the tags ``seed_where`` selects and all their descendants.
+
+    A recursive CTE (SQLite and PostgreSQL both have them) keeps the whole filter one query;
+    ``UNION`` rather than ``UNION ALL`` stops at tags already seen, so even a cycle ends.
+    """
+    table = Tag._meta.db_table
+    return (
+        f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE {seed_where} "  # noqa: S608
+        f"UNION SELECT child.id FROM {table} child JOIN tree ON child.parent_id = tree.id) "
+        "SELECT id FROM tree"
+    )
+
+
+def has_tag_tree(tag_id: int) -> Exists:
+    """The photo carries the tag or one of its descendants (a person's rejection excluded)."""
+    tree = RawSQL(tag_tree_sql("id = %s"), (tag_id,))  # noqa: S611 - values are bound
+    return Exists(
+        PhotoTag.objects.filter(
+            photo_id=OuterRef("pk"), tag_id__in=tree, verdict__in=SHOWN_VERDICTS
+        )
+    )
+
+
+def has_tag(tag_id: int) -> Exists:
+    return Exists(
+        PhotoTag.objects.filter(photo_id=OuterRef("pk"), tag_id=tag_id, verdict__in=SHOWN_VERDICTS)
+    )
+
+
+def word_q(word: str) -> Q:
+    """Photos one word of free text finds, by any kind of name."""
+    start, inner = _like(word)
+    tree = RawSQL(  # noqa: S611 - the word is a bound parameter
+        tag_tree_sql("LOWER(name) LIKE %s ESCAPE '\\' OR LOWER(name) LIKE %s ESCAPE '\\'"),
+        (start, inner),
+    )
+    q = Q(
+        Exists(
+            PhotoTag.objects.filter(
+                photo_id=OuterRef("pk"), tag_id__in=tree, verdict__in=SHOWN_VERDICTS
+            )
+        )
+    )
+    cameras = Camera.objects.filter(
+        Q(make__istartswith=word) | Q(model__istartswith=word) | Q(model__icontains=f" {word}")
+    )
+    lenses = Lens.objects.filter(Q(name__istartswith=word) | Q(name__icontains=f" {word}"))
+    q |= Q(camera_id__in=cameras.values("pk")) | Q(lens_id__in=lenses.values("pk"))
+    person = people.name_q(word)
+    if person is not None:
+        q |= person
+    return q
+
+
+def query_q(text: str) -> Q:
+    """The filter the free text ``q`` stands for."""
+    parsed = parse_query(text)
+    q = date_q(parsed)
+    for word in parsed.words:
+        q &= word_q(word)
+    return q
+
+
+# Suggestions ------------------------------------------------------------------------------
+
+
+def _name_match(field_name: str, text: str) -> Q:
+    return Q(**{f"{field_name}__istartswith": text}) | Q(**{f"{field_name}__icontains": f" {text}"})
+
+
+def _member_libraries(user: User) -> QuerySet[LibraryMember, Any]:
+    return LibraryMember.objects.filter(user=user).values("library_id")
+
+
+def _visible_photos(user: User) -> QuerySet[Photo]:
+    return Photo.objects.filter(
+        library_id__in=_member_libraries(user), preferred_file__state=PhotoFile.State.OK
+    )
+
+
+def _date_suggestions(user: User, text: str) -> list[dict[str, Any]]:
+    parsed = parse_query(text)
+    lowered = text.strip().lower()
+    months = sorted(
+        {n for name, n in MONTHS.items() if name.startswith(lowered.split(" ")[0])}
+        if lowered and not lowered[0].isdigit()
+        else set()
+    )
+    if parsed.months:
+        months = parsed.months
+    years_typed = [t for t in re.findall(r"\d+", lowered) if len(t) <= 4]
+    if not months and not years_typed:
+        return []
+    from photonix.library.filters import visible_photos  # filters builds on this module
+
+    span = (
+        visible_photos(user)
+        .filter(hidden=False)
+        .aggregate(first=Min("taken_local"), last=Max("taken_local"))
+    )
+    if span["first"] is None:
+        return []
+    first_day, last_day = span["first"].date(), span["last"].date()
+    years = range(last_day.year, first_day.year - 1, -1)
+    if years_typed:
+        years = [y for y in years if str(y).startswith(years_typed[0])]  # type: ignore[assignment]
+    out: list[dict[str, Any]] = []
+    if months:
+        for year in years:
+            for month in months:
+                first, last = month_range(year, month)
+                if last < first_day or first > last_day:
+                    continue
+                out.append(
+                    {
+                        "kind": "month",
+                        "label": f"{calendar.month_name[month]} {year}",
+                        "params": {"date_from": first.isoformat(), "date_to": last.isoformat()},
+                    }
+                )
+    else:
+        out += [
+            {
+                "kind": "year",
+                "label": str(year),
+                "params": {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"},
+            }
+            for year in years
+        ]
+    return out[:SUGGESTIONS]
+
+
+def suggest(user: User, text: str) -> list[dict[str, Any]]:
+    """Up to ten things the typed text could mean, each with the filter it stands for."""
+    text = " ".join(text.split())[:100]
+    if not text:
+        return []
+    dates = _date_suggestions(user, text)
+    if text[0].isdigit():  # "20" is a year being typed, not a name
+        return dates
+    found: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, label: str, params: dict[str, Any]) -> None:
+        if (kind, label.lower()) not in seen:
+            seen.add((kind, label.lower()))
+            found.append({"kind": kind, "label": label, "params": params})
+
+    tags = (
+        Tag.objects.filter(library_id__in=_member_libraries(user))
+        .filter(_name_match("name", text))
+        .filter(Exists(PhotoTag.objects.filter(tag_id=OuterRef("pk"), verdict__in=SHOWN_VERDICTS)))
+        .order_by("name", "pk")
+        .values_list("pk", "type", "name")[: SUGGESTIONS * 2]
+    )
+    starts = sorted(tags, key=lambda t: (not t[2].lower().startswith(text.lower()), len(t[2])))
+    for pk, tag_type, name in starts:
+        if tag_type == "place":
+            add("place", name, {"place": pk})
+        else:
+            add("tag", name, {"tag": pk})
+    for pk, name in people.suggest(user, text, SUGGESTIONS):
+        add("person", name, {"person": pk})
+    photos = _visible_photos(user)
+    cameras = (
+        Camera.objects.filter(
+            _name_match("make", text) | _name_match("model", text),
+            pk__in=photos.values("camera_id"),
+        )
+        .order_by("make", "model")
+        .values_list("pk", "make", "model")[:SUGGESTIONS]
+    )
+    for pk, make, model in cameras:
+        add("camera", f"{make} {model}".strip(), {"camera": pk})
+    lenses = (
+        Lens.objects.filter(_name_match("name", text), pk__in=photos.values("lens_id"))
+        .order_by("name")
+        .values_list("pk", "name")[:SUGGESTIONS]
+    )
+    for pk, name in lenses:
+        add("lens", name, {"lens": pk})
+    return (dates + found)[:SUGGESTIONS]

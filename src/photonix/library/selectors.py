@@ -1,0 +1,53 @@
+"""Read queries of the library. Every one is scoped to the libraries a user belongs to."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from photonix.core.models import User
+from photonix.library.models import Library, LibraryMember, Photo, PhotoFile
+
+VISIBLE_FILE_STATES = (PhotoFile.State.OK,)
+
+
+def libraries_for(user: User) -> QuerySet[Library]:
+    return Library.objects.filter(members__user=user).distinct()
+
+
+def library_role(user: User, library: Library) -> str | None:
+    member = LibraryMember.objects.filter(library=library, user=user).first()
+    return None if member is None else member.role
+
+
+def libraries_with_counts(user: User) -> QuerySet[Library]:
+    return (
+        libraries_for(user)
+        .prefetch_related("folders")
+        .annotate(
+            photo_count=Count("photos", distinct=True),
+            error_count=Count(
+                "files",
+                filter=Q(files__state__in=(PhotoFile.State.FAILED, PhotoFile.State.UNSUPPORTED)),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def photos_for(user: User) -> QuerySet[Photo]:
+    """Photos the user may see, newest first (undated photos last)."""
+    return (
+        Photo.objects.filter(library__in=libraries_for(user).values("pk"))
+        .filter(preferred_file__isnull=False, preferred_file__state=PhotoFile.State.OK)
+        .select_related("camera", "lens", "preferred_file")
+        .order_by("-taken_local", "-id")
+    )
+
+
+def import_errors_for(user: User, library: Library) -> QuerySet[PhotoFile]:
+    if library_role(user, library) is None:
+        return PhotoFile.objects.none()
+    return PhotoFile.objects.filter(
+        library=library, state__in=(PhotoFile.State.FAILED, PhotoFile.State.UNSUPPORTED)
+    ).order_by("path")

@@ -1,0 +1,78 @@
+"""How much work is outstanding, read from the broker itself.
+
+With ``acks_late`` a message stays in the broker's ``unacked`` set until its task has finished, and
+a task enqueues its follow-ups before it finishes, so *queued + unacked = 0* means the pipeline is
+idle. Used by ``photonix wait``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import redis
+from django.conf import settings
+
+from photonix.core.health import redis_client_url
+from photonix.library.models import PhotoFile
+from photonix.pipeline.queues import QUEUE_NAMES
+
+# kombu's Redis transport keeps one list per priority step: "queue", "queue\x06\x163", ...
+PRIORITY_SEPARATOR = "\x06\x16"
+PRIORITY_STEPS = (0, 3, 6, 9)
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    queued: dict[str, int]
+    unacked: int
+    pending_files: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.queued.values()) + self.unacked + self.pending_files
+
+
+def broker_outstanding() -> tuple[dict[str, int], int]:
+    """Messages waiting in each queue, and messages delivered but not yet acknowledged."""
+    client = redis.Redis.from_url(redis_client_url(settings.CELERY_BROKER_URL), socket_timeout=5)
+    try:
+        pipe = client.pipeline(transaction=False)
+        for queue in QUEUE_NAMES:
+            for step in PRIORITY_STEPS:
+                pipe.llen(queue if step == 0 else f"{queue}{PRIORITY_SEPARATOR}{step}")
+        pipe.hlen("unacked")
+        counts = pipe.execute()
+    finally:
+        client.close()
+    per_queue = {
+        queue: sum(counts[i * len(PRIORITY_STEPS) : (i + 1) * len(PRIORITY_STEPS)])
+        for i, queue in enumerate(QUEUE_NAMES)
+    }
+    return per_queue, int(counts[-1])
+
+
+def outstanding() -> Outstanding:
+    queued, unacked = broker_outstanding()
+    return Outstanding(
+        queued=queued,
+        unacked=unacked,
+        pending_files=PhotoFile.objects.filter(state=PhotoFile.State.PENDING).count(),
+    )
+
+
+def wait_until_idle(timeout: float, interval: float = 0.25) -> Outstanding | None:
+    """Block until no work is outstanding twice in a row; the last reading on timeout, else None."""
+    deadline = time.monotonic() + timeout
+    idle_once = False
+    while True:
+        state = outstanding()
+        if state.total == 0:
+            if idle_once:
+                return None
+            idle_once = True
+        else:
+            idle_once = False
+        if time.monotonic() >= deadline:
+            return state
+        time.sleep(interval)

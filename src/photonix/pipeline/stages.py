@@ -1,0 +1,193 @@
+"""What each media and classification stage does to a photo, and where derived files live.
+
+Derived files sit under the data directory, named by photo (or file) id and version, and are
+written atomically (a temporary file renamed into place), so a task killed half-way leaves no
+half-written thumbnail and running a stage twice gives the same files.
+
+    developed/<id // 1000>/<file id>-v<RAW version>.jpg        developed RAW, used by later stages
+    thumbnails/<id // 1000>/<photo id>-<size>-v<version>.<ext>  grid thumbnail and preview
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from PIL import Image
+
+from photonix.classifiers.registry import Classifier
+from photonix.classifiers.services import photo_store_predictions
+from photonix.library.models import Photo, PhotoFile
+from photonix.media.decode import DecodeError
+from photonix.media.formats import FileKind
+from photonix.media.raw import develop_raw as raw_develop
+from photonix.media.thumbnails import (
+    PREVIEW,
+    SIZES,
+    THUMBNAILER_VERSION,
+    largest_edge,
+    render_photo,
+)
+from photonix.pipeline.base import PermanentError, TransientError
+from photonix.pipeline.versions import RAW_DEVELOP_VERSION
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["RAW_DEVELOP_VERSION", "THUMBNAILER_VERSION", "classify", "develop_raw"]
+DEVELOPED_QUALITY = 92
+SIZE_BY_NAME = {size.name: size for size in SIZES}
+EXTENSIONS = {"JPEG": ".jpg", "WEBP": ".webp"}
+
+
+def _shard(number: int) -> str:
+    return f"{number // 1000:04d}"
+
+
+def developed_path(file: PhotoFile) -> Path:
+    return (
+        Path(settings.DATA_DIR)
+        / "developed"
+        / _shard(file.pk)
+        / f"{file.pk}-v{RAW_DEVELOP_VERSION}.jpg"
+    )
+
+
+def thumbnail_path(photo_id: int, size: str, version: int) -> Path:
+    ext = EXTENSIONS[SIZE_BY_NAME[size].format]
+    return (
+        Path(settings.DATA_DIR)
+        / "thumbnails"
+        / _shard(photo_id)
+        / f"{photo_id}-{size}-v{version}{ext}"
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _original(photo: Photo) -> PhotoFile:
+    file = photo.preferred_file
+    if file is None:
+        raise PermanentError(f"photo {photo.pk} has no file")
+    return file
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        path.stat()
+    except FileNotFoundError as exc:
+        raise PermanentError(f"the file is gone: {path}") from exc
+    except OSError as exc:  # a share that went away for a moment
+        raise TransientError(f"cannot reach {path}: {exc.strerror or exc}") from exc
+
+
+def develop_raw(photo: Photo) -> str:
+    """Develop the photo's RAW once into the cache; returns how (preview / develop …)."""
+    file = _original(photo)
+    path = Path(file.path)
+    _check_readable(path)
+    try:
+        developed = raw_develop(path, min_size=largest_edge())
+    except DecodeError as exc:
+        raise PermanentError(exc.reason) from exc
+    target = developed_path(file)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".jpg")
+    os.close(fd)
+    try:
+        developed.image.save(tmp, "JPEG", quality=DEVELOPED_QUALITY)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for warning in developed.warnings:
+        logger.warning("%s: %s", path, warning)
+    logger.info("developed %s (%s, %dx%d)", path, developed.method, *developed.image.size)
+    return developed.method
+
+
+def make_thumbnails(photo: Photo) -> dict[str, object]:
+    """Decode the photo once and write its thumbnail set and placeholder."""
+    file = _original(photo)
+    source, kind = Path(file.path), FileKind.PHOTO
+    if file.kind == PhotoFile.Kind.RAW:
+        source = developed_path(file)
+        if not source.exists():  # the cache was cleared: develop again
+            develop_raw(photo)
+    else:
+        _check_readable(source)
+    try:
+        result = render_photo(
+            source,
+            orientation=photo.orientation or 1,
+            kind=kind,
+            user_rotation=getattr(photo, "user_rotation", 0) or 0,
+        )
+    except DecodeError as exc:
+        raise PermanentError(exc.reason) from exc
+    for name, thumb in result.thumbnails.items():
+        _write_atomically(thumbnail_path(photo.pk, name, result.version), thumb.data)
+    updates: dict[str, object] = {
+        "placeholder": result.placeholder,
+        "thumbnail_version": result.version,
+    }
+    if file.kind == PhotoFile.Kind.RAW or not (photo.width and photo.height):
+        # A RAW's displayed size is the developed image's; others keep what the metadata said.
+        updates["width"], updates["height"] = result.width, result.height
+    Photo.objects.filter(pk=photo.pk).update(**updates)
+    for warning in result.warnings:
+        logger.warning("%s: %s", source, warning)
+    return {
+        "method": result.method,
+        "sizes": {n: [t.width, t.height] for n, t in result.thumbnails.items()},
+    }
+
+
+_loaded: set[str] = set()
+_load_lock = threading.Lock()
+
+
+def _ensure_loaded(classifier: Classifier) -> None:
+    with _load_lock:
+        if classifier.name not in _loaded:
+            classifier.load()
+            _loaded.add(classifier.name)
+
+
+def classify(photo: Photo, classifier: Classifier) -> int:
+    """Run one classifier on the photo's preview (or its recorded facts) and store its tags."""
+    predict_facts = getattr(classifier, "predict_facts", None)
+    if predict_facts is not None:  # places, events: from GPS and dates, no pixels needed
+        from photonix.classifiers.facts import facts_for
+
+        _ensure_loaded(classifier)
+        predictions = predict_facts(facts_for(photo.pk))
+        return photo_store_predictions(photo, classifier.name, classifier.version, predictions)
+    preview = thumbnail_path(photo.pk, PREVIEW.name, photo.thumbnail_version or THUMBNAILER_VERSION)
+    if not preview.exists():
+        make_thumbnails(photo)
+        photo.refresh_from_db(fields=["thumbnail_version"])
+        preview = thumbnail_path(photo.pk, PREVIEW.name, photo.thumbnail_version)
+    _ensure_loaded(classifier)
+    with Image.open(preview) as image:
+        image.load()
+        upright = image.convert("RGB")
+    # A classifier that stores its own results (faces) has ``run(photo, image)``; it wins.
+    run = getattr(classifier, "run", None)
+    if callable(run):
+        return int(run(photo, upright))
+    predictions = classifier.predict(upright)
+    return photo_store_predictions(photo, classifier.name, classifier.version, predictions)

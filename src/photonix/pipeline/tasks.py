@@ -1,0 +1,131 @@
+"""The tasks of a photo's canvas, and the pipeline's periodic safety net.
+
+Thin and idempotent: each loads the photo by id, calls a service, records the stage as done at
+its version. Running one twice gives the same result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from photonix.library.models import Photo
+from photonix.pipeline import canvas, stages
+from photonix.pipeline.base import PermanentError, PhotonixTask
+from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
+
+logger = logging.getLogger(__name__)
+
+
+class MediaTask(PhotonixTask):
+    takes_photo = True
+
+
+class DevelopTask(MediaTask):
+    stage = canvas.DEVELOP
+
+
+class ThumbnailTask(MediaTask):
+    stage = canvas.THUMBNAILS
+
+
+class ClassifyTask(MediaTask):
+    stage = "classify"
+
+    def stage_for(self, args: Sequence[Any], kwargs: dict[str, Any]) -> str:
+        name = kwargs.get("name", args[1] if len(args) > 1 else "")
+        return f"{canvas.CLASSIFY_PREFIX}{name}"
+
+
+class FinishTask(MediaTask):
+    stage = "finish"
+
+
+def _photo(photo_id: int) -> Photo:
+    photo = Photo.objects.select_related("preferred_file").filter(pk=photo_id).first()
+    if photo is None or photo.preferred_file is None:
+        raise PermanentError(f"photo {photo_id} no longer exists")
+    return photo
+
+
+def stage_done(photo: Photo, stage: str, version: int) -> None:
+    PhotoStage.objects.update_or_create(
+        photo=photo,
+        stage=stage,
+        defaults={"version": version, "state": PhotoStage.State.DONE, "error": ""},
+    )
+
+
+@shared_task(base=DevelopTask, name="photonix.media.develop_raw")
+def develop_raw(photo_id: int) -> str:
+    photo = _photo(photo_id)
+    method = stages.develop_raw(photo)
+    stage_done(photo, canvas.DEVELOP, stages.RAW_DEVELOP_VERSION)
+    return method
+
+
+@shared_task(base=ThumbnailTask, name="photonix.media.make_thumbnails")
+def make_thumbnails(photo_id: int) -> dict[str, Any]:
+    photo = _photo(photo_id)
+    result = stages.make_thumbnails(photo)
+    stage_done(photo, canvas.THUMBNAILS, stages.THUMBNAILER_VERSION)
+    return result
+
+
+@shared_task(base=ClassifyTask, name="photonix.classify.run")
+def classify(photo_id: int, name: str) -> int:
+    from photonix.classifiers import registry
+
+    photo = _photo(photo_id)
+    try:
+        classifier = registry.get(name)
+    except LookupError as exc:
+        raise PermanentError(str(exc)) from exc
+    count = stages.classify(photo, classifier)
+    stage_done(photo, canvas.CLASSIFY_PREFIX + name, classifier.version)
+    return count
+
+
+@shared_task(base=FinishTask, name="photonix.pipeline.finish_photo")
+def finish_photo(photo_id: int, *_chord_results: Any) -> str:
+    """Close a photo's canvas: processed when nothing is missing any more."""
+    from photonix.pipeline.services import photo_dispatch
+
+    photo = _photo(photo_id)
+    missing = canvas.missing_stages(photo)
+    if not missing:
+        PhotoPipeline.objects.filter(pk=photo.pk).update(
+            state=PhotoPipeline.State.PROCESSED,
+            processed_at=timezone.now(),
+            touched_at=timezone.now(),
+        )
+        return "processed"
+    # The required stages changed while the canvas ran (a classifier was switched on).
+    photo_dispatch(photo.pk)
+    return "dispatched again: " + ", ".join(missing)
+
+
+@shared_task(base=PhotonixTask, name="photonix.pipeline.reconcile")
+def reconcile() -> dict[str, int]:
+    from photonix.pipeline.services import reconcile as run
+
+    return run(dt.timedelta(minutes=settings.PHOTONIX_RECONCILE_AFTER_MINUTES))
+
+
+@shared_task(base=PhotonixTask, name="photonix.pipeline.prune_jobs")
+def prune_jobs() -> int:
+    """Forget succeeded job records after a week, dismissed failures after a month."""
+    now = timezone.now()
+    done, _ = Job.objects.filter(
+        state=Job.State.SUCCEEDED, finished_at__lt=now - dt.timedelta(days=7)
+    ).delete()
+    dismissed, _ = Job.objects.filter(
+        acknowledged=True, finished_at__lt=now - dt.timedelta(days=30)
+    ).delete()
+    return done + dismissed

@@ -1,0 +1,90 @@
+"""The built-in classifiers in a real worker, on photos imported through the real scan."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import Popen
+
+import pytest
+
+from photonix.classifiers import registry
+from photonix.classifiers.models import ClassifierSwitch, PhotoTag
+from photonix.library.models import PhotoFile
+from photonix.library.scanning import folder_scan
+from photonix.library.services import library_add
+from photonix.pipeline.models import Job
+from tests.classifiers.plugins import MissingModel
+from tests.pipeline.test_pipeline import jobs_of, photo_of, settled, wait_for
+
+pytestmark = pytest.mark.integration
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "photos"
+BUILTINS = ["object", "colour", "place", "style", "event"]
+
+
+def test_builtin_classifiers_tag_imported_photos_and_a_missing_model_blocks_nothing(
+    tmp_path: Path,
+    clean_broker: str,
+    process_env: dict[str, str],
+    spawn: Callable[..., Popen[bytes]],
+) -> None:
+    with registry.registered(MissingModel()):
+        root = tmp_path / "photos"
+        root.mkdir()
+        library, (folder,) = library_add("Tagged", [str(root)], scan=False)
+        for classifier in registry.all_classifiers():
+            ClassifierSwitch.objects.update_or_create(
+                library=library,
+                name=classifier.name,
+                defaults={"enabled": classifier.name in [*BUILTINS, "missing_model"]},
+            )
+        for name in ("faces-objects/chelsea_cat.png", "gps/DSCN0010.jpg"):
+            shutil.copy(FIXTURES / name, root / Path(name).name)
+        spawn(
+            "worker",
+            "--concurrency",
+            "2",
+            env={
+                **process_env,
+                "PHOTONIX_OFFLINE": "true",
+                "PHOTONIX_EXTRA_CLASSIFIERS": "tests.classifiers.plugins:MissingModel",
+            },
+        )
+        folder_scan(folder)
+        files = {Path(p).name: pk for p, pk in PhotoFile.objects.values_list("path", "pk")}
+        cat = photo_of(files["chelsea_cat.png"])
+        tuscany = photo_of(files["DSCN0010.jpg"])
+        for photo in (cat, tuscany):
+            assert settled(photo, timeout=120) == "failed", "the missing model fails its own job"
+
+            def finished(photo_id: int = photo.pk) -> bool:
+                stages = [f"classify:{n}" for n in BUILTINS]
+                done = Job.objects.filter(
+                    photo_id=photo_id, stage__in=stages, state__in=("succeeded", "failed")
+                )
+                return done.count() == len(stages)
+
+            wait_for(finished, 120, "every built-in classifier to finish")
+            jobs = jobs_of(photo)
+            for name in BUILTINS:
+                assert [j.state for j in jobs[f"classify:{name}"]] == ["succeeded"], name
+            (failure,) = jobs["classify:missing_model"]
+            assert failure.state == "failed" and failure.attempts == 1
+            assert "absent-detector" in failure.error and "PHOTONIX_OFFLINE" in failure.error
+
+        def tags(photo_id: int, tag_type: str) -> set[str]:
+            return set(
+                PhotoTag.objects.filter(photo_id=photo_id, tag__type=tag_type).values_list(
+                    "tag__name", flat=True
+                )
+            )
+
+        assert {"Egyptian cat", "cat", "animal"} <= tags(cat.pk, "object")
+        assert "Brown" in tags(cat.pk, "colour")
+        assert tags(cat.pk, "place") == set()
+        assert tags(tuscany.pk, "place") == {"Italy", "Tuscany, Italy", "Arezzo, Tuscany"}
+        row = PhotoTag.objects.get(photo=cat, tag__name="Egyptian cat")
+        assert row.source == "object" and row.version == 1 and 0 < row.confidence <= 1
+        assert not Job.objects.filter(photo=cat, stage="classify:object", state="failed").exists()

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from photonix.library.models import LibraryFolder, PhotoFile
+from photonix.library.scanning import FolderUnavailableError, folder_scan
+from photonix.library.services import library_add
+
+pytestmark = pytest.mark.django_db
+
+
+def _tree(root: Path) -> None:
+    (root / "2024" / "summer").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    for name in ("a.jpg", "2024/b.HEIC", "2024/summer/c.dng", "2024/summer/clip.mp4"):
+        (root / name).write_bytes(b"x" * 10)
+    for name in ("notes.txt", ".DS_Store", "2024/b.xmp", ".hidden/d.jpg"):
+        (root / name).write_bytes(b"y")
+
+
+def _folder(root: Path) -> LibraryFolder:
+    _, (folder,) = library_add("L", [str(root)], scan=False)
+    return folder
+
+
+def test_first_scan_records_every_photo_and_video(
+    tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    _tree(tmp_path)
+    folder = _folder(tmp_path)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        stats = folder_scan(folder)
+    # notes.txt and the sidecar are skipped; dotfiles and hidden folders are never looked at.
+    assert (stats.seen, stats.new, stats.unchanged, stats.skipped) == (4, 4, 0, 2)
+    kinds = dict(PhotoFile.objects.values_list("path", "kind"))
+    assert kinds == {
+        f"{tmp_path}/a.jpg": "photo",
+        f"{tmp_path}/2024/b.HEIC": "photo",
+        f"{tmp_path}/2024/summer/c.dng": "raw",
+        f"{tmp_path}/2024/summer/clip.mp4": "video",
+    }
+    assert set(PhotoFile.objects.values_list("state", flat=True)) == {"pending"}
+    assert callbacks, "recording is enqueued after commit"
+
+
+def test_rescan_skips_unchanged_and_finds_changes(
+    tmp_path: Path, django_assert_max_num_queries, django_capture_on_commit_callbacks
+) -> None:
+    _tree(tmp_path)
+    folder = _folder(tmp_path)
+    folder_scan(folder)
+    PhotoFile.objects.update(state="ok")
+    # As recording does: b.HEIC was read with its sidecar b.xmp.
+    PhotoFile.objects.filter(path=f"{tmp_path}/2024/b.HEIC").update(
+        sidecar_mtime_ns=(tmp_path / "2024" / "b.xmp").stat().st_mtime_ns
+    )
+
+    with django_assert_max_num_queries(3):
+        stats = folder_scan(folder)
+    assert (stats.unchanged, stats.new, stats.changed, stats.missing) == (4, 0, 0, 0)
+
+    (tmp_path / "a.jpg").write_bytes(b"z" * 20)
+    (tmp_path / "2024" / "b.HEIC").unlink()
+    (tmp_path / "new.png").write_bytes(b"p")
+    stats = folder_scan(folder)
+    assert (stats.unchanged, stats.new, stats.changed, stats.missing) == (2, 1, 1, 1)
+    assert PhotoFile.objects.get(path=f"{tmp_path}/a.jpg").state == "pending"
+    assert PhotoFile.objects.get(path=f"{tmp_path}/a.jpg").size == 20
+    assert PhotoFile.objects.get(path=f"{tmp_path}/2024/b.HEIC").state == "missing"
+
+
+def test_unavailable_folder_loses_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "share"
+    root.mkdir()
+    (root / "a.jpg").write_bytes(b"x")
+    folder = _folder(root)
+    folder_scan(folder)
+    PhotoFile.objects.update(state="ok")
+    os.rename(root, tmp_path / "unmounted")  # noqa: PTH104
+    with pytest.raises(FolderUnavailableError, match="kept until it is back"):
+        folder_scan(folder)
+    assert PhotoFile.objects.get().state == "ok"

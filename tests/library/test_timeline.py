@@ -1,0 +1,520 @@
+"""The timeline API: keyset pages, the shared filters, the month index, facets, map and search.
+
+Everything goes through the HTTP API with a signed-in user, the way the UI asks. Lists are one
+query each (plus the session and the user), whatever the filters and however many photos.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from photonix.core.models import User
+from photonix.library import timeline
+from photonix.library.models import PhotoFile
+from photonix.library.search import parse_query
+from tests.library import photos as make
+
+pytestmark = pytest.mark.django_db
+
+# Signing in costs two queries per request (the session, the user); the list itself is one.
+AUTH_QUERIES = 2
+
+
+def _get(client: Client, url: str, params: dict[str, Any] | None = None) -> Any:
+    response = client.get(url, params or {})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _ids(client: Client, **params: Any) -> set[int]:
+    body = _get(client, "/api/timeline", params)
+    assert body["next_cursor"] is None
+    return {p["id"] for p in body["results"]}
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    """Alice's library of a few photos that differ in every filterable way, and Bob's."""
+    alice, bob = make.user("alice"), make.user("bob")
+    folder = make.library("Alice", alice)
+    canon, nikon = make.camera("Canon", "EOS 40D"), make.camera("Nikon", "D750")
+    fifty = make.lens("EF 50mm f/1.8")
+    animal = make.tag(folder, "animal")
+    cat = make.tag(folder, "cat", parent=animal)
+    egyptian = make.tag(folder, "Egyptian cat", parent=cat)
+    dog = make.tag(folder, "dog", parent=animal)
+    france = make.tag(folder, "France", "place")
+    paris = make.tag(folder, "Paris", "place", parent=france)
+    red = make.tag(folder, "red", "colour")
+    p: dict[str, Any] = {}
+    p["cat"] = make.photo(
+        folder,
+        make.at(2019, 7, 14, 9),
+        camera=canon,
+        lens=fifty,
+        aperture=1.8,
+        exposure_time=1 / 250,
+        iso=100,
+        focal_length=50,
+        flash_fired=False,
+        rating=5,
+        latitude=48.85,
+        longitude=2.35,
+        taken_offset=120,
+    )
+    make.tagged(p["cat"], egyptian)
+    make.tagged(p["cat"], paris)
+    make.tagged(p["cat"], red)
+    p["dog"] = make.photo(
+        folder,
+        make.at(2019, 7, 2, 18),
+        camera=nikon,
+        aperture=8,
+        exposure_time=1 / 30,
+        iso=3200,
+        focal_length=24,
+        flash_fired=True,
+        rating=2,
+    )
+    make.tagged(p["dog"], dog)
+    make.tagged(p["dog"], red)
+    p["both"] = make.photo(
+        folder, make.at(2020, 1, 5), camera=canon, aperture=4, iso=400, focal_length=85
+    )
+    make.tagged(p["both"], cat)
+    make.tagged(p["both"], dog)
+    p["rejected"] = make.photo(folder, make.at(2018, 7, 30), camera=nikon)
+    make.tagged(p["rejected"], cat, verdict="rejected")  # a person said: no cat here
+    p["hidden"] = make.photo(folder, make.at(2021, 3, 1), camera=canon, hidden=True)
+    make.tagged(p["hidden"], cat)
+    p["pending"] = make.photo(folder, make.at(2021, 3, 2), camera=canon)
+    PhotoFile.objects.filter(photo=p["pending"]).update(state="pending")
+
+    bobs = make.library("Bob", bob)
+    bob_cat = make.tag(bobs, "cat")
+    p["bob"] = make.photo(bobs, make.at(2019, 7, 20), camera=canon)
+    make.tagged(p["bob"], bob_cat)
+    return {
+        "alice": make.client_for(alice),
+        "bob": make.client_for(bob),
+        "library": folder.library_id,
+        "bob_library": bobs.library_id,
+        "photos": {k: v.pk for k, v in p.items()},
+        "tags": {
+            "animal": animal.pk,
+            "cat": cat.pk,
+            "egyptian": egyptian.pk,
+            "dog": dog.pk,
+            "france": france.pk,
+            "paris": paris.pk,
+            "red": red.pk,
+            "bob_cat": bob_cat.pk,
+        },
+        "cameras": {"canon": canon.pk, "nikon": nikon.pk},
+        "lens": fifty.pk,
+    }
+
+
+def _names(world: dict[str, Any], ids: set[int]) -> set[str]:
+    by_id = {v: k for k, v in world["photos"].items()}
+    return {by_id[i] for i in ids}
+
+
+def test_the_timeline_is_newest_first_with_the_contracts_fields(world: dict[str, Any]) -> None:
+    body = _get(world["alice"], "/api/timeline")
+    assert [p["id"] for p in body["results"]] == [
+        world["photos"][k] for k in ("both", "cat", "dog", "rejected")
+    ]
+    assert body["next_cursor"] is None
+    cat = body["results"][1]
+    assert set(cat) == {
+        "id",
+        "taken_at",
+        "width",
+        "height",
+        "placeholder",
+        "thumbnail_version",
+        "rating",
+        "hidden",
+    }
+    # The wall-clock time, with the offset the camera recorded; naive when it recorded none.
+    assert cat["taken_at"] == "2019-07-14T09:00:00+02:00"
+    assert body["results"][0]["taken_at"] == "2020-01-05T12:00:00"
+    assert cat["rating"] == 5 and cat["hidden"] is False
+
+
+def test_keyset_pages_neither_repeat_nor_skip_photos_that_share_a_time() -> None:
+    alice = make.user("alice")
+    folder = make.library("Alice", alice)
+    # Bursts: many photos in the same second, on both sides of page boundaries.
+    times = [make.at(2024, 5, 1, 10)] * 7 + [make.at(2024, 5, 1, 9)] * 5 + [make.at(2023, 1, 1)]
+    made = [make.photo(folder, taken) for taken in times]
+    client = make.client_for(alice)
+    expected = [p.pk for p in sorted(made, key=lambda p: (p.taken_local, p.pk), reverse=True)]
+
+    for limit in (1, 2, 3, 5, 13):
+        seen: list[int] = []
+        cursor = None
+        for _ in range(20):
+            params: dict[str, Any] = {"limit": limit}
+            if cursor:
+                params["cursor"] = cursor
+            body = _get(client, "/api/timeline", params)
+            seen += [p["id"] for p in body["results"]]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == expected, limit
+
+    # A photo added in the middle of a walk appears on a later page or not at all; nothing
+    # already shown comes back.
+    first = _get(client, "/api/timeline", {"limit": 4})
+    make.photo(folder, make.at(2024, 5, 1, 10))
+    rest = _get(client, "/api/timeline", {"cursor": first["next_cursor"], "limit": 100})
+    shown = [p["id"] for p in first["results"]]
+    assert not set(shown) & {p["id"] for p in rest["results"]}
+    assert shown + [p["id"] for p in rest["results"]] == expected
+
+
+def test_a_timeline_page_is_one_query(world: dict[str, Any], django_assert_max_num_queries) -> None:
+    folder = make.library("More", make.user("carol"))
+    make.member(folder, User.objects.get(username="alice"), "viewer")
+    client = world["alice"]
+    for day in range(1, 29):
+        make.photo(folder, make.at(2022, 2, day))
+    params = {
+        "tag": [world["tags"]["animal"], world["tags"]["cat"]],
+        "camera": [world["cameras"]["canon"], world["cameras"]["nikon"]],
+        "place": world["tags"]["france"],
+        "colour": world["tags"]["red"],
+        "q": "cat july 2019",
+        "rating_min": 1,
+        "date_from": "2010-01-01",
+    }
+    for query in ({}, params, {"limit": 3}):
+        with django_assert_max_num_queries(AUTH_QUERIES + 1):
+            response = client.get("/api/timeline", query)
+        assert response.status_code == 200
+    body = client.get("/api/timeline", {"limit": 3}).json()
+    with django_assert_max_num_queries(AUTH_QUERIES + 1):
+        assert client.get("/api/timeline", {"cursor": body["next_cursor"]}).status_code == 200
+    with django_assert_max_num_queries(AUTH_QUERIES + 1):
+        assert client.get("/api/timeline/months", params).status_code == 200
+    with django_assert_max_num_queries(AUTH_QUERIES + 1):
+        assert client.get("/api/map", params).status_code == 200
+    # The facets are one query per list: the aggregates, tags, cameras, lenses (and people).
+    with django_assert_max_num_queries(AUTH_QUERIES + 5):
+        assert client.get("/api/timeline/facets", params).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"cat", "dog", "both", "rejected"}),
+        ({"camera": "canon"}, {"cat", "both"}),
+        ({"camera": ["canon", "nikon"]}, {"cat", "dog", "both", "rejected"}),
+        ({"lens": "fifty"}, {"cat"}),
+        ({"rating_min": 2}, {"cat", "dog"}),
+        ({"rating_min": 3}, {"cat"}),
+        ({"rating_min": 0}, {"cat", "dog", "both", "rejected"}),
+        ({"flash": "true"}, {"dog"}),
+        ({"flash": "false"}, {"cat"}),
+        ({"aperture_min": 2, "aperture_max": 5}, {"both"}),
+        ({"exposure_max": 0.01}, {"cat"}),
+        ({"exposure_min": 0.01}, {"dog"}),
+        ({"iso_min": 400}, {"dog", "both"}),
+        ({"iso_max": 400}, {"cat", "both"}),
+        ({"focal_min": 50, "focal_max": 50}, {"cat"}),
+        ({"date_from": "2019-07-02", "date_to": "2019-07-14"}, {"cat", "dog"}),  # inclusive
+        ({"date_from": "2019-07-03"}, {"cat", "both"}),
+        ({"date_to": "2019-07-13"}, {"dog", "rejected"}),
+        ({"has_gps": "true"}, {"cat"}),
+        ({"has_gps": "false"}, {"dog", "both", "rejected"}),
+        ({"hidden": "true"}, {"hidden"}),
+        ({"hidden": "false"}, {"cat", "dog", "both", "rejected"}),
+        ({"library": "mine"}, {"cat", "dog", "both", "rejected"}),
+        ({"library": "bobs"}, set()),  # another user's library: nothing, not Bob's photos
+        # Tags: a tag finds its descendants; a rejected tag finds nothing.
+        ({"tag": "cat"}, {"cat", "both"}),
+        ({"tag": "egyptian"}, {"cat"}),
+        ({"tag": "animal"}, {"cat", "dog", "both"}),
+        ({"tag": ["cat", "dog"]}, {"both"}),  # AND across tags
+        ({"tag": ["animal", "red"]}, {"cat", "dog"}),
+        ({"tag": "bob_cat"}, set()),
+        ({"place": "france"}, {"cat"}),
+        ({"place": "paris"}, {"cat"}),
+        ({"colour": "red"}, {"cat", "dog"}),
+        # Combined.
+        ({"tag": "animal", "camera": "nikon", "date_from": "2019-01-01"}, {"dog"}),
+        ({"tag": "cat", "rating_min": 1}, {"cat"}),
+    ],
+)
+def test_each_filter_and_combinations(
+    world: dict[str, Any], params: dict[str, Any], expected: set[str]
+) -> None:
+    lookup = {
+        "camera": world["cameras"],
+        "lens": {"fifty": world["lens"]},
+        "tag": world["tags"],
+        "place": world["tags"],
+        "colour": world["tags"],
+        "library": {"mine": world["library"], "bobs": world["bob_library"]},
+    }
+    query: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in lookup:
+            values = value if isinstance(value, list) else [value]
+            query[key] = [lookup[key][v] for v in values]
+        else:
+            query[key] = value
+    assert _names(world, _ids(world["alice"], **query)) == expected
+
+
+def test_persons_filter_needs_the_faces_app(world: dict[str, Any]) -> None:
+    from photonix.library import people
+
+    if people.installed():
+        pytest.skip("the faces app is installed: its own tests cover people")
+    assert _ids(world["alice"], person=1) == set()
+    assert _get(world["alice"], "/api/timeline/facets")["people"] == []
+    assert _get(world["alice"], f"/api/photos/{world['photos']['cat']}")["people"] == []
+
+
+@pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"rating_min": 6}, {"rating_min"}),
+        ({"rating_min": "x"}, {"rating_min"}),
+        ({"camera": "canon"}, {"camera"}),
+        ({"tag": ["1", "nope"]}, {"tag"}),
+        ({"date_from": "2019-13-01"}, {"date_from"}),
+        ({"date_from": "14/07/2019"}, {"date_from"}),
+        ({"date_from": "2020-01-01", "date_to": "2019-01-01"}, {"date_to"}),
+        ({"aperture_min": 8, "aperture_max": 2}, {"aperture_max"}),
+        ({"iso_min": -1}, {"iso_min"}),
+        ({"flash": "sometimes"}, {"flash"}),
+        ({"limit": 0}, {"limit"}),
+        ({"limit": 501}, {"limit"}),
+        ({"cursor": "not-a-cursor"}, {"cursor"}),
+    ],
+)
+def test_bad_filter_values_are_400_with_field_errors(
+    world: dict[str, Any], params: dict[str, Any], fields: set[str]
+) -> None:
+    response = world["alice"].get("/api/timeline", params)
+    assert response.status_code == 400
+    assert set(response.json()) == fields
+    if "limit" not in params and "cursor" not in params:
+        for url in ("/api/timeline/months", "/api/timeline/facets", "/api/map"):
+            assert world["alice"].get(url, params).status_code == 400, url
+
+
+def test_everything_needs_sign_in_and_sees_only_the_users_libraries(
+    world: dict[str, Any],
+) -> None:
+    for url in (
+        "/api/timeline",
+        "/api/timeline/months",
+        "/api/timeline/facets",
+        "/api/map",
+        "/api/search/suggest?q=c",
+    ):
+        assert Client().get(url).status_code in (401, 403), url
+    assert _ids(world["bob"]) == {world["photos"]["bob"]}
+    assert _get(world["bob"], "/api/timeline/facets")["total"] == 1
+    assert _get(world["bob"], "/api/map")["points"] == []
+    assert [s["params"] for s in _get(world["bob"], "/api/search/suggest?q=ca")] == [
+        {"tag": world["tags"]["bob_cat"]},
+        {"camera": world["cameras"]["canon"]},
+    ]
+
+
+def test_month_index_counts_newest_first(world: dict[str, Any]) -> None:
+    assert _get(world["alice"], "/api/timeline/months") == [
+        {"month": "2020-01", "count": 1},
+        {"month": "2019-07", "count": 2},
+        {"month": "2018-07", "count": 1},
+    ]
+    assert _get(world["alice"], "/api/timeline/months", {"camera": world["cameras"]["nikon"]}) == [
+        {"month": "2019-07", "count": 1},
+        {"month": "2018-07", "count": 1},
+    ]
+
+
+def test_facets_count_the_current_results(world: dict[str, Any]) -> None:
+    everything = _get(world["alice"], "/api/timeline/facets")
+    assert everything["total"] == 4
+    objects = {t["name"]: t for t in everything["tags"]["object"]}
+    # Counts per tag as carried (a rejected tag does not count; hidden photos are not results).
+    assert {n: t["count"] for n, t in objects.items()} == {"Egyptian cat": 1, "cat": 1, "dog": 2}
+    assert objects["Egyptian cat"]["parent"] == world["tags"]["cat"]
+    assert everything["tags"]["place"] == [
+        {
+            "id": world["tags"]["paris"],
+            "name": "Paris",
+            "parent": world["tags"]["france"],
+            "count": 1,
+        }
+    ]
+    assert everything["cameras"] == [
+        {"id": world["cameras"]["canon"], "name": "Canon EOS 40D", "count": 2},
+        {"id": world["cameras"]["nikon"], "name": "Nikon D750", "count": 2},
+    ]
+    assert everything["lenses"] == [{"id": world["lens"], "name": "EF 50mm f/1.8", "count": 1}]
+    assert everything["ranges"] == {
+        "aperture": [1.8, 8.0],
+        "exposure_time": [1 / 250, 1 / 30],
+        "iso": [100, 3200],
+        "focal_length": [24.0, 85.0],
+    }
+    assert everything["flash"] == {"fired": 1, "not_fired": 1}
+    assert everything["ratings"] == {"0": 2, "1": 0, "2": 1, "3": 0, "4": 0, "5": 1}
+    assert everything["dates"] == ["2018-07-30", "2020-01-05"]
+    assert everything["people"] == []
+
+    # Filtering by the dog tag narrows every facet to the dog photos.
+    dogs = _get(world["alice"], "/api/timeline/facets", {"tag": world["tags"]["dog"]})
+    assert dogs["total"] == 2
+    assert {t["name"]: t["count"] for t in dogs["tags"]["object"]} == {"dog": 2, "cat": 1}
+    assert {t["name"] for t in dogs["tags"]["colour"]} == {"red"}
+    assert "place" not in dogs["tags"]
+    assert [c["name"] for c in dogs["cameras"]] == ["Canon EOS 40D", "Nikon D750"]
+    assert dogs["lenses"] == []
+    assert dogs["ranges"]["iso"] == [400, 3200]
+    assert dogs["dates"] == ["2019-07-02", "2020-01-05"]
+
+    nothing = _get(world["alice"], "/api/timeline/facets", {"date_from": "2030-01-01"})
+    assert nothing["total"] == 0 and nothing["dates"] is None
+    assert nothing["ranges"] == {
+        "aperture": None,
+        "exposure_time": None,
+        "iso": None,
+        "focal_length": None,
+    }
+    assert nothing["tags"] == {} and nothing["cameras"] == []
+
+
+def test_map_points_are_the_photos_with_a_location(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder_id = world["library"]
+    from photonix.library.models import LibraryFolder
+
+    folder = LibraryFolder.objects.get(library_id=folder_id)
+    north = make.photo(folder, make.at(2022, 1, 1), latitude=60.1, longitude=24.9)
+    body = _get(world["alice"], "/api/map")
+    assert body == {
+        "points": [
+            {"id": north.pk, "lat": 60.1, "lon": 24.9, "thumbnail_version": 0},
+            {"id": world["photos"]["cat"], "lat": 48.85, "lon": 2.35, "thumbnail_version": 0},
+        ],
+        "truncated": False,
+    }
+    assert [
+        p["id"] for p in _get(world["alice"], "/api/map", {"tag": world["tags"]["cat"]})["points"]
+    ] == [world["photos"]["cat"]]
+    monkeypatch.setattr(timeline, "MAP_LIMIT", 1)
+    assert _get(world["alice"], "/api/map") == {
+        "points": [{"id": north.pk, "lat": 60.1, "lon": 24.9, "thumbnail_version": 0}],
+        "truncated": True,
+    }
+
+
+def test_free_text_is_parsed_into_names_months_and_years() -> None:
+    parsed = parse_query("Cats in Paris July 2019")
+    assert (parsed.words, parsed.months, parsed.years) == (["cats", "paris"], [7], [2019])
+    parsed = parse_query("  jul, aug 2018 2019 sept ")
+    assert (parsed.words, parsed.months, parsed.years) == ([], [7, 8, 9], [2018, 2019])
+    assert parse_query("canon 5d 1700").words == ["canon", "5d", "1700"]  # not a year: a word
+    assert parse_query("").words == []
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("cat", {"cat", "both"}),  # "cat", "Egyptian cat", and the rejected one excluded
+        ("Egyptian", {"cat"}),
+        ("animal", {"cat", "dog", "both"}),  # a tag's descendants
+        ("paris", {"cat"}),
+        ("france", {"cat"}),  # places are a hierarchy too
+        ("canon", {"cat", "both"}),
+        ("eos", {"cat", "both"}),
+        ("d750", {"dog", "rejected"}),
+        ("50mm", {"cat"}),
+        ("july", {"cat", "dog", "rejected"}),
+        ("july 2019", {"cat", "dog"}),
+        ("2019", {"cat", "dog"}),
+        ("jan 2020", {"both"}),
+        ("dog canon", {"both"}),
+        ("red dogs in july", set()),  # "dogs" names nothing: no photo has it
+        ("red dog in july", {"dog"}),
+        ("scat", set()),  # a word must start a word of the name
+        ("100%", set()),
+        ("", {"cat", "dog", "both", "rejected"}),
+    ],
+)
+def test_free_text_q_turns_words_into_filters(
+    world: dict[str, Any], q: str, expected: set[str]
+) -> None:
+    assert _names(world, _ids(world["alice"], q=q)) == expected
+
+
+def test_suggestions_are_prefix_matches_with_the_filters_they_stand_for(
+    world: dict[str, Any],
+) -> None:
+    def suggest(text: str) -> list[tuple[str, str, dict[str, Any]]]:
+        body = _get(world["alice"], "/api/search/suggest", {"q": text})
+        return [(s["kind"], s["label"], s["params"]) for s in body]
+
+    tags = world["tags"]
+    assert suggest("ca") == [
+        ("tag", "cat", {"tag": tags["cat"]}),
+        ("tag", "Egyptian cat", {"tag": tags["egyptian"]}),
+        ("camera", "Canon EOS 40D", {"camera": world["cameras"]["canon"]}),
+    ]
+    assert suggest("PAR") == [("place", "Paris", {"place": tags["paris"]})]
+    assert suggest("ef") == [("lens", "EF 50mm f/1.8", {"lens": world["lens"]})]
+    assert suggest("d7") == [("camera", "Nikon D750", {"camera": world["cameras"]["nikon"]})]
+    assert suggest("july") == [  # within the dates of the photos, newest first
+        ("month", "July 2019", {"date_from": "2019-07-01", "date_to": "2019-07-31"}),
+        ("month", "July 2018", {"date_from": "2018-07-01", "date_to": "2018-07-31"}),
+    ]
+    assert suggest("jul 2019") == [
+        ("month", "July 2019", {"date_from": "2019-07-01", "date_to": "2019-07-31"})
+    ]
+    assert suggest("201") == [
+        ("year", "2019", {"date_from": "2019-01-01", "date_to": "2019-12-31"}),
+        ("year", "2018", {"date_from": "2018-01-01", "date_to": "2018-12-31"}),
+    ]
+    assert [label for _, label, _ in suggest("20")] == ["2020", "2019", "2018"]
+    assert suggest("zebra") == []
+    assert suggest("") == []
+    # Bob's "cat" tag is not Alice's to see.
+    assert tags["bob_cat"] not in [p.get("tag") for _, _, p in suggest("cat")]
+
+
+def test_at_most_ten_suggestions(world: dict[str, Any]) -> None:
+    from photonix.library.models import LibraryFolder
+
+    folder = LibraryFolder.objects.get(library_id=world["library"])
+    photo = make.photo(folder, make.at(2022, 1, 1))
+    for i in range(15):
+        make.tagged(photo, make.tag(folder, f"boat {i:02d}"))
+    body = _get(world["alice"], "/api/search/suggest", {"q": "boat"})
+    assert len(body) == 10
+    assert body[0]["label"] == "boat 00"
+
+
+def test_dates_filter_on_the_local_date_taken() -> None:
+    alice = make.user("alice")
+    folder = make.library("Alice", alice)
+    # 23:30 local on 1 May at UTC-5 is 2 May in UTC; it is a 1 May photo all the same.
+    late = make.photo(folder, dt.datetime(2024, 5, 1, 23, 30, tzinfo=dt.UTC), taken_offset=-300)
+    client = make.client_for(alice)
+    assert _ids(client, date_from="2024-05-01", date_to="2024-05-01") == {late.pk}
+    assert _ids(client, date_from="2024-05-02") == set()
+    assert _get(client, "/api/timeline/months") == [{"month": "2024-05", "count": 1}]

@@ -1,0 +1,275 @@
+"""The whole pipeline on a real Redis and a real Celery worker process.
+
+Photos are imported through the real scan → record_file → canvas path; the classifiers are the
+small real ones in ``tests/fakes.py``, steered through marker files.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from subprocess import Popen
+from typing import Any
+
+import pytest
+import redis
+from django.test import Client
+
+from photonix.classifiers import registry
+from photonix.classifiers.models import ClassifierSwitch, PhotoTag
+from photonix.core.models import User
+from photonix.library.export import export_rows
+from photonix.library.models import Library, Photo, PhotoFile
+from photonix.library.scanning import folder_scan
+from photonix.library.services import library_add
+from photonix.pipeline import services
+from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
+from photonix.pipeline.queues import QUEUE_NAMES
+from photonix.pipeline.stages import thumbnail_path
+from tests import fakes
+
+pytestmark = pytest.mark.integration
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "photos"
+GOOD = ["jpeg-exif/Canon_40D.jpg", "gps/DSCN0010.jpg", "orientation/Landscape_6.jpg"]
+TERMINAL = (PhotoPipeline.State.PROCESSED, PhotoPipeline.State.FAILED)
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def classifiers() -> Iterator[list[str]]:
+    """The fake classifiers, in this process and (through the environment) in the worker."""
+    names = ["Brightness", "Failing", "Flaky", "Slow"]
+    instances = [getattr(fakes, name)() for name in names]
+    for classifier in instances:
+        registry.register(classifier)
+    shutil.rmtree(fakes.marker_dir(), ignore_errors=True)
+    yield [f"tests.fakes:{name}" for name in names]
+    for classifier in instances:
+        registry.unregister(classifier.name)
+
+
+@pytest.fixture
+def worker(
+    clean_broker: str,
+    process_env: dict[str, str],
+    classifiers: list[str],
+    spawn: Callable[..., Popen[bytes]],
+) -> Callable[..., Popen[bytes]]:
+    env = {**process_env, "PHOTONIX_EXTRA_CLASSIFIERS": ",".join(classifiers)}
+
+    def start(concurrency: int = 2) -> Popen[bytes]:
+        return spawn("worker", "--concurrency", str(concurrency), env=env)
+
+    return start
+
+
+def switch(library_id: int, *, on: list[str]) -> None:
+    for classifier in registry.all_classifiers():
+        ClassifierSwitch.objects.update_or_create(
+            library_id=library_id, name=classifier.name, defaults={"enabled": classifier.name in on}
+        )
+
+
+def import_files(
+    tmp_path: Path, files: list[str], enabled: list[str]
+) -> tuple[int, dict[str, int]]:
+    """Copy fixtures into a new library and scan it; returns the library id and file ids."""
+    root = tmp_path / "photos"
+    root.mkdir(exist_ok=True)
+    library, (folder,) = library_add("Pipeline", [str(root)], scan=False)
+    switch(library.pk, on=enabled)
+    for name in files:
+        shutil.copy(FIXTURES / name, root / Path(name).name)
+    folder_scan(folder)  # autocommit: recordings are sent at once
+    ids = dict(PhotoFile.objects.values_list("path", "pk"))
+    return library.pk, {Path(p).name: pk for p, pk in ids.items()}
+
+
+def photo_of(file_id: int, timeout: float = 60) -> Photo:
+    def recorded() -> Photo | None:
+        file = PhotoFile.objects.filter(pk=file_id).first()
+        return file.photo if file is not None and file.state == "ok" else None
+
+    photo: Photo = wait_for(recorded, timeout, f"file {file_id} to be recorded")
+    return photo
+
+
+def settled(photo: Photo, timeout: float = 60) -> str:
+    def state() -> str | None:
+        pipeline = PhotoPipeline.objects.filter(pk=photo.pk).first()
+        return pipeline.state if pipeline is not None and pipeline.state in TERMINAL else None
+
+    result: str = wait_for(state, timeout, f"photo {photo.pk} to finish")
+    return result
+
+
+def jobs_of(photo: Photo) -> dict[str, list[Job]]:
+    jobs: dict[str, list[Job]] = {}
+    for job in Job.objects.filter(photo=photo).order_by("pk"):
+        jobs.setdefault(job.stage, []).append(job)
+    return jobs
+
+
+def test_photos_go_through_every_stage_and_a_corrupt_one_fails_fast(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]]
+) -> None:
+    worker()
+    _, files = import_files(
+        tmp_path, [*GOOD, "broken/truncated_jpeg.jpg"], enabled=["fake_brightness"]
+    )
+    for name in GOOD:
+        photo = photo_of(files[Path(name).name])
+        assert settled(photo) == "processed", jobs_of(photo)
+        stages = dict(PhotoStage.objects.filter(photo=photo).values_list("stage", "state"))
+        assert stages == {"thumbnails": "done", "classify:fake_brightness": "done"}
+        photo.refresh_from_db()
+        assert photo.placeholder and photo.thumbnail_version
+        for size in ("grid", "preview"):
+            assert thumbnail_path(photo.pk, size, photo.thumbnail_version).is_file()
+        assert PhotoTag.objects.filter(photo=photo, source="fake_brightness").count() == 1
+        jobs = jobs_of(photo)
+        assert [j.state for j in jobs["thumbnails"]] == ["succeeded"]
+        assert [j.state for j in jobs["classify:fake_brightness"]] == ["succeeded"]
+        assert [j.state for j in jobs["finish"]] == ["succeeded"], "the chord fires once"
+        for job in (*jobs["thumbnails"], *jobs["finish"]):
+            assert job.queued_at and job.started_at and job.finished_at
+            assert job.queued_at <= job.started_at <= job.finished_at
+
+    broken = photo_of(files["truncated_jpeg.jpg"])
+    assert settled(broken) == "failed"
+    (failure,) = Job.objects.filter(photo=broken, state="failed")
+    assert failure.stage == "thumbnails"
+    assert failure.attempts == 1, "a permanent error is not retried"
+    assert "truncated" in failure.error.lower()
+    assert "Traceback" in failure.traceback
+    assert not Job.objects.filter(photo=broken, stage="finish").exists()
+
+    rows = {Path(r["path"]).name: r for r in export_rows(Library.objects.get(name="Pipeline"))}
+    assert rows["Canon_40D.jpg"]["state"] == "processed"
+    assert rows["Canon_40D.jpg"]["failures"] == []
+    assert rows["Canon_40D.jpg"]["tags"][0]["type"] == "style"
+    assert rows["truncated_jpeg.jpg"]["state"] == "failed"
+    assert [f["stage"] for f in rows["truncated_jpeg.jpg"]["failures"]] == ["thumbnails"]
+
+
+def test_a_failing_classifier_fails_alone_and_a_retry_succeeds_once_fixed(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]], admin_client: Client
+) -> None:
+    (fakes.marker_dir() / "fail").touch()
+    worker()
+    _, files = import_files(tmp_path, GOOD[:1], enabled=["fake_brightness", "fake_failing"])
+    photo = photo_of(files[Path(GOOD[0]).name])
+    assert settled(photo) == "failed"
+    jobs = jobs_of(photo)
+    assert [j.state for j in jobs["classify:fake_failing"]] == ["failed"]
+    assert "fake classifier is broken" in jobs["classify:fake_failing"][0].error
+    assert [j.state for j in jobs["classify:fake_brightness"]] == ["succeeded"]
+    assert PhotoTag.objects.filter(photo=photo, source="fake_brightness").exists()
+
+    (fakes.marker_dir() / "fail").unlink()
+    failed = jobs["classify:fake_failing"][0]
+    response = admin_client.post(f"/api/jobs/{failed.pk}/retry")
+    assert response.status_code == 200, response.content
+    wait_for(lambda: PhotoPipeline.objects.get(pk=photo.pk).state == "processed", 60, "the retry")
+    assert PhotoTag.objects.filter(photo=photo, source="fake_failing", tag__name="fixed").exists()
+    assert Job.objects.get(pk=failed.pk).acknowledged
+    # Only the missing stage ran again: brightness was done and stays done once.
+    assert len(jobs_of(photo)["classify:fake_brightness"]) == 1
+
+
+def test_transient_errors_are_retried_with_growing_delays(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]]
+) -> None:
+    worker()
+    _, files = import_files(tmp_path, GOOD[:1], enabled=["fake_flaky"])
+    photo = photo_of(files[Path(GOOD[0]).name])
+    assert settled(photo, timeout=90) == "processed"
+    (job,) = jobs_of(photo)["classify:fake_flaky"]
+    assert job.state == "succeeded"
+    assert job.attempts == 3
+    (log,) = fakes.marker_dir().glob("flaky-*")
+    times = [float(t) for t in log.read_text().split()]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert len(gaps) == 2
+    assert gaps[0] >= 0.9, gaps  # first retry after 1–2 s
+    assert gaps[1] >= gaps[0] * 0.9, gaps  # then 2–4 s: never shorter
+
+
+def test_a_worker_killed_mid_task_loses_nothing(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]]
+) -> None:
+    (fakes.marker_dir() / "slow").touch()
+    worker(concurrency=1)
+    _, files = import_files(tmp_path, GOOD[:1], enabled=["fake_slow"])
+    photo = photo_of(files[Path(GOOD[0]).name])
+    started = wait_for(
+        lambda: list(fakes.marker_dir().glob("slow-started-*")), 60, "the slow task to start"
+    )
+    child = int(started[0].name.rsplit("-", 1)[1])
+    os.kill(child, signal.SIGKILL)  # the worker process running the task dies mid-task
+    (fakes.marker_dir() / "slow").unlink()
+    assert settled(photo, timeout=90) == "processed"
+    assert PhotoTag.objects.filter(photo=photo, tag__name="slowpoke").exists()
+
+
+def test_disabled_classifiers_are_left_out_and_nothing_waits(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]]
+) -> None:
+    (fakes.marker_dir() / "fail").touch()
+    (fakes.marker_dir() / "slow").touch()
+    worker()
+    _, files = import_files(tmp_path, GOOD[:2], enabled=[])
+    for name in GOOD[:2]:
+        photo = photo_of(files[Path(name).name])
+        assert settled(photo) == "processed"
+        assert set(jobs_of(photo)) == {"thumbnails", "finish"}
+
+
+def test_lost_queue_is_reconciled(
+    tmp_path: Path,
+    worker: Callable[..., Popen[bytes]],
+    clean_broker: str,
+) -> None:
+    import datetime as dt
+
+    library_id, files = import_files(tmp_path, GOOD[:2], enabled=["fake_brightness"])
+    # No worker yet: the recordings wait in the broker. Then the broker loses them.
+    client = redis.Redis.from_url(clean_broker)
+    assert client.llen("import") == 2
+    for queue in QUEUE_NAMES:
+        client.delete(queue)
+    assert services.reconcile(dt.timedelta(minutes=5)) == {"photos": 0, "files": 0, "jobs_lost": 0}
+    # Once they are older than the limit, the reconciliation sends them again.
+    assert services.reconcile(dt.timedelta(0))["files"] == 2
+    assert Job.objects.filter(state="revoked", error__startswith="lost").count() == 2
+    worker()
+    for name in GOOD[:2]:
+        assert settled(photo_of(files[Path(name).name])) == "processed"
+    # And a photo whose canvas was lost half-way is found through its pipeline state.
+    photo = Photo.objects.filter(library_id=library_id).first()
+    assert photo is not None
+    PhotoStage.objects.filter(photo=photo, stage="classify:fake_brightness").delete()
+    PhotoPipeline.objects.filter(pk=photo.pk).update(state="processing")
+    assert services.reconcile(dt.timedelta(0))["photos"] == 1
+    assert settled(photo) == "processed"
+
+
+@pytest.fixture
+def admin_client(client: Client, transactional_db: None) -> Client:
+    client.force_login(User.objects.create_superuser("root", password="x" * 16))
+    return client

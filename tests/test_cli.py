@@ -1,0 +1,154 @@
+"""The ``photonix`` command as scripts use it: real processes, the test database, a real worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import Popen
+
+import pytest
+
+from photonix.core.models import User
+from photonix.library.models import Library, PhotoFile
+
+pytestmark = pytest.mark.integration
+
+FIXTURES = Path(__file__).parent / "fixtures" / "photos"
+EXPORT_FIELDS = {
+    "path",
+    "photo_id",
+    "file_type",
+    "taken_at",
+    "camera_make",
+    "camera_model",
+    "lens",
+    "latitude",
+    "longitude",
+    "altitude",
+    "width",
+    "height",
+    "rating",
+    "tags",
+    "people",
+    "error",
+}
+
+
+def photonix(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "photonix", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _photos(root: Path) -> Path:
+    root.mkdir()
+    shutil.copyfile(FIXTURES / "jpeg-exif" / "Canon_40D.jpg", root / "canon.jpg")
+    (root / "trip").mkdir()
+    shutil.copyfile(FIXTURES / "gps" / "DSCN0010.jpg", root / "trip" / "arezzo.jpg")
+    (root / "zero.jpg").write_bytes(b"")
+    (root / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)
+    (root / "notes.txt").write_text("not a photo")
+    return root
+
+
+def test_library_add_wait_and_export(
+    process_env: dict[str, str],
+    clean_broker: str,
+    spawn: Callable[..., Popen[bytes]],
+    tmp_path: Path,
+) -> None:
+    User.objects.create_superuser("root", password="correct horse battery staple")
+    root = _photos(tmp_path / "photos")
+    spawn("worker", "--concurrency", "1", env=process_env)
+
+    added = photonix("library", "add", "Holidays", str(root), env=process_env)
+    assert added.returncode == 0, added.stderr
+    assert str(root) in added.stdout and "Holidays" in added.stdout
+    library = Library.objects.get(name="Holidays")
+    assert library.members.get().user.username == "root"  # the administrators own it
+
+    started = time.monotonic()
+    waited = photonix("wait", "--timeout", "60", env=process_env, timeout=90)
+    assert waited.returncode == 0, waited.stderr
+    print(f"photonix wait returned after {time.monotonic() - started:.1f}s")  # noqa: T201
+    # When wait says done, it is: every file found and recorded.
+    states = dict(PhotoFile.objects.values_list("path", "state"))
+    assert states == {
+        str(root / "canon.jpg"): "ok",
+        str(root / "trip" / "arezzo.jpg"): "ok",
+        str(root / "zero.jpg"): "failed",
+        str(root / "clip.mp4"): "unsupported",
+    }
+
+    exported = photonix("export", "--library", "holidays", env=process_env)  # any case
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [row["path"] for row in rows] == sorted(states)  # one per file, sorted by path
+    for row in rows:
+        assert set(row) >= EXPORT_FIELDS, row
+        assert row["people"] == []
+        # The built-in classifiers tag what they can; each tag is a type, a name, a confidence.
+        assert all(set(tag) == {"type", "name", "confidence"} for tag in row["tags"]), row
+    by_name = {Path(row["path"]).name: row for row in rows}
+    canon = by_name["canon.jpg"]
+    assert (canon["camera_make"], canon["camera_model"]) == ("Canon", "EOS 40D")
+    assert canon["taken_at"] == "2008-05-30T15:56:01"
+    assert (canon["width"], canon["height"]) == (100, 68)
+    assert canon["file_type"] == "JPEG" and canon["error"] is None
+    assert isinstance(canon["photo_id"], int)
+    arezzo = by_name["arezzo.jpg"]
+    assert arezzo["latitude"] == pytest.approx(43.4674483, abs=1e-5)
+    assert arezzo["longitude"] == pytest.approx(11.8851267, abs=1e-5)
+    assert by_name["zero.jpg"]["error"] == "empty file (0 bytes)"
+    assert by_name["zero.jpg"]["photo_id"] is None
+    assert by_name["clip.mp4"]["error"] == "videos are not supported yet"
+
+    out = tmp_path / "catalogue.jsonl"
+    written = photonix("export", "--library", "Holidays", "--output", str(out), env=process_env)
+    assert written.returncode == 0 and written.stdout == ""
+    assert out.read_text(encoding="utf-8") == exported.stdout
+
+    unknown = photonix("export", "--library", "Nope", env=process_env)
+    assert unknown.returncode == 2
+    assert unknown.stdout == "" and "no library named 'Nope'" in unknown.stderr
+
+
+def test_library_add_refuses_a_bad_folder(process_env: dict[str, str], tmp_path: Path) -> None:
+    result = photonix("library", "add", "Holidays", str(tmp_path / "nope"), env=process_env)
+    assert result.returncode == 2
+    assert "not a folder" in result.stderr and str(tmp_path / "nope") in result.stderr
+    assert not Library.objects.exists()
+
+
+def test_wait_times_out_while_work_is_outstanding(
+    process_env: dict[str, str], clean_broker: str, tmp_path: Path
+) -> None:
+    root = _photos(tmp_path / "photos")
+    # No worker runs: the scan the library add starts stays queued.
+    assert photonix("library", "add", "Holidays", str(root), env=process_env).returncode == 0
+    started = time.monotonic()
+    result = photonix("wait", "--timeout", "0.5", env=process_env)
+    assert result.returncode == 1
+    assert "timed out after 0.5s with work outstanding" in result.stderr
+    assert time.monotonic() - started < 30  # it gave up instead of waiting for the work
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    env = {"PHOTONIX_PRODUCTION": "true", "PHOTONIX_DATA_DIR": str(tmp_path)}
+    result = photonix("manage", "check", env=env)
+    assert result.returncode != 0
+    assert "PHOTONIX_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr  # a message for a person, not a crash

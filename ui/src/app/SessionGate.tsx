@@ -1,0 +1,51 @@
+import { Navigate, Outlet, useLocation } from "react-router";
+import { errorMessage } from "../api/errors";
+import { useSession } from "../shared/session";
+import { redirectFor } from "./routing";
+
+function fromState(state: unknown): string | undefined {
+  if (typeof state === "object" && state !== null && "from" in state && typeof state.from === "string") {
+    return state.from;
+  }
+  return undefined;
+}
+
+/** Loads the session once and sends every route where the session says it belongs. */
+export function SessionGate() {
+  const location = useLocation();
+  const session = useSession();
+
+  if (session.isPending) {
+    return (
+      <main className="splash" aria-busy="true">
+        <p className="muted">Loading Photonix…</p>
+      </main>
+    );
+  }
+  if (session.isError) {
+    return (
+      <main className="splash">
+        <div className="card splash__card" role="alert">
+          <h1>Photonix is not answering</h1>
+          <p>{errorMessage(session.error)}</p>
+          <button type="button" className="button button--primary" onClick={() => void session.refetch()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+
+  const redirect = redirectFor(session.data, location.pathname, fromState(location.state));
+  if (redirect) {
+    const search = redirect.to === location.pathname ? location.search : "";
+    return (
+      <Navigate
+        to={{ pathname: redirect.to, search }}
+        replace
+        state={redirect.from ? { from: redirect.from } : undefined}
+      />
+    );
+  }
+  return <Outlet />;
+}

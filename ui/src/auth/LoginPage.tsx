@@ -1,0 +1,68 @@
+import { useMutation } from "@tanstack/react-query";
+import { useRef, useState, type FormEvent } from "react";
+import { api, unwrap } from "../api/client";
+import { errorMessage } from "../api/errors";
+import type { LoginRequest } from "../api/types";
+import { AuthLayout } from "../shared/AuthLayout";
+import { FormAlert } from "../shared/FormAlert";
+import { useUpdateSession } from "../shared/session";
+import { TextField } from "../shared/TextField";
+
+export function LoginPage() {
+  const updateSession = useUpdateSession();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [formError, setFormError] = useState<string>();
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  const login = useMutation({
+    mutationFn: async (body: LoginRequest) => unwrap(await api.POST("/api/auth/login", { body })),
+    onSuccess: (user) => updateSession({ authenticated: true, setup_required: false, user }),
+    onError: (error) => {
+      setFormError(errorMessage(error));
+      setPassword("");
+      passwordRef.current?.focus();
+    },
+  });
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!username.trim() || !password) {
+      setFormError("Enter your username and password.");
+      return;
+    }
+    setFormError(undefined);
+    login.mutate({ username: username.trim(), password });
+  }
+
+  return (
+    <AuthLayout title="Log in">
+      <form className="form" onSubmit={onSubmit} noValidate aria-label="Log in">
+        {formError && <FormAlert>{formError}</FormAlert>}
+        <TextField
+          id="login-username"
+          label="Username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          ref={passwordRef}
+          id="login-password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={setPassword}
+        />
+        <button type="submit" className="button button--primary" disabled={login.isPending}>
+          {login.isPending ? "Logging in…" : "Log in"}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,114 @@
+import { ApiError } from "../api/errors";
+import type { Job, JobPage, JobSummary, QueueName } from "../api/types";
+
+const STAGE_NAMES: Record<string, string> = {
+  scan: "Scan",
+  import: "Import",
+  develop_raw: "Develop RAW",
+  thumbnails: "Thumbnails",
+  classify: "Classify",
+  faces: "Faces",
+  finish: "Finish",
+  other: "Other",
+};
+
+/** "develop_raw" → "Develop RAW"; "classify:objects" → "Classify · objects". */
+export function stageLabel(stage: string): string {
+  const [base = stage, detail] = stage.split(":", 2);
+  const name = STAGE_NAMES[base] ?? capitalize(base.replaceAll("_", " "));
+  return detail ? `${name} · ${detail.replaceAll("_", " ")}` : name;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The queue names the summary reports, as the pause request types them (the server validates). */
+export function asQueueName(name: string): QueueName {
+  return name as QueueName;
+}
+
+/** What the pause/resume button of a queue says and does. */
+export function queueToggle(paused: boolean): { label: "Pause" | "Resume"; paused: boolean } {
+  return paused ? { label: "Resume", paused: false } : { label: "Pause", paused: true };
+}
+
+/** The summary with one queue (and every stage running on it) paused or resumed. */
+export function withQueuePaused(summary: JobSummary, queue: string, paused: boolean): JobSummary {
+  return {
+    ...summary,
+    queues: summary.queues.map((q) => (q.name === queue ? { ...q, paused } : q)),
+    stages: summary.stages.map((s) => (s.queue === queue ? { ...s, paused } : s)),
+  };
+}
+
+export type FailuresAccess = "admin" | "forbidden";
+
+/**
+ * Only administrators may list, retry or dismiss jobs. A non-admin session never asks; a 403
+ * (rights revoked since the session loaded) shows the same explanation rather than an error.
+ */
+export function failuresAccess(isAdmin: boolean, error: unknown): FailuresAccess {
+  if (!isAdmin) return "forbidden";
+  if (error instanceof ApiError && error.status === 403) return "forbidden";
+  return "admin";
+}
+
+export interface FailuresPage {
+  jobs: Job[];
+  /** All failures still shown, which may be more than one page. */
+  count: number;
+}
+
+/** One page of `GET /api/jobs` (`{count, next, previous, results}`). */
+export function failuresPage(body: JobPage): FailuresPage {
+  return { jobs: body.results, count: body.count };
+}
+
+/** The page without one job (after it was dismissed or retried). */
+export function withoutJob(page: FailuresPage, id: number): FailuresPage {
+  const jobs = page.jobs.filter((job) => job.id !== id);
+  return { jobs, count: page.count - (page.jobs.length - jobs.length) };
+}
+
+/** The first line of an error: the reason; the rest belongs to the traceback. */
+export function reasonOf(job: Pick<Job, "error" | "traceback">): string {
+  const line = job.error.trim().split("\n", 1)[0]?.trim();
+  if (line) return line;
+  const lastTracebackLine = job.traceback.trim().split("\n").at(-1)?.trim();
+  return lastTracebackLine || "No reason recorded";
+}
+
+/** When a job failed (or, lacking that, when it was queued). */
+export function failedAt(job: Pick<Job, "finished_at" | "started_at" | "queued_at">): string | null {
+  return job.finished_at ?? job.started_at ?? job.queued_at;
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const ABSOLUTE = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["day", 86_400],
+  ["hour", 3_600],
+  ["minute", 60],
+];
+
+/** "just now", "5 minutes ago", "yesterday"; a date beyond a week. */
+export function formatWhen(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "—";
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  if (Math.abs(seconds) < 45) return "just now";
+  if (Math.abs(seconds) >= 7 * 86_400) return ABSOLUTE.format(date);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return RELATIVE.format(Math.round(seconds / size), unit);
+  }
+  return RELATIVE.format(Math.round(seconds / 60) || -1, "minute");
+}
+
+/** The exact time, for a tooltip. */
+export function formatExact(iso: string | null): string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : ABSOLUTE.format(date);
+}

@@ -1,0 +1,98 @@
+import { useId, useState } from "react";
+import { Link } from "react-router";
+import { errorMessage } from "../api/errors";
+import { AppHeader } from "../shared/AppHeader";
+import { FormAlert } from "../shared/FormAlert";
+import { useSession } from "../shared/session";
+import { FaceCrop } from "./FaceCrop";
+import { type Person, personCounts, personLabel, personPath, pickLibrary, splitPeople } from "./logic";
+import "./people.css";
+import { useLibraries, usePeople } from "./queries";
+
+export function PeoplePage() {
+  const { data: session } = useSession();
+  if (!session?.user) return null;
+  return (
+    <div className="shell">
+      <AppHeader user={session.user} />
+      <main className="shell__main people">
+        <PeopleList />
+      </main>
+    </div>
+  );
+}
+
+function PeopleList() {
+  const libraries = useLibraries();
+  const [chosen, setChosen] = useState<number | null>(null);
+  const library = pickLibrary(libraries.data ?? [], chosen);
+  const people = usePeople(library);
+  const pickerId = useId();
+
+  let body;
+  if (libraries.isPending) body = <p className="muted">Loading…</p>;
+  else if (libraries.isError) body = <FormAlert>Could not load the libraries. {errorMessage(libraries.error)}</FormAlert>;
+  else if (library === null) body = <p className="muted">No libraries yet.</p>;
+  else if (people.isPending) body = <p className="muted">Loading people…</p>;
+  else if (people.isError) body = <FormAlert>Could not load the people. {errorMessage(people.error)}</FormAlert>;
+  else {
+    const { named, unnamed } = splitPeople(people.data);
+    body =
+      named.length + unnamed.length === 0 ? (
+        <p className="muted">No faces found yet. Faces are grouped after photos are processed.</p>
+      ) : (
+        <>
+          <section aria-labelledby="people-named">
+            <h2 id="people-named">People</h2>
+            {named.length === 0 ? <p className="muted">Nobody named yet: name a group below.</p> : <PersonCards people={named} label="People" />}
+          </section>
+          {unnamed.length > 0 && (
+            <section aria-labelledby="people-unnamed">
+              <h2 id="people-unnamed">Unnamed groups to review</h2>
+              <PersonCards people={unnamed} label="Unnamed groups" />
+            </section>
+          )}
+        </>
+      );
+  }
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>People</h1>
+          <p className="muted page-header__intro">Faces found in your photos, grouped by person.</p>
+        </div>
+        {(libraries.data?.length ?? 0) > 1 && (
+          <div className="field people__library">
+            <label htmlFor={pickerId}>Library</label>
+            <select id={pickerId} value={library ?? ""} onChange={(event) => setChosen(Number(event.target.value))}>
+              {libraries.data!.map((item) => (
+                <option key={item.id} value={item.id}>
+                  {item.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </div>
+      {body}
+    </>
+  );
+}
+
+function PersonCards({ people, label }: { people: Person[]; label: string }) {
+  return (
+    <ul className="person-cards" aria-label={label}>
+      {people.map((person) => (
+        <li key={person.id} className="person-card" data-testid="person-card">
+          <Link className="person-card__link" to={personPath(person.id)}>
+            <FaceCrop faceId={person.cover_face} src={person.cover_url} />
+            <span className="person-card__name">{personLabel(person)}</span>
+          </Link>
+          <span className="muted person-card__counts">{personCounts(person)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

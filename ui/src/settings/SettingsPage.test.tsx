@@ -1,0 +1,71 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { Health } from "../api/types";
+import { fakeApi, HEALTHY, json, SIGNED_IN_SESSION, SIGNED_OUT_SESSION } from "../test/fakeApi";
+import { renderApp } from "../test/render";
+import { formatLatency } from "./format";
+
+describe("SettingsPage", () => {
+  it("shows the user and the system status", async () => {
+    fakeApi({
+      "GET /api/auth/session": () => json(SIGNED_IN_SESSION),
+      "GET /api/health": () => json(HEALTHY),
+      "GET /api/libraries": () => json([]),
+    });
+    renderApp("/settings");
+    expect(await screen.findByTestId("current-user")).toHaveTextContent("admin");
+    const card = await screen.findByRole("region", { name: "System status" });
+    await within(card).findByText("All good");
+    expect(within(screen.getByTestId("status-database")).getByText("OK")).toBeInTheDocument();
+    expect(within(screen.getByTestId("status-workers")).getByText(/13 ms/)).toBeInTheDocument();
+  });
+
+  it("shows a degraded report (HTTP 503) as data, not as an error", async () => {
+    const degraded: Health = {
+      ...HEALTHY,
+      status: "degraded",
+      components: {
+        ...HEALTHY.components,
+        workers: { ok: false, detail: "no worker answered", latency_ms: null },
+      },
+    };
+    fakeApi({
+      "GET /api/auth/session": () => json(SIGNED_IN_SESSION),
+      "GET /api/health": () => json(degraded, 503),
+      "GET /api/libraries": () => json([]),
+    });
+    renderApp("/settings");
+    const workers = await screen.findByTestId("status-workers");
+    expect(within(workers).getByText("Failing")).toBeInTheDocument();
+    expect(within(workers).getByText("no worker answered")).toBeInTheDocument();
+    expect(screen.getByText("Degraded")).toBeInTheDocument();
+  });
+
+  it("logs out to the login page", async () => {
+    document.cookie = "csrftoken=tok; path=/";
+    let session = SIGNED_IN_SESSION;
+    const seen = fakeApi({
+      "GET /api/auth/session": () => json(session),
+      "GET /api/health": () => json(HEALTHY),
+      "GET /api/libraries": () => json([]),
+      "POST /api/auth/logout": () => {
+        session = SIGNED_OUT_SESSION;
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderApp("/settings");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Log out" }));
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/login"));
+    expect(screen.getByRole("button", { name: "Log in" })).toBeInTheDocument();
+    expect(seen.find((r) => r.method === "POST")?.headers.get("X-CSRFToken")).toBe("tok");
+  });
+});
+
+describe("formatLatency", () => {
+  it("keeps one decimal for small numbers only", () => {
+    expect(formatLatency(0.44)).toBe("0.4 ms");
+    expect(formatLatency(12.6)).toBe("13 ms");
+  });
+});

@@ -1,0 +1,160 @@
+import { useState } from "react";
+import { errorMessage } from "../api/errors";
+import type { Library, User } from "../api/types";
+import { AppHeader } from "../shared/AppHeader";
+import { FormAlert } from "../shared/FormAlert";
+import { useSession } from "../shared/session";
+import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
+import { SystemStatus } from "./SystemStatus";
+
+const CLASSIFIER_NAMES: Record<string, string> = {
+  objects: "Objects",
+  colours: "Colours",
+  places: "Places",
+  styles: "Styles",
+  events: "Events",
+  faces: "Faces",
+};
+
+function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean }) {
+  const classifiers = useClassifiers(library.id);
+  const setClassifier = useSetClassifier(library.id);
+  if (classifiers.isPending) return <p className="muted">Loading classifiers…</p>;
+  if (classifiers.isError) return <p className="field__error">{errorMessage(classifiers.error)}</p>;
+  if (classifiers.data === null) {
+    return (
+      <p className="muted" data-testid="classifiers-coming">
+        Classifier switches are coming: this server does not offer them yet.
+      </p>
+    );
+  }
+  return (
+    <fieldset className="switches" data-testid={`classifiers-${library.id}`}>
+      <legend>Classifiers</legend>
+      {classifiers.data.classifiers.map((c) => (
+        <label key={c.name} className="switch">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={c.enabled}
+            disabled={!canEdit || setClassifier.isPending}
+            onChange={(event) => setClassifier.mutate({ classifiers: [{ name: c.name, version: c.version, enabled: event.target.checked }] })}
+          />
+          <span>{CLASSIFIER_NAMES[c.name] ?? c.name}</span>
+        </label>
+      ))}
+      {setClassifier.isError && <p className="field__error">{errorMessage(setClassifier.error)}</p>}
+    </fieldset>
+  );
+}
+
+function LibraryCard({ library, user }: { library: Library; user: User }) {
+  const scan = useScanLibrary();
+  return (
+    <article className="library" aria-label={library.name}>
+      <div className="library__header">
+        <h3>{library.name}</h3>
+        <span className="muted">
+          {library.photo_count} photos{library.error_count ? ` · ${library.error_count} could not be imported` : ""}
+        </span>
+        <button type="button" className="button button--small" disabled={scan.isPending} onClick={() => scan.mutate(library.id)}>
+          {scan.isSuccess ? "Scan started" : "Scan now"}
+        </button>
+      </div>
+      {scan.isError && <p className="field__error">{errorMessage(scan.error)}</p>}
+      <ul className="folders">
+        {library.folders.map((folder) => (
+          <li key={folder.id}>
+            <code>{folder.path}</code>
+            <span className="muted">
+              {folder.watched ? " · watched" : ""}
+              {folder.last_scan_finished_at ? ` · scanned ${new Date(folder.last_scan_finished_at).toLocaleString()}` : ""}
+              {folder.last_scan_error ? ` · ${folder.last_scan_error}` : ""}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <Classifiers library={library} canEdit={user.is_admin} />
+    </article>
+  );
+}
+
+function AddLibrary() {
+  const create = useCreateLibrary();
+  const [name, setName] = useState("");
+  const [folders, setFolders] = useState("");
+  const [watched, setWatched] = useState(true);
+  return (
+    <form
+      className="add-library"
+      aria-label="Add a library"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const paths = folders
+          .split("\n")
+          .map((p) => p.trim())
+          .filter(Boolean);
+        create.mutate(
+          { name: name.trim(), folders: paths, watched },
+          {
+            onSuccess: () => {
+              setName("");
+              setFolders("");
+            },
+          },
+        );
+      }}
+    >
+      <h3>Add a library</h3>
+      {create.isError && <FormAlert>{errorMessage(create.error)}</FormAlert>}
+      <div className="field">
+        <label htmlFor="library-name">Name</label>
+        <input id="library-name" required value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="library-folders">Folders on the server</label>
+        <textarea id="library-folders" required rows={3} placeholder="/photos/family" value={folders} onChange={(e) => setFolders(e.target.value)} />
+        <p className="field__hint">One absolute path per line.</p>
+      </div>
+      <label className="switch">
+        <input type="checkbox" checked={watched} onChange={(e) => setWatched(e.target.checked)} />
+        <span>Watch the folders for new photos</span>
+      </label>
+      <button type="submit" className="button button--primary" disabled={create.isPending}>
+        Add library
+      </button>
+    </form>
+  );
+}
+
+/** Libraries and their folders, classifier switches, the account and the system's health. */
+export function SettingsPage() {
+  const { data: session } = useSession();
+  const libraries = useLibraries();
+  if (!session?.user) return null;
+  const user = session.user;
+  return (
+    <div className="shell">
+      <AppHeader user={user} />
+      <main className="shell__main settings">
+        <h1>Settings</h1>
+        <section className="card" aria-labelledby="account-title">
+          <h2 id="account-title">Account</h2>
+          <p className="welcome">
+            Signed in as <strong>{user.username}</strong>
+            {user.is_admin && " (administrator)"}.
+          </p>
+        </section>
+        <section className="card" aria-labelledby="libraries-title">
+          <h2 id="libraries-title">Libraries</h2>
+          {libraries.isPending && <p className="muted">Loading…</p>}
+          {libraries.isError && <p className="field__error">{errorMessage(libraries.error)}</p>}
+          {libraries.data?.length === 0 && <p className="muted">No libraries yet.</p>}
+          {libraries.data?.map((library) => <LibraryCard key={library.id} library={library} user={user} />)}
+          {user.is_admin ? <AddLibrary /> : <p className="muted">An administrator adds libraries.</p>}
+        </section>
+        <SystemStatus />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import { ApiError } from "../api/errors";
+import type { ClassifierSwitches, Library, LibraryCreateRequest } from "../api/types";
+
+export const libraryKeys = {
+  all: ["libraries"] as const,
+  classifiers: (id: number) => ["libraries", id, "classifiers"] as const,
+};
+
+export function useLibraries() {
+  return useQuery({
+    queryKey: libraryKeys.all,
+    queryFn: async (): Promise<Library[]> => unwrap(await api.GET("/api/libraries")),
+  });
+}
+
+export function useCreateLibrary() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: LibraryCreateRequest) => unwrap(await api.POST("/api/libraries", { body })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: libraryKeys.all }),
+  });
+}
+
+export function useScanLibrary() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: number) =>
+      unwrap(await api.POST("/api/libraries/{library_id}/scan", { params: { path: { library_id: id } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: libraryKeys.all }),
+  });
+}
+
+/** The library's classifier switches; null when this server has no such API (404). */
+export function useClassifiers(id: number) {
+  return useQuery({
+    queryKey: libraryKeys.classifiers(id),
+    queryFn: async (): Promise<ClassifierSwitches | null> => {
+      try {
+        return unwrap(await api.GET("/api/libraries/{library_id}/classifiers", { params: { path: { library_id: id } } }));
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+  });
+}
+
+export function useSetClassifier(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: ClassifierSwitches) =>
+      unwrap(await api.PUT("/api/libraries/{library_id}/classifiers", { params: { path: { library_id: id } }, body })),
+    onSuccess: (data) => queryClient.setQueryData(libraryKeys.classifiers(id), data),
+  });
+}

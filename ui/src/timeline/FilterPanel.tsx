@@ -1,0 +1,342 @@
+import { useState } from "react";
+import type { FacetOption, FacetTag, Facets } from "../api/types";
+import { type Filters, hasFilters, type ListKey, toggleInList, withFilter } from "../shared/filters";
+import { labelFor, rememberLabel } from "../shared/labels";
+import { formatExposure, swatchColour } from "./facetFormat";
+import { useFacets } from "./queries";
+
+const TYPE_TITLES: Record<string, string> = {
+  object: "Things",
+  place: "Places",
+  colour: "Colours",
+  style: "Styles",
+  event: "Events",
+  person: "People",
+  keyword: "Keywords",
+};
+
+function titleOf(type: string): string {
+  return TYPE_TITLES[type] ?? type.charAt(0).toUpperCase() + type.slice(1);
+}
+
+function rememberFacets(facets: Facets) {
+  for (const [type, tags] of Object.entries(facets.tags)) for (const t of tags) rememberLabel(type === "place" || type === "colour" ? type : "tag", t.id, t.name);
+  for (const p of facets.people) rememberLabel("person", p.id, p.name);
+  for (const c of facets.cameras) rememberLabel("camera", c.id, c.name);
+  for (const l of facets.lenses) rememberLabel("lens", l.id, l.name);
+}
+
+function OptionList({
+  title,
+  options,
+  selected,
+  onToggle,
+  testId,
+}: {
+  title: string;
+  options: (FacetOption | FacetTag)[];
+  selected: number[];
+  onToggle: (id: number) => void;
+  testId?: string;
+}) {
+  const [all, setAll] = useState(false);
+  if (!options.length) return null;
+  const shown = all ? options : options.slice(0, 8);
+  return (
+    <fieldset className="facet" data-testid={testId}>
+      <legend>{title}</legend>
+      {shown.map((option) => (
+        <label key={option.id} className="facet__option">
+          <input type="checkbox" checked={selected.includes(option.id)} onChange={() => onToggle(option.id)} />
+          <span className="facet__name">{option.name}</span>
+          <span className="facet__count">{option.count}</span>
+        </label>
+      ))}
+      {options.length > 8 && (
+        <button type="button" className="link-button" onClick={() => setAll(!all)}>
+          {all ? "Fewer" : `All ${options.length}`}
+        </button>
+      )}
+    </fieldset>
+  );
+}
+
+/** Places as a tree: countries, their regions, their cities. */
+function PlaceTree({ places, selected, onPick }: { places: FacetTag[]; selected?: number; onPick: (id: number | undefined) => void }) {
+  if (!places.length) return null;
+  const ids = new Set(places.map((p) => p.id));
+  const children = new Map<number | null, FacetTag[]>();
+  for (const place of places) {
+    const parent = place.parent !== null && ids.has(place.parent) ? place.parent : null;
+    children.set(parent, [...(children.get(parent) ?? []), place]);
+  }
+  const branch = (parent: number | null, depth: number): React.ReactNode =>
+    (children.get(parent) ?? []).map((place) => (
+      <li key={place.id}>
+        <button
+          type="button"
+          className={`place${selected === place.id ? " place--selected" : ""}`}
+          style={{ paddingLeft: `${0.25 + depth}rem` }}
+          aria-pressed={selected === place.id}
+          onClick={() => onPick(selected === place.id ? undefined : place.id)}
+        >
+          {place.name} <span className="facet__count">{place.count}</span>
+        </button>
+        {children.has(place.id) && <ul>{branch(place.id, depth + 1)}</ul>}
+      </li>
+    ));
+  return (
+    <fieldset className="facet" data-testid="facet-places">
+      <legend>Places</legend>
+      <ul className="place-tree">{branch(null, 0)}</ul>
+    </fieldset>
+  );
+}
+
+function NumberRange({
+  title,
+  range,
+  min,
+  max,
+  step,
+  format,
+  onChange,
+}: {
+  title: string;
+  range: number[] | null;
+  min?: number;
+  max?: number;
+  step: string;
+  format: (n: number) => string;
+  onChange: (min: number | undefined, max: number | undefined) => void;
+}) {
+  const [low, setLow] = useState(min?.toString() ?? "");
+  const [high, setHigh] = useState(max?.toString() ?? "");
+  const [first, last] = range ?? [];
+  if ((first === undefined || last === undefined) && min === undefined && max === undefined) return null;
+  const apply = () => {
+    const parse = (s: string) => (s.trim() === "" || !Number.isFinite(Number(s)) ? undefined : Number(s));
+    onChange(parse(low), parse(high));
+  };
+  return (
+    <fieldset className="facet facet--range">
+      <legend>
+        {title} {first !== undefined && last !== undefined && <span className="muted">({format(first)} – {format(last)})</span>}
+      </legend>
+      <div className="facet__range">
+        <input
+          type="number"
+          step={step}
+          aria-label={`${title} from`}
+          placeholder={first !== undefined ? String(first) : "min"}
+          value={low}
+          onChange={(e) => setLow(e.target.value)}
+          onBlur={apply}
+          onKeyDown={(e) => e.key === "Enter" && apply()}
+        />
+        <span aria-hidden="true">–</span>
+        <input
+          type="number"
+          step={step}
+          aria-label={`${title} to`}
+          placeholder={last !== undefined ? String(last) : "max"}
+          value={high}
+          onChange={(e) => setHigh(e.target.value)}
+          onBlur={apply}
+          onKeyDown={(e) => e.key === "Enter" && apply()}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+/** The faceted filters: every option counts photos within the current results. */
+export function FilterPanel({
+  filters,
+  onChange,
+  onClose,
+}: {
+  filters: Filters;
+  onChange: (next: Filters) => void;
+  onClose: () => void;
+}) {
+  const facets = useFacets(filters, true);
+  const data = facets.data;
+  if (data) rememberFacets(data);
+  const toggle = (key: ListKey) => (id: number) => onChange(toggleInList(filters, key, id));
+  const set = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => onChange(withFilter(filters, key, value));
+  const setRange = (lowKey: keyof Filters, highKey: keyof Filters) => (low: number | undefined, high: number | undefined) =>
+    onChange(withFilter(withFilter(filters, lowKey, low as never), highKey, high as never));
+
+  const tagTypes = data ? Object.keys(data.tags).filter((t) => t !== "place" && t !== "colour" && data.tags[t]?.length) : [];
+
+  return (
+    <aside className="filters" aria-label="Filters">
+      <div className="filters__header">
+        <h2>Filters</h2>
+        <span className="muted" data-testid="facet-total">
+          {data ? `${data.total} photos` : facets.isPending ? "…" : ""}
+        </span>
+        <button type="button" className="icon-button" aria-label="Close filters" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      {hasFilters(filters) && (
+        <button type="button" className="link-button" onClick={() => onChange({})}>
+          Clear all filters
+        </button>
+      )}
+      {facets.isError && <p className="field__error">Could not load the filters.</p>}
+      {data && (
+        <>
+          <PlaceTree places={data.tags.place ?? []} selected={filters.place} onPick={(id) => set("place", id)} />
+          {(data.tags.colour ?? []).length > 0 && (
+            <fieldset className="facet">
+              <legend>Colours</legend>
+              <div className="swatches">
+                {(data.tags.colour ?? []).map((c) => (
+                  <button
+                    key={c.id}
+                    type="button"
+                    className={`swatch${filters.colour === c.id ? " swatch--selected" : ""}`}
+                    style={{ background: swatchColour(c.name) }}
+                    aria-label={`${c.name} (${c.count})`}
+                    title={`${c.name} (${c.count})`}
+                    aria-pressed={filters.colour === c.id}
+                    onClick={() => set("colour", filters.colour === c.id ? undefined : c.id)}
+                  />
+                ))}
+              </div>
+            </fieldset>
+          )}
+          {tagTypes.map((type) => (
+            <OptionList key={type} title={titleOf(type)} options={data.tags[type] ?? []} selected={filters.tag ?? []} onToggle={toggle("tag")} testId={`facet-tags-${type}`} />
+          ))}
+          <OptionList title="People" options={data.people} selected={filters.person ?? []} onToggle={toggle("person")} />
+          <OptionList title="Cameras" options={data.cameras} selected={filters.camera ?? []} onToggle={toggle("camera")} testId="facet-cameras" />
+          <OptionList title="Lenses" options={data.lenses} selected={filters.lens ?? []} onToggle={toggle("lens")} />
+          <fieldset className="facet">
+            <legend>Rating</legend>
+            <div className="facet__chips">
+              {[1, 2, 3, 4, 5].map((n) => {
+                const count = Object.entries(data.ratings)
+                  .filter(([k]) => Number(k) >= n)
+                  .reduce((sum, [, v]) => sum + v, 0);
+                return (
+                  <button
+                    key={n}
+                    type="button"
+                    className={`chip${filters.rating_min === n ? " chip--on" : ""}`}
+                    aria-pressed={filters.rating_min === n}
+                    onClick={() => set("rating_min", filters.rating_min === n ? undefined : n)}
+                  >
+                    {"★".repeat(n)}+ <span className="facet__count">{count}</span>
+                  </button>
+                );
+              })}
+            </div>
+          </fieldset>
+          {(data.flash.fired > 0 || data.flash.not_fired > 0 || filters.flash !== undefined) && (
+            <fieldset className="facet">
+              <legend>Flash</legend>
+              <div className="facet__chips">
+                {(
+                  [
+                    [undefined, "Any"],
+                    [true, `Fired (${data.flash.fired})`],
+                    [false, `Not fired (${data.flash.not_fired})`],
+                  ] as const
+                ).map(([value, label]) => (
+                  <button key={label} type="button" className={`chip${filters.flash === value ? " chip--on" : ""}`} aria-pressed={filters.flash === value} onClick={() => set("flash", value)}>
+                    {label}
+                  </button>
+                ))}
+              </div>
+            </fieldset>
+          )}
+          <NumberRange key={`aperture_min:${filters.aperture_min}:${filters.aperture_max}`} title="Aperture" range={data.ranges.aperture} min={filters.aperture_min} max={filters.aperture_max} step="0.1" format={(n) => `f/${n}`} onChange={setRange("aperture_min", "aperture_max")} />
+          <NumberRange key={`exposure_min:${filters.exposure_min}:${filters.exposure_max}`} title="Exposure (s)" range={data.ranges.exposure_time} min={filters.exposure_min} max={filters.exposure_max} step="any" format={formatExposure} onChange={setRange("exposure_min", "exposure_max")} />
+          <NumberRange key={`iso_min:${filters.iso_min}:${filters.iso_max}`} title="ISO" range={data.ranges.iso} min={filters.iso_min} max={filters.iso_max} step="1" format={(n) => String(n)} onChange={setRange("iso_min", "iso_max")} />
+          <NumberRange key={`focal_min:${filters.focal_min}:${filters.focal_max}`} title="Focal length (mm)" range={data.ranges.focal_length} min={filters.focal_min} max={filters.focal_max} step="1" format={(n) => `${n} mm`} onChange={setRange("focal_min", "focal_max")} />
+          <fieldset className="facet">
+            <legend>Dates</legend>
+            <div className="facet__dates">
+              <label>
+                From
+                <input type="date" value={filters.date_from ?? ""} min={data.dates?.[0]?.slice(0, 10)} max={data.dates?.[1]?.slice(0, 10)} onChange={(e) => set("date_from", e.target.value || undefined)} />
+              </label>
+              <label>
+                To
+                <input type="date" value={filters.date_to ?? ""} min={data.dates?.[0]?.slice(0, 10)} max={data.dates?.[1]?.slice(0, 10)} onChange={(e) => set("date_to", e.target.value || undefined)} />
+              </label>
+            </div>
+          </fieldset>
+          <fieldset className="facet">
+            <legend>More</legend>
+            <label className="facet__option">
+              <input type="checkbox" checked={filters.has_gps === true} onChange={(e) => set("has_gps", e.target.checked || undefined)} />
+              <span className="facet__name">Only with a location</span>
+            </label>
+            <label className="facet__option">
+              <input type="checkbox" checked={filters.hidden === true} onChange={(e) => set("hidden", e.target.checked || undefined)} />
+              <span className="facet__name">Only hidden photos</span>
+            </label>
+          </fieldset>
+        </>
+      )}
+    </aside>
+  );
+}
+
+/** Removable chips for the active filters, named from the facets seen so far. */
+export function ActiveFilters({ filters, onChange }: { filters: Filters; onChange: (next: Filters) => void }) {
+  const chips: { key: string; label: string; next: Filters }[] = [];
+  const list = (key: ListKey, kind: string, noun: string) => {
+    for (const id of filters[key] ?? []) {
+      chips.push({ key: `${key}:${id}`, label: labelFor(kind, id) ?? `${noun} ${id}`, next: toggleInList(filters, key, id) });
+    }
+  };
+  list("tag", "tag", "Tag");
+  list("person", "person", "Person");
+  list("camera", "camera", "Camera");
+  list("lens", "lens", "Lens");
+  const single = (key: keyof Filters, label: string | undefined) => {
+    if (filters[key] === undefined || label === undefined) return;
+    chips.push({ key, label, next: withFilter(filters, key, undefined) });
+  };
+  single("place", filters.place !== undefined ? (labelFor("place", filters.place) ?? `Place ${filters.place}`) : undefined);
+  single("colour", filters.colour !== undefined ? (labelFor("colour", filters.colour) ?? `Colour ${filters.colour}`) : undefined);
+  single("q", filters.q !== undefined ? `“${filters.q}”` : undefined);
+  single("rating_min", filters.rating_min ? `${"★".repeat(filters.rating_min)}+` : undefined);
+  single("flash", filters.flash === undefined ? undefined : filters.flash ? "Flash fired" : "No flash");
+  single("date_from", filters.date_from && `From ${filters.date_from}`);
+  single("date_to", filters.date_to && `Until ${filters.date_to}`);
+  single("has_gps", filters.has_gps ? "With location" : undefined);
+  single("hidden", filters.hidden ? "Hidden photos" : undefined);
+  for (const [low, high, name] of [
+    ["aperture_min", "aperture_max", "Aperture"],
+    ["exposure_min", "exposure_max", "Exposure"],
+    ["iso_min", "iso_max", "ISO"],
+    ["focal_min", "focal_max", "Focal"],
+  ] as const) {
+    if (filters[low] !== undefined || filters[high] !== undefined) {
+      chips.push({
+        key: low,
+        label: `${name} ${filters[low] ?? "…"}–${filters[high] ?? "…"}`,
+        next: withFilter(withFilter(filters, low, undefined), high, undefined),
+      });
+    }
+  }
+  if (!chips.length) return null;
+  return (
+    <ul className="active-filters" aria-label="Active filters">
+      {chips.map((chip) => (
+        <li key={chip.key}>
+          <button type="button" className="chip chip--on" aria-label={`Remove filter ${chip.label}`} onClick={() => onChange(chip.next)}>
+            {chip.label} <span aria-hidden="true">×</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { Link, useMatch, useOutlet } from "react-router";
+import { errorMessage } from "../api/errors";
+import { AppHeader } from "../shared/AppHeader";
+import { formatMonth } from "../shared/dates";
+import { activeFilterCount, type Filters, hasFilters } from "../shared/filters";
+import { isTyping } from "../shared/keys";
+import { useFilters, useTimeline } from "../shared/photos";
+import { ROUTES } from "../shared/routes";
+import { useSession } from "../shared/session";
+import { ActionBar } from "./ActionBar";
+import { ActiveFilters, FilterPanel } from "./FilterPanel";
+import { useMonths } from "./queries";
+import { SearchBox } from "./SearchBox";
+import { clickSelect, EMPTY_SELECTION, keepListed, orderedSelection, selectAll, type Selection } from "./selection";
+import { TimelineView } from "./TimelineView";
+
+const wide = () => typeof window !== "undefined" && window.matchMedia?.("(min-width: 1100px)").matches;
+
+/** Home: the timeline of the (filtered) photos; the viewer opens over it. */
+export function TimelinePage() {
+  const { data: session } = useSession();
+  const outlet = useOutlet();
+  const viewing = useMatch(ROUTES.photo);
+  const viewerOpen = outlet !== null;
+  const { filters, at, search, setFilters } = useFilters();
+  const timeline = useTimeline(filters, at);
+  const months = useMonths(filters);
+  const [panelOpen, setPanelOpen] = useState<boolean>(() => !!wide());
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const [focusId, setFocusId] = useState<number | null>(null);
+  const { items } = timeline;
+  const order = useMemo(() => items.map((i) => i.id), [items]);
+
+  // The viewer's photo, remembered so the grid shows it when the viewer closes.
+  const viewingId = viewing?.params.id ? Number(viewing.params.id) : null;
+  if (viewingId !== null && viewingId !== focusId) setFocusId(viewingId);
+
+  // Selected photos that drop out of the list (hidden, filtered away) are forgotten.
+  const listedSelection = useMemo(() => keepListed(selection, order), [selection, order]);
+
+  const changeFilters = useCallback(
+    (next: Filters) => {
+      setSelection(EMPTY_SELECTION);
+      setFilters(next);
+    },
+    [setFilters],
+  );
+
+  const jumpToUnloaded = useCallback(
+    (month: string) => {
+      const newest = months.data?.[0]?.month;
+      setFilters(filters, { at: month === newest ? undefined : month, replace: true });
+    },
+    [filters, months.data, setFilters],
+  );
+
+  useEffect(() => {
+    if (viewerOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event)) return;
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "a") {
+        event.preventDefault();
+        setSelection(selectAll(order));
+      } else if (event.key === "Escape") {
+        setSelection(EMPTY_SELECTION);
+      } else if (event.key === "f" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        setPanelOpen((v) => !v);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [viewerOpen, order]);
+
+  if (!session?.user) return null;
+  const selected = orderedSelection(listedSelection, order);
+  const count = activeFilterCount(filters);
+  const filtered = hasFilters(filters);
+
+  const header = (
+    <>
+      <div className="tl-toolbar">
+        <SearchBox filters={filters} onChange={changeFilters} />
+        <button
+          type="button"
+          className={`button${panelOpen ? " button--on" : ""}`}
+          aria-expanded={panelOpen}
+          onClick={() => setPanelOpen(!panelOpen)}
+        >
+          Filters{count ? ` (${count})` : ""}
+        </button>
+      </div>
+      <ActiveFilters filters={filters} onChange={changeFilters} />
+      {at && (
+        <p className="notice">
+          Showing {formatMonth(at)} and older.{" "}
+          <button type="button" className="link-button" onClick={() => setFilters(filters, { replace: true })}>
+            Back to the newest
+          </button>
+        </p>
+      )}
+      {timeline.isError && (
+        <p className="field__error" role="alert">
+          Could not load the photos. {errorMessage(timeline.error)}
+        </p>
+      )}
+      {timeline.isSuccess && items.length === 0 && (
+        <div className="empty">
+          {filtered ? (
+            <>
+              <p>No photos match these filters.</p>
+              <button type="button" className="button" onClick={() => changeFilters({})}>
+                Clear filters
+              </button>
+            </>
+          ) : (
+            <>
+              <p>No photos yet.</p>
+              <p className="muted">
+                Add a library with your photo folders in <Link to={ROUTES.settings}>Settings</Link>; photos appear here
+                as they are imported.
+              </p>
+            </>
+          )}
+        </div>
+      )}
+      {timeline.isPending && <p className="muted tl__loading">Loading photos…</p>}
+    </>
+  );
+
+  return (
+    <div className="shell shell--app">
+      <AppHeader user={session.user} />
+      <div className="timeline-page">
+        {panelOpen && <FilterPanel filters={filters} onChange={changeFilters} onClose={() => setPanelOpen(false)} />}
+        <main className="timeline-main">
+          <h1 className="visually-hidden">Photos</h1>
+          <TimelineView
+            items={items}
+            months={months.data ?? []}
+            hasNextPage={timeline.hasNextPage}
+            isFetchingNextPage={timeline.isFetchingNextPage}
+            fetchNextPage={() => void timeline.fetchNextPage()}
+            onJumpToUnloaded={jumpToUnloaded}
+            selection={listedSelection}
+            selecting={listedSelection.ids.size > 0}
+            onSelect={(id, mods) => setSelection(clickSelect(listedSelection, order, id, mods))}
+            search={search}
+            focusId={viewerOpen ? null : focusId}
+            resetKey={`${search}`}
+            header={header}
+          />
+        </main>
+      </div>
+      {selected.length > 0 && (
+        <ActionBar
+          ids={selected}
+          items={items}
+          showingHidden={filters.hidden === true}
+          onSelectAll={() => setSelection(selectAll(order))}
+          onClear={() => setSelection(EMPTY_SELECTION)}
+        />
+      )}
+      {outlet}
+    </div>
+  );
+}

@@ -1,0 +1,228 @@
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { Link } from "react-router";
+import { errorMessage } from "../api/errors";
+import type { PhotoDetail } from "../api/types";
+import { formatTakenAt } from "../shared/dates";
+import { filtersToSearch } from "../shared/filters";
+import { originalUrl } from "../shared/photoUrls";
+import { exposureLine, flattenMetadata, formatBytes } from "./format";
+import { useFileMetadata, useSetPreferred, useUpdatePhoto } from "./queries";
+import { StarRating } from "./StarRating";
+
+const MiniMap = lazy(() => import("./MiniMap"));
+
+const TAG_TITLES: Record<string, string> = { object: "Things", place: "Places", colour: "Colours", style: "Styles", event: "Events" };
+
+function MetadataDialog({ fileId, onClose }: { fileId: number; onClose: () => void }) {
+  const metadata = useFileMetadata(fileId);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [filter, setFilter] = useState("");
+  useEffect(() => {
+    const node = dialog.current;
+    if (node && !node.open) {
+      if (typeof node.showModal === "function") node.showModal();
+      else node.setAttribute("open", "");
+    }
+  }, []);
+  const rows = metadata.data ? flattenMetadata(metadata.data.metadata) : [];
+  const needle = filter.trim().toLowerCase();
+  const shown = needle ? rows.filter(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)) : rows;
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog dialog--wide"
+      aria-labelledby="metadata-title"
+      onClose={onClose}
+      onKeyDown={(e) => e.stopPropagation()}
+    >
+      <div className="dialog__header">
+        <h2 id="metadata-title">All metadata</h2>
+        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      {metadata.data && <p className="muted metadata__path">{metadata.data.path}</p>}
+      <input className="metadata__filter" type="search" placeholder="Filter" aria-label="Filter metadata" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      {metadata.isPending && <p className="muted">Loading…</p>}
+      {metadata.isError && <p className="field__error">{errorMessage(metadata.error)}</p>}
+      <table className="metadata">
+        <tbody>
+          {shown.map(([key, value]) => (
+            <tr key={key}>
+              <th scope="row">{key}</th>
+              <td>{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </dialog>
+  );
+}
+
+/** Everything known about the photo, and what can be changed. */
+export function InfoPanel({ photo, onClose }: { photo: PhotoDetail; onClose: () => void }) {
+  const update = useUpdatePhoto(photo.id);
+  const preferred = useSetPreferred(photo.id);
+  const [metadataFile, setMetadataFile] = useState<number | null>(null);
+  const file = photo.files.find((f) => f.preferred) ?? photo.files[0];
+  const exposure = exposureLine(photo);
+  const tagsByType = new Map<string, PhotoDetail["tags"]>();
+  for (const tag of photo.tags) {
+    if (tag.verdict === "rejected") continue;
+    tagsByType.set(tag.type, [...(tagsByType.get(tag.type) ?? []), tag]);
+  }
+  const hasGps = photo.latitude !== null && photo.longitude !== null;
+
+  return (
+    <aside className="info" aria-label="Photo information" onKeyDown={(e) => e.key !== "Escape" && e.stopPropagation()}>
+      <div className="info__header">
+        <h2>Info</h2>
+        <button type="button" className="icon-button" aria-label="Close info" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <StarRating value={photo.rating ?? 0} onChange={(rating) => update.mutate({ rating })} />
+      {update.isError && <p className="field__error">{errorMessage(update.error)}</p>}
+      <dl className="info__list">
+        <div>
+          <dt>Date</dt>
+          <dd data-testid="info-date">{formatTakenAt(photo.taken_at)}</dd>
+        </div>
+        {photo.camera && (
+          <div>
+            <dt>Camera</dt>
+            <dd data-testid="info-camera">{photo.camera}</dd>
+          </div>
+        )}
+        {photo.lens && (
+          <div>
+            <dt>Lens</dt>
+            <dd>{photo.lens}</dd>
+          </div>
+        )}
+        {exposure && (
+          <div>
+            <dt>Exposure</dt>
+            <dd>{exposure}</dd>
+          </div>
+        )}
+        {photo.flash_fired !== null && (
+          <div>
+            <dt>Flash</dt>
+            <dd>{photo.flash_fired ? "Fired" : "Did not fire"}</dd>
+          </div>
+        )}
+        {file && (
+          <div>
+            <dt>File</dt>
+            <dd className="info__file">
+              <span title={file.path}>{file.path.split("/").pop()}</span>
+              <span className="muted">
+                {[file.file_type.toUpperCase(), formatBytes(file.size), photo.width && photo.height ? `${photo.width} × ${photo.height}` : null]
+                  .filter(Boolean)
+                  .join(" · ")}
+              </span>
+            </dd>
+          </div>
+        )}
+        {photo.description && (
+          <div>
+            <dt>Description</dt>
+            <dd>{photo.description}</dd>
+          </div>
+        )}
+        {hasGps && (
+          <div>
+            <dt>Location</dt>
+            <dd>
+              {photo.latitude?.toFixed(5)}, {photo.longitude?.toFixed(5)}
+              {photo.altitude !== null && ` · ${Math.round(photo.altitude)} m`}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {hasGps && (
+        <Suspense fallback={<div className="minimap" />}>
+          <MiniMap lat={photo.latitude ?? 0} lon={photo.longitude ?? 0} />
+        </Suspense>
+      )}
+      {[...tagsByType.entries()].map(([type, tags]) => (
+        <section key={type} className="info__section">
+          <h3>{TAG_TITLES[type] ?? type.charAt(0).toUpperCase() + type.slice(1)}</h3>
+          <ul className="info__tags">
+            {tags.map((tag) => (
+              <li key={tag.id}>
+                <Link
+                  className="chip"
+                  to={{ pathname: "/", search: filtersToSearch(type === "place" ? { place: tag.id } : type === "colour" ? { colour: tag.id } : { tag: [tag.id] }) }}
+                  title={tag.confidence !== null ? `${Math.round(tag.confidence * 100)}% · ${tag.source}` : tag.source}
+                >
+                  {tag.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+      {photo.people.length > 0 && (
+        <section className="info__section">
+          <h3>People</h3>
+          <ul className="info__tags">
+            {photo.people.map((person) => (
+              <li key={person.id}>
+                <Link className="chip" to={{ pathname: "/", search: filtersToSearch({ person: [person.id] }) }}>
+                  {person.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {photo.files.length > 1 && (
+        <section className="info__section">
+          <h3>Versions</h3>
+          <ul className="versions">
+            {photo.files.map((f) => (
+              <li key={f.id}>
+                <span>
+                  {f.path.split("/").pop()} <span className="muted">({f.kind}, {formatBytes(f.size)})</span>
+                </span>
+                {f.preferred ? (
+                  <span className="badge">Preferred</span>
+                ) : (
+                  <button type="button" className="button button--small" disabled={preferred.isPending} onClick={() => preferred.mutate(f.id)}>
+                    Set preferred
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          {preferred.isError && <p className="field__error">{errorMessage(preferred.error)}</p>}
+        </section>
+      )}
+      <div className="info__actions">
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => update.mutate({ rotation: (((photo.user_rotation ?? 0) + 90) % 360) as 0 | 90 | 180 | 270 })}
+        >
+          Rotate
+        </button>
+        <button type="button" className="button button--small" onClick={() => update.mutate({ hidden: !photo.hidden })}>
+          {photo.hidden ? "Unhide" : "Hide"}
+        </button>
+        {file && (
+          <a className="button button--small" href={originalUrl(file.id)} download>
+            Download original
+          </a>
+        )}
+        {file && (
+          <button type="button" className="button button--small" onClick={() => setMetadataFile(file.id)}>
+            Show all metadata
+          </button>
+        )}
+      </div>
+      {metadataFile !== null && <MetadataDialog fileId={metadataFile} onClose={() => setMetadataFile(null)} />}
+    </aside>
+  );
+}

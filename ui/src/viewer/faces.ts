@@ -1,0 +1,23 @@
+import type { components } from "../api/schema";
+
+type Face = components["schemas"]["Face"];
+type Box = components["schemas"]["Box"];
+
+/** Faces worth a box: everything but what a person marked "not a face". */
+export function visibleFaces(faces: readonly Face[]): Face[] {
+  return faces.filter((face) => face.verdict !== "rejected");
+}
+
+/** CSS placing a box given as fractions of the displayed image, clamped to the image. */
+export function faceBoxStyle(box: Box): { left: string; top: string; width: string; height: string } {
+  const clamp = (value: number) => Math.min(1, Math.max(0, value));
+  const left = clamp(box.x);
+  const top = clamp(box.y);
+  const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
+  return {
+    left: pct(left),
+    top: pct(top),
+    width: pct(clamp(box.x + box.width) - left),
+    height: pct(clamp(box.y + box.height) - top),
+  };
+}

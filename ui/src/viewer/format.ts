@@ -1,0 +1,53 @@
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+export function formatExposureTime(seconds: number | null): string | null {
+  if (seconds === null || seconds <= 0) return null;
+  if (seconds >= 1) return `${Math.round(seconds * 10) / 10} s`;
+  return `1/${Math.round(1 / seconds)} s`;
+}
+
+/** "f/2.8 · 1/250 s · ISO 200 · 50 mm (75 mm eq.)", skipping what is unknown. */
+export function exposureLine(photo: {
+  aperture: number | null;
+  exposure_time: number | null;
+  iso: number | null;
+  focal_length: number | null;
+  focal_length_35mm: number | null;
+}): string {
+  const parts: string[] = [];
+  if (photo.aperture) parts.push(`f/${Math.round(photo.aperture * 10) / 10}`);
+  const exposure = formatExposureTime(photo.exposure_time);
+  if (exposure) parts.push(exposure);
+  if (photo.iso) parts.push(`ISO ${photo.iso}`);
+  if (photo.focal_length) {
+    const eq =
+      photo.focal_length_35mm && Math.round(photo.focal_length_35mm) !== Math.round(photo.focal_length)
+        ? ` (${Math.round(photo.focal_length_35mm)} mm eq.)`
+        : "";
+    parts.push(`${Math.round(photo.focal_length * 10) / 10} mm${eq}`);
+  }
+  return parts.join(" · ");
+}
+
+/** Flatten nested metadata ({group: {tag: value}}) into sorted "group:tag" rows. */
+export function flattenMetadata(value: unknown, prefix = ""): [string, string][] {
+  if (value === null || value === undefined) return prefix ? [[prefix, ""]] : [];
+  if (typeof value === "string") return [[prefix, value]];
+  if (typeof value === "number" || typeof value === "boolean") return [[prefix, String(value)]];
+  if (typeof value !== "object") return [[prefix, ""]];
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== "object")) return [[prefix, value.join(", ")]];
+    return value.flatMap((v, i) => flattenMetadata(v, `${prefix}[${i}]`));
+  }
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => flattenMetadata(v, prefix ? `${prefix}:${key}` : key));
+}

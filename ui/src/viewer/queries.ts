@@ -1,0 +1,56 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import type { PhotoDetail, PhotoUpdate } from "../api/types";
+import { photoKeys, useInvalidatePhotos } from "../shared/photos";
+
+export function useUpdatePhoto(id: number) {
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidatePhotos();
+  return useMutation({
+    mutationFn: async (body: PhotoUpdate) =>
+      unwrap(await api.PATCH("/api/photos/{photo_id}", { params: { path: { photo_id: id } }, body })),
+    onMutate: (body) => {
+      // Show the change at once; the answer (or the refetch) confirms it.
+      const previous = queryClient.getQueryData<PhotoDetail>(photoKeys.detail(id));
+      if (previous) {
+        const next = { ...previous };
+        if (body.rating !== undefined) next.rating = body.rating;
+        if (body.hidden !== undefined) next.hidden = body.hidden;
+        queryClient.setQueryData(photoKeys.detail(id), next);
+      }
+      return { previous };
+    },
+    onError: (_error, _body, context) => {
+      if (context?.previous) queryClient.setQueryData(photoKeys.detail(id), context.previous);
+    },
+    onSettled: () => void invalidate(),
+  });
+}
+
+export function useSetPreferred(id: number) {
+  const invalidate = useInvalidatePhotos();
+  return useMutation({
+    mutationFn: async (fileId: number) =>
+      unwrap(await api.POST("/api/photos/{photo_id}/preferred", { params: { path: { photo_id: id } }, body: { file_id: fileId } })),
+    onSettled: () => void invalidate(),
+  });
+}
+
+export function useFileMetadata(fileId: number | null) {
+  return useQuery({
+    queryKey: ["files", fileId, "metadata"],
+    queryFn: async () =>
+      unwrap(await api.GET("/api/files/{file_id}/metadata", { params: { path: { file_id: fileId ?? 0 } } })),
+    enabled: fileId !== null,
+  });
+}
+
+/** The faces on a photo, with their person: boxes are fractions of the displayed image. */
+export function usePhotoFaces(photoId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ["photo-faces", photoId],
+    enabled,
+    queryFn: async () =>
+      unwrap(await api.GET("/api/photos/{photo_id}/faces", { params: { path: { photo_id: photoId } } })),
+  });
+}
