@@ -175,6 +175,16 @@ def test_classifier_switches(django_capture_on_commit_callbacks: Any) -> None:
     )
 
 
+def test_installed_classifiers_are_listed_for_signed_in_people() -> None:
+    assert Client().get("/api/classifiers").status_code in (401, 403)
+    listed = client_for(user("ann")).get("/api/classifiers")
+    assert listed.status_code == 200
+    by_name = {c["name"]: c for c in listed.json()}
+    assert set(by_name) == {"colour", "event", "faces", "object", "place", "style"}
+    assert by_name["object"] == {"name": "object", "version": 1, "queue": "classify"}
+    assert by_name["faces"]["queue"] == "faces"
+
+
 def test_a_birthday_becomes_an_event_tag(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -54,7 +55,8 @@ def path_is(path: str) -> re.Pattern[str]:
 
 
 def create_admin(page: Any, username: str = ADMIN, password: str = PASSWORD) -> None:
-    """The first-run setup in the browser: creates the admin, who is then signed in at home."""
+    """The first-run setup in the browser: creates the admin, skips the first library (the tests
+    import theirs), and is then signed in at home."""
     from playwright.sync_api import expect
 
     page.goto("/setup")
@@ -62,5 +64,18 @@ def create_admin(page: Any, username: str = ADMIN, password: str = PASSWORD) -> 
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Confirm password").fill(password)
     page.get_by_role("button", name="Create admin account").click()
+    expect(page).to_have_url(path_is("/welcome"))
+    page.get_by_role("link", name="Skip for now").click()
     expect(page).to_have_url(path_is("/"))
     expect(page.get_by_test_id("current-user")).to_have_text(username)
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shoot(page: Any, name: str, tmp_path: Path) -> None:
+    """A screenshot as a test artefact; with PHOTONIX_SCREENSHOTS=1 also the README's copy."""
+    page.screenshot(path=str(tmp_path / f"{name}.png"))
+    if os.environ.get("PHOTONIX_SCREENSHOTS") == "1":  # a test run never dirties the checkout
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

@@ -22,22 +22,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import LiveServer, create_admin, path_is
+from tests.e2e.support import LiveServer, create_admin, path_is, shoot
 
 pytestmark = pytest.mark.e2e
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "photos"
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 SAMPLE_FOLDERS = ("jpeg-exif", "gps", "orientation", "faces-objects", "png-webp-tiff")
 IMPORT_TIMEOUT = 600
-
-
-def shoot(page: Any, name: str, tmp_path: Path) -> None:
-    page.screenshot(path=str(tmp_path / f"{name}.png"))
-    if os.environ.get("PHOTONIX_SCREENSHOTS") == "1":  # a test run never dirties the checkout
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def api_json(page: Any, path: str) -> Any:

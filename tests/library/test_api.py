@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from photonix.classifiers.models import ClassifierSwitch
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 
@@ -190,6 +191,102 @@ def test_creating_a_library_is_for_administrators(
     )
     assert again.status_code == 400
     assert "already belongs to library 'Family'" in again.json()["detail"]
+
+
+def test_a_new_library_starts_with_the_classifiers_chosen_for_it(
+    tmp_path: Path, admin: User, django_capture_on_commit_callbacks
+) -> None:
+    (tmp_path / "photos").mkdir()
+    as_admin = _client(admin)
+    unknown = as_admin.post(
+        "/api/libraries",
+        {
+            "name": "Family",
+            "folders": [str(tmp_path / "photos")],
+            "classifiers": [{"name": "horoscope", "enabled": True}],
+        },
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["classifiers"] == ["unknown classifier(s): horoscope"]
+    assert not Library.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        created = as_admin.post(
+            "/api/libraries",
+            {
+                "name": "Family",
+                "folders": [str(tmp_path / "photos")],
+                "watched": False,
+                "classifiers": [
+                    {"name": "faces", "enabled": False},
+                    {"name": "style", "enabled": False},
+                    {"name": "object", "enabled": True},
+                ],
+            },
+            content_type="application/json",
+        )
+    assert created.status_code == 201, created.content
+    # The switches are in place before the first scan (which starts on commit) imports anything.
+    library_id = created.json()["id"]
+    assert set(
+        ClassifierSwitch.objects.filter(library_id=library_id, enabled=False).values_list(
+            "name", flat=True
+        )
+    ) == {"faces", "style"}
+    assert len(callbacks) == 2  # the scan and the watcher's notice; nothing to reprocess
+    switches = as_admin.get(f"/api/libraries/{library_id}/classifiers").json()["classifiers"]
+    assert {c["name"]: c["enabled"] for c in switches} == {
+        "colour": True,
+        "event": True,
+        "faces": False,
+        "object": True,
+        "place": True,
+        "style": False,
+    }
+
+
+def test_administrators_browse_the_servers_folders(
+    tmp_path: Path, alice: User, admin: User
+) -> None:
+    root = tmp_path / "disk"
+    for folder in ("Holidays", "archive", ".hidden", "@eaDir", "Zoo/deeper"):
+        (root / folder).mkdir(parents=True)
+    for name in ("a.jpg", "b.HEIC", "c.cr2", "notes.txt", ".d.jpg"):
+        (root / name).write_bytes(b"x")
+    _library("Family", root / "Holidays", alice)
+
+    assert _client(alice).get("/api/server/folders", {"path": str(root)}).status_code == 403
+    assert Client().get("/api/server/folders").status_code in (401, 403)
+
+    as_admin = _client(admin)
+    listing = as_admin.get("/api/server/folders", {"path": f"{root}/Zoo/.."})
+    assert listing.status_code == 200, listing.content
+    body = listing.json()
+    assert body["path"] == str(root)
+    assert body["parent"] == str(tmp_path)
+    # Hidden and NAS housekeeping folders are left out; the rest sorted without regard to case.
+    assert [(f["name"], f["path"], f["readable"]) for f in body["folders"]] == [
+        ("archive", str(root / "archive"), True),
+        ("Holidays", str(root / "Holidays"), True),
+        ("Zoo", str(root / "Zoo"), True),
+    ]
+    assert body["photo_count"] == 3  # a.jpg, b.HEIC and the raw c.cr2
+    assert body["truncated"] is False and body["photo_count_capped"] is False
+    assert body["library"] is None
+    inside = as_admin.get("/api/server/folders", {"path": str(root / "Holidays")}).json()
+    assert inside["library"] == "Family"
+    assert as_admin.get("/api/server/folders", {"path": "/"}).json()["parent"] is None
+    assert as_admin.get("/api/server/folders").json()["path"] in ["/", *body["places"]]
+
+    for path, reason in (
+        ("photos/2024", "photos/2024: use an absolute path (one that starts with /)"),
+        (str(root / "missing"), f"{root / 'missing'}: no such folder on the server"),
+        (str(root / "a.jpg"), f"{root / 'a.jpg'}: this is a file, not a folder"),
+    ):
+        refused = as_admin.get("/api/server/folders", {"path": path})
+        assert refused.status_code == 400
+        assert refused.json() == {"detail": reason}
 
 
 def test_photos_are_listed_newest_first_and_paginated(tmp_path: Path, alice: User) -> None:

@@ -66,6 +66,8 @@ TABLE: dict[str, str] = {
     # library
     "libraries_list": "signed_in",
     "libraries_create": "admin",
+    "server_folders": "admin",
+    "classifiers_list": "signed_in",
     "libraries_retrieve": "member",
     "libraries_scan": "owner",
     "libraries_members_list": "member",

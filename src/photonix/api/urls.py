@@ -22,6 +22,7 @@ urlpatterns = [
     path("tokens", accounts.TokenListView.as_view(), name="tokens"),
     path("tokens/<int:token_id>", accounts.TokenDetailView.as_view(), name="token"),
     path("libraries", library_api.LibraryListView.as_view(), name="libraries"),
+    path("server/folders", library_api.ServerFoldersView.as_view(), name="server-folders"),
     path("libraries/<int:library_id>", library_api.LibraryDetailView.as_view(), name="library"),
     path(
         "libraries/<int:library_id>/scan",

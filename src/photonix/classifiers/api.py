@@ -225,6 +225,24 @@ def _switches(library: Library) -> dict[str, Any]:
     }
 
 
+class ClassifierInfoSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+    queue = serializers.CharField()
+
+
+class ClassifierListView(APIView):
+    """The classifiers installed on this server (built in and plug-ins); all run by default."""
+
+    @extend_schema(operation_id="classifiers_list", responses=ClassifierInfoSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = [
+            {"name": c.name, "version": c.version, "queue": getattr(c, "queue", "classify")}
+            for c in registry.all_classifiers()
+        ]
+        return Response(ClassifierInfoSerializer(rows, many=True).data)
+
+
 class LibraryClassifiersView(APIView):
     """Which classifiers run on a library's photos. Switching one on runs it where missing."""
 

@@ -7,6 +7,7 @@ from django.urls import path
 from photonix.classifiers import api
 
 urlpatterns = [
+    path("classifiers", api.ClassifierListView.as_view(), name="classifiers"),
     path("photos/<int:photo_id>/tags", api.PhotoTagsView.as_view(), name="photo-tags"),
     path(
         "photos/<int:photo_id>/tags/<int:tag_id>/confirm",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -16,9 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from photonix.classifiers.models import PhotoTag
+from photonix.classifiers.services import classifier_switch_set
 from photonix.core.api import FIELD_ERRORS, DetailSerializer, IsAdmin
 from photonix.core.models import User
-from photonix.library import edits, filters, people, search, selectors, services, timeline
+from photonix.library import browse, edits, filters, people, search, selectors, services, timeline
 from photonix.library.filters import MAX_ID
 from photonix.library.models import Library, LibraryFolder, Photo, PhotoFile
 from photonix.library.search import SHOWN_VERDICTS
@@ -57,16 +60,36 @@ class LibrarySerializer(serializers.ModelSerializer[Library]):
         read_only_fields = fields
 
 
+class ClassifierChoiceSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    enabled = serializers.BooleanField()
+
+
 class LibraryCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     folders = serializers.ListField(child=serializers.CharField(max_length=4096), min_length=1)
     watched = serializers.BooleanField(default=True)
+    classifiers = ClassifierChoiceSerializer(
+        many=True,
+        required=False,
+        help_text="Which classifiers run on the new library's photos, set before its first scan "
+        "starts (those not named stay on).",
+    )
 
     def validate_folders(self, value: list[str]) -> list[str]:
         # Relative to what? The server's working directory means nothing to a browser.
         relative = [folder for folder in value if not folder.startswith("/")]
         if relative:
             raise serializers.ValidationError(f"use absolute paths: {', '.join(relative)}")
+        return value
+
+    def validate_classifiers(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from photonix.classifiers import registry
+
+        known = {c.name for c in registry.all_classifiers()}
+        unknown = sorted({item["name"] for item in value} - known)
+        if unknown:
+            raise serializers.ValidationError(f"unknown classifier(s): {', '.join(unknown)}")
         return value
 
 
@@ -256,16 +279,64 @@ class LibraryListView(APIView):
         payload = LibraryCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            library, _ = services.library_add(
-                payload.validated_data["name"],
-                payload.validated_data["folders"],
-                watched=payload.validated_data["watched"],
-                owner=_user(request),
-            )
+            # One transaction: the first scan starts on commit, after the switches are set.
+            with transaction.atomic():
+                library, _ = services.library_add(
+                    payload.validated_data["name"],
+                    payload.validated_data["folders"],
+                    watched=payload.validated_data["watched"],
+                    owner=_user(request),
+                )
+                for choice in payload.validated_data.get("classifiers", []):
+                    classifier_switch_set(library.pk, choice["name"], choice["enabled"])
         except services.LibraryError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         library = selectors.libraries_with_counts(_user(request)).get(pk=library.pk)
         return Response(LibrarySerializer(library).data, status=status.HTTP_201_CREATED)
+
+
+class ServerFolderSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    path = serializers.CharField()
+    readable = serializers.BooleanField()
+
+
+class ServerFoldersSerializer(serializers.Serializer[Any]):
+    path = serializers.CharField()
+    # DRF takes declared fields off the class, so "parent" does not shadow Field.parent.
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
+    folders = ServerFolderSerializer(many=True)
+    truncated = serializers.BooleanField(help_text="more sub-folders than listed")
+    photo_count = serializers.IntegerField(help_text="photos directly in this folder")
+    photo_count_capped = serializers.BooleanField(help_text="counted only the first entries")
+    library = serializers.CharField(
+        allow_null=True, help_text="the library that already holds this folder"
+    )
+    places = serializers.ListField(
+        child=serializers.CharField(), help_text="usual places for photos on this server"
+    )
+
+
+class ServerFoldersView(APIView):
+    """The sub-folders of a folder on the server, for choosing a library's folders (admins)."""
+
+    permission_classes = (IsAdmin,)
+
+    @extend_schema(
+        operation_id="server_folders",
+        parameters=[
+            OpenApiParameter(
+                "path", str, description="absolute path; default: the first usual place found"
+            )
+        ],
+        responses={200: ServerFoldersSerializer, 400: DetailSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            listing = browse.list_folder(request.query_params.get("path"))
+        except browse.BrowseError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ServerFoldersSerializer(asdict(listing)).data)
 
 
 def _library(request: Request, library_id: int) -> Library:

@@ -217,6 +217,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/classifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The classifiers installed on this server (built in and plug-ins); all run by default. */
+        get: operations["classifiers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/faces/{face_id}/confirm": {
         parameters: {
             query?: never;
@@ -936,6 +953,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/server/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The sub-folders of a folder on the server, for choosing a library's folders (admins). */
+        get: operations["server_folders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/setup": {
         parameters: {
             query?: never;
@@ -1344,6 +1378,15 @@ export interface components {
             id: number;
             username: string;
         };
+        ClassifierChoiceRequest: {
+            name: string;
+            enabled: boolean;
+        };
+        ClassifierInfo: {
+            name: string;
+            version: number;
+            queue: string;
+        };
         ClassifierState: {
             name: string;
             readonly version: number;
@@ -1563,6 +1606,8 @@ export interface components {
             folders: string[];
             /** @default true */
             watched: boolean;
+            /** @description Which classifiers run on the new library's photos, set before its first scan starts (those not named stay on). */
+            classifiers?: components["schemas"]["ClassifierChoiceRequest"][];
         };
         LibraryMember: {
             readonly user_id: number;
@@ -1931,6 +1976,26 @@ export interface components {
          * @enum {integer}
          */
         RotationEnum: 0 | 90 | 180 | 270;
+        ServerFolder: {
+            name: string;
+            path: string;
+            readable: boolean;
+        };
+        ServerFolders: {
+            path: string;
+            parent: string | null;
+            folders: components["schemas"]["ServerFolder"][];
+            /** @description more sub-folders than listed */
+            truncated: boolean;
+            /** @description photos directly in this folder */
+            photo_count: number;
+            /** @description counted only the first entries */
+            photo_count_capped: boolean;
+            /** @description the library that already holds this folder */
+            library: string | null;
+            /** @description usual places for photos on this server */
+            places: string[];
+        };
         Session: {
             authenticated: boolean;
             setup_required: boolean;
@@ -2819,6 +2884,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+        };
+    };
+    classifiers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassifierInfo"][];
                 };
             };
         };
@@ -4245,6 +4329,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Suggestion"][];
+                };
+            };
+        };
+    };
+    server_folders: {
+        parameters: {
+            query?: {
+                /** @description absolute path; default: the first usual place found */
+                path?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerFolders"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
         };

@@ -56,3 +56,6 @@ export type Library = JsonOf<paths["/api/libraries"]["get"]["responses"][200]>[n
 export type LibraryCreateRequest = NonNullable<
   paths["/api/libraries"]["post"]["requestBody"]
 >["content"]["application/json"];
+export type ServerFolders = JsonOf<paths["/api/server/folders"]["get"]["responses"][200]>;
+export type ServerFolder = ServerFolders["folders"][number];
+export type InstalledClassifier = JsonOf<paths["/api/classifiers"]["get"]["responses"][200]>[number];

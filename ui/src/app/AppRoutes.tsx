@@ -9,6 +9,7 @@ import { PersonPage } from "../people/PersonPage";
 import { JobsPage } from "../jobs/JobsPage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SetupPage } from "../setup/SetupPage";
+import { WelcomePage } from "../setup/WelcomePage";
 import { SharePage } from "../share/SharePage";
 import { ROUTES } from "../shared/routes";
 import { TimelinePage } from "../timeline/TimelinePage";
@@ -29,6 +30,7 @@ export function AppRoutes() {
       <Route element={<SessionGate />}>
         <Route path={ROUTES.setup} element={<SetupPage />} />
         <Route path={ROUTES.login} element={<LoginPage />} />
+        <Route path={ROUTES.welcome} element={<WelcomePage />} />
         {/* The viewer opens over the timeline, which keeps its place and supplies the sequence. */}
         <Route path={ROUTES.home} element={<TimelinePage />}>
           <Route path={ROUTES.photo} element={<ViewerPage />} />

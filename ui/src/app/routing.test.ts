@@ -24,7 +24,8 @@ describe("redirectFor", () => {
 
   it("sends a signed-in person away from /login and /setup", () => {
     expect(redirectFor(signedIn, "/login")).toEqual({ to: "/" });
-    expect(redirectFor(signedIn, "/setup")).toEqual({ to: "/" });
+    expect(redirectFor(signedIn, "/setup")).toEqual({ to: "/welcome" });
+    expect(redirectFor({ ...signedIn, user: { ...user, is_admin: false } }, "/setup")).toEqual({ to: "/" });
     expect(redirectFor(signedIn, "/login", "/albums/3")).toEqual({ to: "/albums/3" });
   });
 
@@ -37,5 +38,6 @@ describe("redirectFor", () => {
   it("lets a signed-in person stay anywhere else", () => {
     expect(redirectFor(signedIn, "/")).toBeNull();
     expect(redirectFor(signedIn, "/nowhere")).toBeNull();
+    expect(redirectFor(signedIn, "/welcome")).toBeNull();
   });
 });

@@ -16,10 +16,11 @@ function isLocalPath(path: string | undefined): path is string {
  * Where a person with this session may not stay, and where they go instead; null to stay.
  * - setup not done yet: everyone goes to /setup;
  * - signed out: /login (remembering the page they asked for);
- * - signed in: /setup and /login lead home (or back to the remembered page).
+ * - signed in: /login leads home (or back to the remembered page); /setup leads an administrator
+ *   on to /welcome (the first library), anyone else home.
  */
 export function redirectFor(
-  session: Pick<Session, "authenticated" | "setup_required">,
+  session: Pick<Session, "authenticated" | "setup_required" | "user">,
   pathname: string,
   from?: string,
 ): Redirect | null {
@@ -31,6 +32,8 @@ export function redirectFor(
     const wanted = pathname === ROUTES.home || pathname === ROUTES.setup ? undefined : pathname;
     return wanted ? { to: ROUTES.login, from: wanted } : { to: ROUTES.login };
   }
+  // The administrator who has just been created goes on to the first library.
+  if (pathname === ROUTES.setup && session.user?.is_admin) return { to: ROUTES.welcome };
   if (pathname === ROUTES.login || pathname === ROUTES.setup) {
     return { to: isLocalPath(from) && from !== pathname ? from : ROUTES.home };
   }

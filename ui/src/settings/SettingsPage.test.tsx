@@ -42,6 +42,37 @@ describe("SettingsPage", () => {
     expect(screen.getByText("Degraded")).toBeInTheDocument();
   });
 
+  it("fills a new library's folders from the server's folder list", async () => {
+    fakeApi({
+      "GET /api/auth/session": () => json(SIGNED_IN_SESSION),
+      "GET /api/health": () => json(HEALTHY),
+      "GET /api/libraries": () => json([]),
+      "GET /api/server/folders": (request) => {
+        const path = new URL(request.url).searchParams.get("path") ?? "/srv";
+        return json({
+          path,
+          parent: path === "/srv" ? "/" : "/srv",
+          folders: path === "/srv" ? [{ name: "photos", path: "/srv/photos", readable: true }] : [],
+          truncated: false,
+          photo_count: path === "/srv" ? 0 : 5,
+          photo_count_capped: false,
+          library: null,
+          places: ["/srv"],
+        });
+      },
+    });
+    renderApp("/settings");
+    const user = userEvent.setup();
+    const folders = await screen.findByLabelText("Folders on the server");
+    await user.type(folders, "/mnt/old");
+    await user.click(screen.getByRole("button", { name: "Browse the server's folders" }));
+    await user.click(await screen.findByRole("button", { name: "photos" }));
+    await waitFor(() => expect(screen.getByTestId("library-browse-here")).toHaveTextContent("/srv/photos · 5 photos"));
+    await user.click(screen.getByRole("button", { name: "Add this folder" }));
+    expect(folders).toHaveValue("/mnt/old\n/srv/photos");
+    expect(screen.getByRole("button", { name: "Folder added" })).toBeDisabled();
+  });
+
   it("logs out to the login page", async () => {
     document.cookie = "csrftoken=tok; path=/";
     let session = SIGNED_IN_SESSION;

@@ -2,19 +2,12 @@ import { useState } from "react";
 import { errorMessage } from "../api/errors";
 import type { Library, User } from "../api/types";
 import { AppHeader } from "../shared/AppHeader";
+import { FolderPicker } from "../shared/FolderPicker";
 import { FormAlert } from "../shared/FormAlert";
+import { classifierLabel } from "../shared/libraries";
 import { useSession } from "../shared/session";
 import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
 import { SystemStatus } from "./SystemStatus";
-
-const CLASSIFIER_NAMES: Record<string, string> = {
-  objects: "Objects",
-  colours: "Colours",
-  places: "Places",
-  styles: "Styles",
-  events: "Events",
-  faces: "Faces",
-};
 
 function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean }) {
   const classifiers = useClassifiers(library.id);
@@ -40,7 +33,7 @@ function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean 
             disabled={!canEdit || setClassifier.isPending}
             onChange={(event) => setClassifier.mutate({ classifiers: [{ name: c.name, version: c.version, enabled: event.target.checked }] })}
           />
-          <span>{CLASSIFIER_NAMES[c.name] ?? c.name}</span>
+          <span>{classifierLabel(c.name)}</span>
         </label>
       ))}
       {setClassifier.isError && <p className="field__error">{errorMessage(setClassifier.error)}</p>}
@@ -84,22 +77,24 @@ function AddLibrary() {
   const [name, setName] = useState("");
   const [folders, setFolders] = useState("");
   const [watched, setWatched] = useState(true);
+  const [browsing, setBrowsing] = useState(false);
+  const paths = folders
+    .split("\n")
+    .map((p) => p.trim())
+    .filter(Boolean);
   return (
     <form
       className="add-library"
       aria-label="Add a library"
       onSubmit={(event) => {
         event.preventDefault();
-        const paths = folders
-          .split("\n")
-          .map((p) => p.trim())
-          .filter(Boolean);
         create.mutate(
           { name: name.trim(), folders: paths, watched },
           {
             onSuccess: () => {
               setName("");
               setFolders("");
+              setBrowsing(false);
             },
           },
         );
@@ -114,8 +109,20 @@ function AddLibrary() {
       <div className="field">
         <label htmlFor="library-folders">Folders on the server</label>
         <textarea id="library-folders" required rows={3} placeholder="/photos/family" value={folders} onChange={(e) => setFolders(e.target.value)} />
-        <p className="field__hint">One absolute path per line.</p>
+        <p className="field__hint">
+          One absolute path per line.{" "}
+          <button type="button" className="link-button" aria-expanded={browsing} onClick={() => setBrowsing(!browsing)}>
+            {browsing ? "Close the folder list" : "Browse the server's folders"}
+          </button>
+        </p>
       </div>
+      {browsing && (
+        <FolderPicker
+          idPrefix="library-browse"
+          chosen={paths}
+          onChoose={(path) => setFolders((current) => [...current.split("\n").filter((line) => line.trim()), path].join("\n"))}
+        />
+      )}
       <label className="switch">
         <input type="checkbox" checked={watched} onChange={(e) => setWatched(e.target.checked)} />
         <span>Watch the folders for new photos</span>

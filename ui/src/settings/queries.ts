@@ -1,27 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { ClassifierSwitches, Library, LibraryCreateRequest } from "../api/types";
+import type { ClassifierSwitches } from "../api/types";
+import { libraryKeys } from "../shared/libraries";
 
-export const libraryKeys = {
-  all: ["libraries"] as const,
-  classifiers: (id: number) => ["libraries", id, "classifiers"] as const,
-};
-
-export function useLibraries() {
-  return useQuery({
-    queryKey: libraryKeys.all,
-    queryFn: async (): Promise<Library[]> => unwrap(await api.GET("/api/libraries")),
-  });
-}
-
-export function useCreateLibrary() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (body: LibraryCreateRequest) => unwrap(await api.POST("/api/libraries", { body })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: libraryKeys.all }),
-  });
-}
+export { libraryKeys, useCreateLibrary, useLibraries } from "../shared/libraries";
 
 export function useScanLibrary() {
   const queryClient = useQueryClient();

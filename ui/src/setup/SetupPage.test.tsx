@@ -32,7 +32,7 @@ describe("SetupPage", () => {
     expect(seen.filter((r) => r.method === "POST")).toHaveLength(0);
   });
 
-  it("creates the admin with the CSRF token and lands on home", async () => {
+  it("creates the admin with the CSRF token and goes on to the first library", async () => {
     document.cookie = "csrftoken=tok; path=/";
     let session = SETUP_SESSION;
     const seen = fakeApi({
@@ -42,14 +42,17 @@ describe("SetupPage", () => {
         return json(ADMIN, 201);
       },
       "GET /api/health": () => json(HEALTHY),
+      "GET /api/libraries": () => json([]),
+      "GET /api/classifiers": () => json([]),
+      "GET /api/server/folders": () => json({ detail: "no" }, 400),
     });
     renderApp("/setup");
     const user = await fillForm();
     await user.type(screen.getByLabelText("Email (optional)"), "me@example.org");
     await user.click(screen.getByRole("button", { name: "Create admin account" }));
 
-    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/$/));
-    expect(await screen.findByTestId("current-user")).toHaveTextContent("admin");
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/welcome"));
+    expect(await screen.findByRole("heading", { name: "Set up your first library" })).toBeInTheDocument();
     const post = seen.find((r) => r.method === "POST");
     expect(post?.headers.get("X-CSRFToken")).toBe("tok");
     expect(await post?.json()).toEqual({

@@ -1,6 +1,8 @@
 export const ROUTES = {
   home: "/",
   setup: "/setup",
+  /** First run, after the administrator account: the first library and its classifiers. */
+  welcome: "/welcome",
   login: "/login",
   jobs: "/jobs",
   photo: "/photos/:id",

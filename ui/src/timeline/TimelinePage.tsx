@@ -116,10 +116,14 @@ export function TimelinePage() {
           ) : (
             <>
               <p>No photos yet.</p>
-              <p className="muted">
-                Add a library with your photo folders in <Link to={ROUTES.settings}>Settings</Link>; photos appear here
-                as they are imported.
-              </p>
+              {session.user.is_admin ? (
+                <p className="muted">
+                  <Link to={ROUTES.welcome}>Add your first library</Link> (or more in{" "}
+                  <Link to={ROUTES.settings}>Settings</Link>); photos appear here as they are imported.
+                </p>
+              ) : (
+                <p className="muted">Photos of the libraries shared with you appear here as they are imported.</p>
+              )}
             </>
           )}
         </div>
