@@ -10,7 +10,7 @@ import { ROUTES } from "../shared/routes";
 import { useSession } from "../shared/session";
 import { ActionBar } from "./ActionBar";
 import { ActiveFilters, FilterPanel } from "./FilterPanel";
-import { useMonths } from "./queries";
+import { useMonths, useRefreshAsPhotosArrive } from "./queries";
 import { SearchBox } from "./SearchBox";
 import { clickSelect, EMPTY_SELECTION, keepListed, orderedSelection, selectAll, type Selection } from "./selection";
 import { TimelineView } from "./TimelineView";
@@ -26,6 +26,7 @@ export function TimelinePage() {
   const { filters, at, search, setFilters } = useFilters();
   const timeline = useTimeline(filters, at);
   const months = useMonths(filters);
+  useRefreshAsPhotosArrive(timeline.data?.pages.length ?? 0, viewerOpen);
   const [panelOpen, setPanelOpen] = useState<boolean>(() => !!wide());
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [focusId, setFocusId] = useState<number | null>(null);

@@ -1,8 +1,36 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { api, unwrap } from "../api/client";
 import type { BulkRequest, Facets, MonthCount, Suggestion } from "../api/types";
 import type { Filters } from "../shared/filters";
+import { indicatorInterval, useJobsSummary } from "../shared/jobsSummary";
 import { photoKeys, useInvalidatePhotos } from "../shared/photos";
+
+/** Past this many loaded timeline pages, arriving photos wait for the next visit (or a reload). */
+export const LIVE_REFRESH_MAX_PAGES = 5;
+
+/**
+ * Photos appear as they are imported: when the pipeline has finished more photos than at the last
+ * look (the header's jobs summary, already polled), the timeline, months and facets are fetched
+ * again. Not while `paused` (the viewer is open) nor once many pages are loaded, where refetching
+ * every page would cost more than the news is worth.
+ */
+export function useRefreshAsPhotosArrive(loadedPages: number, paused: boolean) {
+  const queryClient = useQueryClient();
+  const processed = useJobsSummary(indicatorInterval).data?.photos.processed;
+  const seen = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (processed === undefined) return;
+    if (paused) return; // the news waits until the viewer closes
+    const before = seen.current;
+    seen.current = processed;
+    if (before !== undefined && processed !== before && loadedPages <= LIVE_REFRESH_MAX_PAGES) {
+      for (const kind of ["timeline", "months", "facets"] as const) {
+        void queryClient.invalidateQueries({ queryKey: [...photoKeys.all, kind] });
+      }
+    }
+  }, [processed, paused, loadedPages, queryClient]);
+}
 
 export function useMonths(filters: Filters) {
   return useQuery({
