@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useDeferredValue, useId, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../api/client";
@@ -6,6 +6,7 @@ import { errorMessage, fieldErrorsOf } from "../api/errors";
 import { AppHeader } from "../shared/AppHeader";
 import { type Album, albumPath, useAlbums, useInvalidateAlbums } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
+import { useLibraries } from "../shared/libraries";
 import { pluralize } from "../shared/jobsSummary";
 import { Modal } from "../shared/Modal";
 import { gridUrl } from "../shared/photoUrls";
@@ -110,11 +111,7 @@ function CreateAlbumDialog({ onClose }: { onClose: () => void }) {
   const [description, setDescription] = useState("");
   const [library, setLibrary] = useState<number | null>(null);
   const [nameError, setNameError] = useState<string>();
-  const libraries = useQuery({
-    queryKey: ["libraries"],
-    queryFn: async () => unwrap(await api.GET("/api/libraries")),
-    staleTime: 60_000,
-  });
+  const libraries = useLibraries(); // fetched again on opening: a library may have been added since
   const libraryList = libraries.data ?? [];
   const chosen = library ?? libraryList[0]?.id ?? null;
   const libraryId = useId();
@@ -150,7 +147,7 @@ function CreateAlbumDialog({ onClose }: { onClose: () => void }) {
         }}
       >
         {create.isError && !fieldErrors.name && <FormAlert>Could not create the album. {errorMessage(create.error)}</FormAlert>}
-        {libraries.isSuccess && libraryList.length === 0 && (
+        {libraries.isSuccess && !libraries.isFetching && libraryList.length === 0 && (
           <FormAlert>There is no library yet: add one in the settings first.</FormAlert>
         )}
         <TextField

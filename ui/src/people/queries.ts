@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { Library } from "../api/types";
 import { photoKeys } from "../shared/photos";
 import { type Face, type FaceAction, type Person, faceActionRequest } from "./logic";
 
@@ -12,13 +11,7 @@ export const peopleKeys = {
   photos: (id: number) => ["people", "photos", id] as const,
 };
 
-export function useLibraries() {
-  return useQuery({
-    queryKey: ["libraries"],
-    queryFn: async (): Promise<Library[]> => unwrap(await api.GET("/api/libraries")),
-    staleTime: 60_000,
-  });
-}
+export { useLibraries } from "../shared/libraries";
 
 export function usePeople(library: number | null | undefined) {
   return useQuery({

@@ -1,9 +1,10 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { type Album, canEditAlbum, useAlbums, useInvalidateAlbums } from "./albums";
 import { FormAlert } from "./FormAlert";
+import { useLibraries } from "./libraries";
 import { pluralize } from "./jobsSummary";
 import { Modal } from "./Modal";
 
@@ -30,11 +31,7 @@ export function AddToAlbumDialog({
   const [newName, setNewName] = useState("");
   const [libraryId, setLibraryId] = useState<number | null>(null);
   const albums = useAlbums();
-  const libraries = useQuery({
-    queryKey: ["libraries"],
-    queryFn: async () => unwrap(await api.GET("/api/libraries")),
-    staleTime: 60_000,
-  });
+  const libraries = useLibraries(); // fetched again on opening: a library may have been added since
   const invalidate = useInvalidateAlbums();
   const searchId = useId();
   const nameId = useId();
