@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from photonix.classifiers.models import PhotoTag
 from photonix.core.models import User
 from photonix.library import timeline
 from photonix.library.models import PhotoFile
@@ -396,6 +397,55 @@ def test_facets_count_the_current_results(world: dict[str, Any]) -> None:
         "focal_length": None,
     }
     assert nothing["tags"] == {} and nothing["cameras"] == []
+
+
+# 0.0: SQLite counts tags from the tag index; 2.0: from the selected photos (both must agree).
+@pytest.mark.parametrize("share", [0.0, 2.0])
+def test_facets_count_each_photo_once_per_tag(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
+    monkeypatch.setattr(timeline, "TAG_DRIVEN_SHARE", share)
+    photos, tags = world["photos"], world["tags"]
+
+    def tag(photo: str, name: str, source: str, verdict: str = "auto") -> None:
+        PhotoTag.objects.create(
+            photo_id=photos[photo], tag_id=tags[name], source=source, verdict=verdict
+        )
+
+    tag("dog", "dog", "other")  # a second classifier found the dog too
+    tag("both", "cat", "other", "rejected")  # shown by the first classifier all the same
+    tag("rejected", "cat", "other", "rejected")  # still rejected from every source
+    tag("hidden", "dog", "other")  # hidden photos are not results
+    tag("both", "red", "person", "added")
+    tag("both", "red", "other", "confirmed")
+    tag("rejected", "red", "other", "rejected")
+
+    def counts(params: dict[str, Any] | None = None) -> dict[str, dict[str, int]]:
+        body = _get(world["alice"], "/api/timeline/facets", params)
+        return {kind: {t["name"]: t["count"] for t in rows} for kind, rows in body["tags"].items()}
+
+    assert counts() == {
+        "object": {"Egyptian cat": 1, "cat": 1, "dog": 2},
+        "colour": {"red": 3},
+        "place": {"Paris": 1},
+    }
+    everything = _get(world["alice"], "/api/timeline/facets")
+    assert [t["count"] for t in everything["tags"]["object"]] == [2, 1, 1]  # most first
+    # Every count narrows to the results.
+    assert counts({"tag": tags["dog"]}) == {
+        "object": {"cat": 1, "dog": 2},
+        "colour": {"red": 2},
+    }
+    assert counts({"camera": world["cameras"]["canon"]}) == {
+        "object": {"Egyptian cat": 1, "cat": 1, "dog": 1},
+        "colour": {"red": 2},
+        "place": {"Paris": 1},
+    }
+    assert counts({"camera": world["cameras"]["nikon"]}) == {
+        "object": {"dog": 1},
+        "colour": {"red": 1},
+    }
+    assert counts({"date_from": "2030-01-01"}) == {}
 
 
 def test_map_points_are_the_photos_with_a_location(

@@ -69,9 +69,11 @@ def facet(photos: QuerySet[Any]) -> list[dict[str, Any]]:
     if models is None:
         return []
     _, face_model = models
+    # EXISTS from the faces, not ``photo_id IN (photos)``: SQLite computes an IN list first, a
+    # scan of every selected photo even when no face has a person yet.
     rows = (
         _faces(face_model)
-        .filter(photo_id__in=photos.values("pk"))
+        .filter(Exists(photos.order_by().filter(pk=OuterRef("photo_id"))))
         .values("person_id", "person__name")
         .annotate(count=Count("photo_id", distinct=True))
         .order_by("-count", "person__name")
