@@ -199,6 +199,9 @@ class PhotoFile(models.Model):
     error = models.TextField(blank=True, default="")
     warnings = models.JSONField(default=list, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    #: How a RAW was made viewable (``photonix.media.raw.RawMethod``): "preview" (the embedded
+    #: JPEG), "develop-half", "develop" or "preview-fallback"; empty until developed / not a RAW.
+    raw_method = models.CharField(max_length=20, blank=True, default="")
     sidecar_mtime_ns = models.BigIntegerField(null=True, blank=True)
     missing_since = models.DateTimeField(null=True, blank=True)
     # When the file last became ``pending``: the reconciliation re-enqueues recordings whose
