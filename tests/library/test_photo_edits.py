@@ -344,3 +344,71 @@ def test_photo_detail_query_count_is_fixed(
     # Session, user, photo, files, tags, (people).
     with django_assert_max_num_queries(6):
         assert setup["owner"].get(f"/api/photos/{photo.pk}").status_code == 200
+
+
+# --- a rotation turns the boxes with the photo ------------------------------------------------
+BOX = (0.1, 0.2, 0.3, 0.4)  # x, y, width, height as fractions of the displayed image
+TURNED = {
+    0: BOX,
+    90: (0.4, 0.1, 0.4, 0.3),  # clockwise: the top edge becomes the right edge
+    180: (0.6, 0.4, 0.3, 0.4),
+    270: (0.2, 0.6, 0.4, 0.3),
+}
+
+
+@pytest.mark.parametrize("turn", sorted(TURNED))
+def test_box_rotate_lands_where_the_pixels_land(turn: int) -> None:
+    """The box transform agrees with the one the thumbnails are rendered with."""
+    from PIL import Image, ImageDraw
+
+    from photonix.library.edits import box_rotate
+    from photonix.media.decode import apply_orientation
+
+    assert box_rotate(BOX, turn) == pytest.approx(TURNED[turn], abs=1e-12)
+    width, height = 400, 300
+    image = Image.new("L", (width, height), 0)
+    x, y, w, h = BOX
+    ImageDraw.Draw(image).rectangle(
+        (x * width, y * height, (x + w) * width - 1, (y + h) * height - 1), fill=255
+    )
+    turned = apply_orientation(image, 1, user_rotation=turn)
+    left, top, right, bottom = turned.getbbox() or (0, 0, 0, 0)
+    tw, th = turned.size
+    found = (left / tw, top / th, (right - left) / tw, (bottom - top) / th)
+    assert found == pytest.approx(TURNED[turn], abs=1e-9)
+
+
+def test_rotating_a_photo_turns_its_face_and_tag_boxes(
+    setup: dict[str, Any], dispatched: list[tuple[int, list[str]]]
+) -> None:
+    from photonix.faces.models import Face
+
+    photo, folder = setup["photo"], setup["folder"]
+    face = Face.objects.create(
+        photo=photo, library_id=folder.library_id, x=BOX[0], y=BOX[1], width=BOX[2], height=BOX[3]
+    )
+    boxed = make.tagged(photo, make.tag(folder, "cat"))
+    boxed.box = list(BOX)
+    boxed.save(update_fields=["box"])
+    unboxed = make.tagged(photo, make.tag(folder, "Red", "colour"))
+
+    def boxes() -> tuple[tuple[float, ...], tuple[float, ...]]:
+        f = Face.objects.get(pk=face.pk)
+        return (f.x, f.y, f.width, f.height), tuple(PhotoTag.objects.get(pk=boxed.pk).box or ())
+
+    for rotation in (90, 180, 270, 0):  # a quarter turn at a time, once round
+        response = _patch(setup["owner"], photo.pk, {"rotation": rotation})
+        assert response.status_code == 200, response.content
+        face_box, tag_box = boxes()
+        assert face_box == pytest.approx(TURNED[rotation], abs=1e-12), rotation
+        assert tag_box == pytest.approx(TURNED[rotation], abs=1e-12), rotation
+    assert boxes() == (BOX, BOX)  # four quarter turns: exactly where it started
+    assert PhotoTag.objects.get(pk=unboxed.pk).box is None
+
+    # A jump of several quarters at once, and back.
+    _patch(setup["owner"], photo.pk, {"rotation": 270})
+    assert boxes()[0] == pytest.approx(TURNED[270], abs=1e-12)
+    _patch(setup["owner"], photo.pk, {"rotation": 90})  # half a turn on
+    assert boxes()[0] == pytest.approx(TURNED[90], abs=1e-12)
+    _patch(setup["owner"], photo.pk, {"rotation": 0})
+    assert boxes() == (BOX, BOX)

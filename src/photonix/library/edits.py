@@ -56,11 +56,13 @@ def photo_update(photo: Photo, changes: Mapping[str, Any]) -> Photo:
     rotation = int(changes.get("rotation", photo.user_rotation)) % 360
     rotated = rotation != photo.user_rotation
     if rotated:
-        if (rotation - photo.user_rotation) % 180 == 90:
+        turn = (rotation - photo.user_rotation) % 360
+        if turn % 180 == 90:
             photo.width, photo.height = photo.height, photo.width
             fields += ["width", "height"]
         photo.user_rotation = rotation
         fields.append("user_rotation")
+        _boxes_rotate(photo, turn)
     if fields:
         photo.save(update_fields=[*fields, "updated_at"])
     if rotated:
@@ -91,6 +93,52 @@ def photo_prefer_file(photo: Photo, file: PhotoFile) -> Photo:
     photo.save()
     pipeline_services.photo_dispatch(photo.pk, force_stages=["*"])
     return photo
+
+
+Box = tuple[float, float, float, float]
+
+
+def box_rotate(box: Box, turn: int) -> Box:
+    """Where a box (x, y, width, height as fractions of the displayed image) lands after the
+    image is turned ``turn`` degrees clockwise (a multiple of 90)."""
+    x, y, w, h = box
+    match turn % 360:
+        case 90:  # the top edge becomes the right edge
+            return (1 - y - h, x, h, w)
+        case 180:
+            return (1 - x - w, 1 - y - h, w, h)
+        case 270:  # the top edge becomes the left edge
+            return (y, 1 - x - w, h, w)
+        case 0:
+            return box
+    raise ValueError(f"a rotation is a multiple of 90 degrees, not {turn!r}")
+
+
+def _clean(box: Box) -> Box:
+    # 1 - 0.3 - 0.2 is 0.49999999999999994: keep stored fractions as exact as they came in.
+    return tuple(round(v, 12) for v in box)  # type: ignore[return-value]
+
+
+def _boxes_rotate(photo: Photo, turn: int) -> None:
+    """Turn the photo's face boxes and tag boxes with the photo, so they stay on what they mark.
+
+    Runs in the caller's transaction with the new rotation, so a box never disagrees with it.
+    """
+    from photonix.faces.models import Face  # faces builds on library; imported when used
+
+    faces = list(Face.objects.select_for_update().filter(photo=photo))
+    for face in faces:
+        face.x, face.y, face.width, face.height = _clean(box_rotate(face.box, turn))
+    Face.objects.bulk_update(faces, ["x", "y", "width", "height"])
+    tags = list(PhotoTag.objects.select_for_update().filter(photo=photo).exclude(box__isnull=True))
+    changed = []
+    for photo_tag in tags:
+        box = photo_tag.box
+        if isinstance(box, list | tuple) and len(box) == 4:
+            x, y, w, h = (float(v) for v in box)
+            photo_tag.box = list(_clean(box_rotate((x, y, w, h), turn)))
+            changed.append(photo_tag)
+    PhotoTag.objects.bulk_update(changed, ["box"])
 
 
 def _tag_photos(photos: QuerySet[Photo], name: str) -> int:
