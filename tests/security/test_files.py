@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from photonix.library.models import PhotoFile
+from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.library.scanning import folder_scan
 from photonix.library.services import LibraryError, library_add, path_changed
 from photonix.pipeline.stages import thumbnail_path
@@ -172,10 +172,14 @@ def test_library_folder_is_stored_resolved(db: None, tmp_path: Path) -> None:
     (tmp_path / "link").symlink_to(real, target_is_directory=True)
     _, (folder,) = library_add("L", [str(tmp_path / "link" / ".." / "real")], scan=False)
     assert folder.path == str(real.resolve())
-    _, (again,) = (
-        library_add("M", [str(tmp_path / "link")], scan=False) if False else (None, (folder,))
-    )
+    # The same folder through a symlink is the same folder, not a second one...
+    _, (again,) = library_add("L", [str(tmp_path / "link")], scan=False)
+    assert again.pk == folder.pk
     assert again.path == str(real.resolve())
+    assert LibraryFolder.objects.count() == 1
+    # ...so another library cannot take it through the symlink either.
+    with pytest.raises(LibraryError, match="already belongs to library 'L'"):
+        library_add("M", [str(tmp_path / "link")], scan=False)
 
 
 def test_scanner_does_not_follow_symlinks(world: World, outside: Path) -> None:

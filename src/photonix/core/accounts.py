@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.core import services
+from photonix.core import auth, services
 from photonix.core.api import FIELD_ERRORS, DetailSerializer, IsAdmin, LoginThrottle
 from photonix.core.models import ApiToken, User
 
@@ -164,7 +164,7 @@ class PasswordChangeView(APIView):
     @extend_schema(
         operation_id="auth_password_change",
         request=PasswordChangeSerializer,
-        responses={204: None, 400: FIELD_ERRORS},
+        responses={204: None, 400: FIELD_ERRORS, 429: DetailSerializer},
     )
     def post(self, request: Request) -> Response:
         from django.contrib.auth import update_session_auth_hash
@@ -172,9 +172,20 @@ class PasswordChangeView(APIView):
         payload = PasswordChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         user = _me(request)
+        # The current password is checked under the sign-in lockout: a borrowed or stolen
+        # session must not become a way to guess the password without limit.
+        address = auth.client_address(request)
+        locked = auth.lockout_check(user.username, address)
+        if locked is not None:
+            return Response(
+                {"detail": locked.message},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(locked.seconds)},
+            )
         try:
             services.password_change(user, **payload.validated_data)
         except services.WrongPasswordError:
+            auth.lockout_register_failure(user.username, address)
             return Response(
                 {"old_password": ["Your current password is not this one."]},
                 status=status.HTTP_400_BAD_REQUEST,
