@@ -15,7 +15,7 @@ const featureBoundaries = FEATURES.map((feature) => ({
       {
         patterns: [
           {
-            regex: `(^|/)(${[...FEATURES.filter((f) => f !== feature), "app"].join("|")})(/|$)`,
+            regex: `(^|\\.\\./)(${[...FEATURES.filter((f) => f !== feature), "app"].join("|")})(/|$)`,
             message: "Features must not import other features or app/; move shared code to src/shared or src/api.",
           },
         ],

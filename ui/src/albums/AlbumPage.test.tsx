@@ -83,6 +83,34 @@ describe("AlbumPage", () => {
     expect(ids()).toEqual([20, 30, 10]);
   });
 
+  it("opens a clicked photo in the viewer, stepping through the album; selecting goes by the checkbox", async () => {
+    const user = userEvent.setup();
+    fakeApi(
+      routes({
+        "GET /api/photos/20": () => json({ ...PHOTOS[1], files: [], tags: [], people: [], user_rotation: 0 }),
+        "GET /api/photos/30": () => json({ ...PHOTOS[2], files: [], tags: [], people: [], user_rotation: 0 }),
+        "GET /api/albums": () => json([ALBUM]),
+      }),
+    );
+    renderApp("/albums/3");
+    await waitFor(() => expect(ids()).toEqual([10, 20, 30]));
+    await user.click(screen.getAllByTestId("album-photo")[1]!);
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/albums/3/photos/20"));
+    expect(await screen.findByTestId("viewer-position")).toHaveTextContent("2 / 3");
+    await user.keyboard("{ArrowRight}");
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/albums/3/photos/30"));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/albums\/3$/));
+    expect(screen.queryByTestId("viewer")).not.toBeInTheDocument();
+
+    // The checkbox selects; while some are selected a click selects too, and opens nothing.
+    await user.click(screen.getByLabelText("Select photo 1"));
+    expect(screen.getByRole("toolbar", { name: "Selected photos" })).toHaveTextContent("1 photo selected");
+    await user.click(screen.getAllByTestId("album-photo")[2]!);
+    expect(screen.getByRole("toolbar", { name: "Selected photos" })).toHaveTextContent("2 photos selected");
+    expect(screen.getByTestId("location")).toHaveTextContent(/^\/albums\/3$/);
+  });
+
   it("puts a keyboard move back with Escape", async () => {
     const user = userEvent.setup();
     const seen = fakeApi(routes());

@@ -1,8 +1,8 @@
 import { useId, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useOutlet, useParams } from "react-router";
 import { ApiError, errorMessage } from "../api/errors";
 import { AppHeader } from "../shared/AppHeader";
-import { type Album, canEditAlbum } from "../shared/albums";
+import { type Album, albumPhotoPath, canEditAlbum } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
 import { pluralize } from "../shared/jobsSummary";
 import { ConfirmModal, Modal } from "../shared/Modal";
@@ -14,7 +14,7 @@ import "./albums.css";
 import { type AlbumSort, formatDateRange, reorderRequest } from "./logic";
 import { MembersDialog } from "./MembersDialog";
 import { type AlbumPhoto, useAlbum, useAlbumActions, useAlbumPhotos } from "./queries";
-import { CreateShareDialog } from "./ShareLinkDialog";
+import { CreateShareDialog } from "../shared/ShareLinkDialog";
 import { SortableGrid } from "./SortableGrid";
 
 const SORTS: { value: AlbumSort; label: string }[] = [
@@ -26,14 +26,19 @@ const SORTS: { value: AlbumSort; label: string }[] = [
 export function AlbumPage() {
   const { data: session } = useSession();
   const { id } = useParams();
+  // The viewer (a photo of the album) opens over the page, which keeps its place behind it.
+  const outlet = useOutlet();
   if (!session?.user) return null;
   return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main albums">
-        <AlbumView id={Number(id)} />
-      </main>
-    </div>
+    <>
+      <div className="shell" inert={outlet !== null}>
+        <AppHeader user={session.user} />
+        <main className="shell__main albums">
+          <AlbumView id={Number(id)} />
+        </main>
+      </div>
+      {outlet}
+    </>
   );
 }
 
@@ -232,6 +237,7 @@ function AlbumContent({ album }: { album: Album }) {
           coverId={album.cover_id}
           canReorder={canEdit && !actions.reorder.isPending}
           onToggle={toggle}
+          onOpen={(photoId) => void navigate(albumPhotoPath(album.id, photoId), { state: { from: "album" } })}
           onMove={move}
         />
       )}

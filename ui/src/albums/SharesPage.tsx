@@ -11,7 +11,7 @@ import { useSession } from "../shared/session";
 import "./albums.css";
 import { describeExpiry } from "./logic";
 import { type ShareLink, useShareActions, useShareLinks } from "./queries";
-import { EditShareDialog } from "./ShareLinkDialog";
+import { EditShareDialog } from "../shared/ShareLinkDialog";
 
 export function SharesPage() {
   const { data: session } = useSession();

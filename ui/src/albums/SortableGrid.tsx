@@ -24,10 +24,11 @@ function columnsOf(list: HTMLElement | null): number {
 }
 
 /**
- * The album's photos as a grid. Click or the checkbox selects. Editors reorder by dragging a photo
- * (mouse, pen or touch) onto another — it lands before it, or after it when dropped on its right
- * half — or with the keyboard: Space picks the focused photo up, the arrow keys (Home, End) move
- * it, Space drops it there and Escape puts it back.
+ * The album's photos as a grid. A click (or Enter) opens the photo in the viewer; the checkbox (or
+ * X) selects, and while some photos are selected a click selects too. Editors reorder by dragging a
+ * photo (mouse, pen or touch) onto another — it lands before it, or after it when dropped on its
+ * right half; a drag never opens the viewer — or with the keyboard: Space picks the focused photo
+ * up, the arrow keys (Home, End) move it, Space drops it there and Escape puts it back.
  */
 export function SortableGrid({
   photos,
@@ -35,6 +36,7 @@ export function SortableGrid({
   coverId,
   canReorder,
   onToggle,
+  onOpen,
   onMove,
 }: {
   photos: readonly AlbumPhoto[];
@@ -42,6 +44,8 @@ export function SortableGrid({
   coverId: number | null;
   canReorder: boolean;
   onToggle: (id: number) => void;
+  /** Open photo `id` in the viewer. */
+  onOpen: (id: number) => void;
   /** Move photo `id` to index `to` of the list. */
   onMove: (id: number, to: number) => void;
 }) {
@@ -72,11 +76,19 @@ export function SortableGrid({
     if (item && document.activeElement !== item) item.focus();
   });
 
+  // While photos are selected, a click adds to the selection (or takes away); otherwise it opens.
+  const activate = (id: number) => (selected.size > 0 ? onToggle(id) : onOpen(id));
+
   const onKeyDown = (event: KeyboardEvent<HTMLLIElement>, id: number) => {
     if (event.target !== event.currentTarget) return;
     const index = order.indexOf(id);
     if (!grab) {
-      if (event.key === " " || event.key === "Enter") {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        activate(id);
+        return;
+      }
+      if (event.key === " " || event.key.toLowerCase() === "x") {
         event.preventDefault();
         if (canReorder && event.key === " ") {
           setGrab({ id, order });
@@ -186,7 +198,7 @@ export function SortableGrid({
         ref={listRef}
         className={drag?.moving ? "album-grid album-grid--dragging" : "album-grid"}
         aria-label="Photos in this album"
-        aria-describedby={canReorder ? "album-grid-help" : undefined}
+        aria-describedby="album-grid-help"
       >
         {order.map((id, index) => {
           const photo = byId.get(id);
@@ -219,7 +231,7 @@ export function SortableGrid({
                   return;
                 }
                 if ((event.target as HTMLElement).closest("input")) return;
-                onToggle(id);
+                activate(id);
               }}
             >
               <span
@@ -241,12 +253,11 @@ export function SortableGrid({
           );
         })}
       </ul>
-      {canReorder && (
-        <p id="album-grid-help" className="muted album-grid__help">
-          Drag photos to reorder them. With the keyboard: Space picks the focused photo up, the arrow keys move it,
-          Space drops it, Escape cancels. Enter selects.
-        </p>
-      )}
+      <p id="album-grid-help" className="muted album-grid__help">
+        {canReorder
+          ? "Click a photo to open it; drag photos to reorder them. With the keyboard: Enter opens the focused photo, X selects it, Space picks it up, the arrow keys move it, Space drops it, Escape cancels."
+          : "Click a photo to open it. With the keyboard: Enter opens the focused photo, Space or X selects it."}
+      </p>
     </>
   );
 }

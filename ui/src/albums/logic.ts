@@ -1,11 +1,29 @@
 // The album pages' logic, kept out of the components so it can be tested on its own: reorder
-// math, the share-link form (validation, request bodies), expiry and date-range wording.
+// math, expiry and date-range wording. The share-link form lives in shared/shareLinks.ts (the
+// timeline shares selections too); it is re-exported here for the album pages.
 import type { components } from "../api/schema";
+import { localDay } from "../shared/shareLinks";
+
+export {
+  type PasswordMode,
+  type ShareCreateBody,
+  type ShareForm,
+  type ShareFormErrors,
+  type SharePatchBody,
+  MIN_SHARE_PASSWORD,
+  NEW_SHARE_FORM,
+  createBody,
+  endOfLocalDay,
+  expiryDay,
+  formFromLink,
+  localDay,
+  patchBody,
+  shareUrl,
+  validateShareForm,
+} from "../shared/shareLinks";
 
 export type AlbumSort = components["schemas"]["SortEnum"];
 export type ReorderBody = components["schemas"]["ReorderRequest"];
-export type ShareCreateBody = components["schemas"]["ShareCreateRequest"];
-export type SharePatchBody = components["schemas"]["PatchedSharePatchRequest"];
 
 // ---------------------------------------------------------------------------------------------
 // Reordering
@@ -98,33 +116,9 @@ export function formatDateRange(from: string | null, to: string | null): string 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Share links: expiry
+// Share links: expiry wording
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function two(n: number): string {
-  return String(n).padStart(2, "0");
-}
-
-/** A local calendar day as `YYYY-MM-DD` (the value of an `<input type="date">`). */
-export function localDay(date: Date): string {
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
-}
-
-/** The end of a local calendar day (23:59:59.999 there) as an ISO instant: a link "until" that day. */
-export function endOfLocalDay(day: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!match) return null;
-  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 23, 59, 59, 999);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-/** The local day an expiry falls on, for the date field; "" for none. */
-export function expiryDay(expiresAt: string | null): string {
-  if (!expiresAt) return "";
-  const date = new Date(expiresAt);
-  return Number.isNaN(date.getTime()) ? "" : localDay(date);
-}
 
 /** "Never expires", "Expired on 3 Jan 2025", "Expires today", "Expires tomorrow", "Expires in 5 days (…)". */
 export function describeExpiry(expiresAt: string | null, now: Date = new Date()): string {
@@ -140,108 +134,4 @@ export function describeExpiry(expiresAt: string | null, now: Date = new Date())
   }
   if (days === 1) return `Expires tomorrow (${text})`;
   return `Expires in ${days} days (${text})`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Share links: the form
-
-export type PasswordMode = "none" | "keep" | "set";
-
-export interface ShareForm {
-  label: string;
-  expires: boolean;
-  /** `YYYY-MM-DD`: the link works until the end of that day (local time). */
-  expiryDay: string;
-  passwordMode: PasswordMode;
-  password: string;
-  allowDownload: boolean;
-  showMetadata: boolean;
-  showLocation: boolean;
-}
-
-export const NEW_SHARE_FORM: ShareForm = {
-  label: "",
-  expires: false,
-  expiryDay: "",
-  passwordMode: "none",
-  password: "",
-  allowDownload: false,
-  showMetadata: true,
-  showLocation: false,
-};
-
-export const MIN_SHARE_PASSWORD = 4;
-
-/** A link's current settings as the edit form starts from them (its password is kept). */
-export function formFromLink(link: {
-  label: string;
-  expires_at: string | null;
-  has_password: boolean;
-  allow_download: boolean;
-  show_metadata: boolean;
-  show_location: boolean;
-}): ShareForm {
-  return {
-    label: link.label,
-    expires: link.expires_at !== null,
-    expiryDay: expiryDay(link.expires_at),
-    passwordMode: link.has_password ? "keep" : "none",
-    password: "",
-    allowDownload: link.allow_download,
-    showMetadata: link.show_metadata,
-    showLocation: link.show_location,
-  };
-}
-
-export type ShareFormErrors = Partial<Record<"expiryDay" | "password", string>>;
-
-export function validateShareForm(form: ShareForm, now: Date = new Date()): ShareFormErrors {
-  const errors: ShareFormErrors = {};
-  if (form.expires) {
-    const end = endOfLocalDay(form.expiryDay);
-    if (!end) errors.expiryDay = "Choose the last day the link works.";
-    else if (new Date(end).getTime() <= now.getTime()) errors.expiryDay = "The expiry date is in the past.";
-  }
-  if (form.passwordMode === "set") {
-    if (!form.password) errors.password = "Enter a password, or choose no password.";
-    else if (form.password.length < MIN_SHARE_PASSWORD) {
-      errors.password = `Use at least ${MIN_SHARE_PASSWORD} characters.`;
-    }
-  }
-  return errors;
-}
-
-function settingsOf(form: ShareForm) {
-  return {
-    label: form.label.trim(),
-    expires_at: form.expires ? endOfLocalDay(form.expiryDay) : null,
-    allow_download: form.allowDownload,
-    show_metadata: form.showMetadata,
-    show_location: form.showLocation,
-  };
-}
-
-/** The body creating a link to `target` with these settings. */
-export function createBody(
-  form: ShareForm,
-  target: { album: number } | { photo_ids: number[] },
-): ShareCreateBody {
-  return {
-    ...target,
-    ...settingsOf(form),
-    password: form.passwordMode === "set" ? form.password : null,
-  };
-}
-
-/** The PATCH for an existing link: every setting, and the password only when it changes. */
-export function patchBody(form: ShareForm): SharePatchBody {
-  const body: SharePatchBody = settingsOf(form);
-  if (form.passwordMode === "set") body.password = form.password;
-  else if (form.passwordMode === "none") body.password = null;
-  return body;
-}
-
-/** The address people open: the page's origin plus the link's path. */
-export function shareUrl(path: string, origin: string = window.location.origin): string {
-  return `${origin.replace(/\/$/, "")}${path}`;
 }

@@ -1,55 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { paths } from "../api/schema";
-import { type Album, albumKeys, useInvalidateAlbums } from "../shared/albums";
-import type { ReorderBody, ShareCreateBody, SharePatchBody } from "./logic";
+import { type Album, type AlbumPhoto, albumKeys, useInvalidateAlbums } from "../shared/albums";
+import { shareKeys } from "../shared/shareLinks";
+import type { ReorderBody } from "./logic";
+
+export { type AlbumPhoto, useAlbum, useAlbumPhotos } from "../shared/albums";
+export { type ShareCreated, type ShareLink, shareKeys, useShareActions, useShareLinks } from "../shared/shareLinks";
 
 type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
 
-export type AlbumPhoto = JsonOf<paths["/api/albums/{album_id}/photos"]["get"]["responses"][200]>["results"][number];
 export type Member = JsonOf<paths["/api/albums/{album_id}/members"]["get"]["responses"][200]>[number];
 export type Candidate = JsonOf<paths["/api/albums/{album_id}/candidates"]["get"]["responses"][200]>[number];
-export type ShareLink = JsonOf<paths["/api/shares"]["get"]["responses"][200]>[number];
-export type ShareCreated = JsonOf<paths["/api/shares"]["post"]["responses"][201]>;
 export type LibraryPhoto = JsonOf<paths["/api/photos"]["get"]["responses"][200]>["results"][number];
 export type Role = Member["role"];
-
-/** The largest page the album's photo list serves; the page loads them all (reorder needs them). */
-const ALBUM_PAGE_SIZE = 1000;
-
-export const shareKeys = {
-  all: ["shares"] as const,
-  list: (album?: number) => ["shares", "list", album ?? null] as const,
-};
-
-export function useAlbum(id: number) {
-  return useQuery({
-    queryKey: albumKeys.detail(id),
-    queryFn: async (): Promise<Album> =>
-      unwrap(await api.GET("/api/albums/{album_id}", { params: { path: { album_id: id } } })),
-    enabled: Number.isFinite(id),
-  });
-}
-
-/** Every photo of the album, in its order. */
-export function useAlbumPhotos(id: number) {
-  return useQuery({
-    queryKey: albumKeys.photos(id),
-    queryFn: async (): Promise<AlbumPhoto[]> => {
-      const photos: AlbumPhoto[] = [];
-      for (let page = 1; ; page++) {
-        const data = unwrap(
-          await api.GET("/api/albums/{album_id}/photos", {
-            params: { path: { album_id: id }, query: { page, page_size: ALBUM_PAGE_SIZE } },
-          }),
-        );
-        photos.push(...data.results);
-        if (!data.next || data.results.length === 0) return photos;
-      }
-    },
-    enabled: Number.isFinite(id),
-  });
-}
 
 export function useAlbumActions(id: number) {
   const queryClient = useQueryClient();
@@ -154,37 +118,6 @@ export function useMemberActions(id: number) {
     onSuccess: refresh,
   });
   return { set, remove };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Public links
-
-export function useShareLinks(album?: number) {
-  return useQuery({
-    queryKey: shareKeys.list(album),
-    queryFn: async (): Promise<ShareLink[]> =>
-      unwrap(await api.GET("/api/shares", { params: { query: album ? { album } : {} } })),
-  });
-}
-
-export function useShareActions() {
-  const queryClient = useQueryClient();
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: shareKeys.all });
-  const create = useMutation({
-    mutationFn: async (body: ShareCreateBody): Promise<ShareCreated> => unwrap(await api.POST("/api/shares", { body })),
-    onSuccess: refresh,
-  });
-  const update = useMutation({
-    mutationFn: async ({ id, body }: { id: number; body: SharePatchBody }) =>
-      unwrap(await api.PATCH("/api/shares/{share_id}", { params: { path: { share_id: id } }, body })),
-    onSuccess: refresh,
-  });
-  const revoke = useMutation({
-    mutationFn: async (id: number) =>
-      unwrap(await api.DELETE("/api/shares/{share_id}", { params: { path: { share_id: id } } })),
-    onSuccess: refresh,
-  });
-  return { create, update, revoke };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { Route, Routes } from "react-router";
 import { LoginPage } from "../auth/LoginPage";
 import { AlbumPage } from "../albums/AlbumPage";
 import { AlbumsPage } from "../albums/AlbumsPage";
+import { AlbumViewerPage } from "../viewer/AlbumViewerPage";
 import { SharesPage } from "../albums/SharesPage";
 import { PeoplePage } from "../people/PeoplePage";
 import { PersonPage } from "../people/PersonPage";
@@ -46,7 +47,10 @@ export function AppRoutes() {
         <Route path={ROUTES.settings} element={<SettingsPage />} />
         <Route path={ROUTES.jobs} element={<JobsPage />} />
         <Route path={ROUTES.albums} element={<AlbumsPage />} />
-        <Route path={ROUTES.album} element={<AlbumPage />} />
+        {/* Like the timeline's, the album's viewer opens over the album and steps through its order. */}
+        <Route path={ROUTES.album} element={<AlbumPage />}>
+          <Route path={ROUTES.albumPhoto} element={<AlbumViewerPage />} />
+        </Route>
         <Route path={ROUTES.shares} element={<SharesPage />} />
         <Route path={ROUTES.people} element={<PeoplePage />} />
         <Route path={ROUTES.person} element={<PersonPage />} />

@@ -10,6 +10,8 @@ export const ROUTES = {
   settings: "/settings",
   albums: "/albums",
   album: "/albums/:id",
+  /** The viewer over an album, stepping through the album's photos in its order. */
+  albumPhoto: "/albums/:id/photos/:photoId",
   shares: "/shares",
   people: "/people",
   person: "/people/:id",

@@ -1,9 +1,14 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
+import { Link } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { BulkRequest, PhotoDetail, TimelineItem } from "../api/types";
+import { type AddedToAlbum, AddToAlbumDialog } from "../shared/AddToAlbumDialog";
+import { albumPath } from "../shared/albums";
+import { pluralize } from "../shared/jobsSummary";
 import { photoKeys } from "../shared/photos";
+import { CreateShareDialog } from "../shared/ShareLinkDialog";
 import { originalUrl } from "../shared/photoUrls";
 import { useBulkAction } from "./queries";
 
@@ -35,7 +40,8 @@ export function ActionBar({
   const queryClient = useQueryClient();
   const [tagging, setTagging] = useState(false);
   const [tag, setTag] = useState("");
-  const [notice, setNotice] = useState("");
+  const [notice, setNotice] = useState<ReactNode>("");
+  const [dialog, setDialog] = useState<"album" | "share" | null>(null);
   const [downloadError, setDownloadError] = useState("");
 
   const run = (body: Omit<BulkRequest, "ids">, done: string, clear = false) => {
@@ -71,6 +77,15 @@ export function ActionBar({
       setDownloadError(errorMessage(error));
     }
   };
+
+  const addedToAlbum = ({ album, added, ignored }: AddedToAlbum) =>
+    setNotice(
+      <>
+        {added ? `Added ${pluralize(added, "photo")} to ` : "Already in "}
+        <Link to={albumPath(album.id)}>{album.name}</Link>
+        {added && ignored ? ` (${ignored} already there).` : "."}
+      </>,
+    );
 
   const count = ids.length;
   return (
@@ -146,6 +161,19 @@ export function ActionBar({
           Hide
         </button>
       )}
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => {
+          setNotice("");
+          setDialog("album");
+        }}
+      >
+        Add to album
+      </button>
+      <button type="button" className="button button--small" onClick={() => setDialog("share")}>
+        Share
+      </button>
       <button type="button" className="button button--small" onClick={() => void downloadOriginals()}>
         Download
       </button>
@@ -156,6 +184,10 @@ export function ActionBar({
         {bulk.isError ? <span className="field__error">{errorMessage(bulk.error)}</span> : notice}
         {downloadError && <span className="field__error">{downloadError}</span>}
       </span>
+      {dialog === "album" && <AddToAlbumDialog photoIds={ids} onClose={() => setDialog(null)} onDone={addedToAlbum} />}
+      {dialog === "share" && (
+        <CreateShareDialog target={{ photo_ids: ids }} subject={pluralize(count, "photo")} onClose={() => setDialog(null)} />
+      )}
     </div>
   );
 }

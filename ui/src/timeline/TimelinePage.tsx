@@ -59,7 +59,8 @@ export function TimelinePage() {
   useEffect(() => {
     if (viewerOpen) return;
     const onKey = (event: KeyboardEvent) => {
-      if (isTyping(event)) return;
+      // A dialog (add to album, share) handles its own keys: Escape closes it, not the selection.
+      if (isTyping(event) || document.querySelector("dialog[open]")) return;
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "a") {
         event.preventDefault();
         setSelection(selectAll(order));

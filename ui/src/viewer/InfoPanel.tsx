@@ -3,10 +3,12 @@ import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { PhotoDetail } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
+import { AddToAlbumDialog } from "../shared/AddToAlbumDialog";
+import { albumPath } from "../shared/albums";
 import { filtersToSearch } from "../shared/filters";
 import { originalUrl } from "../shared/photoUrls";
 import { exposureLine, flattenMetadata, formatBytes } from "./format";
-import { useFileMetadata, useSetPreferred, useUpdatePhoto } from "./queries";
+import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 
 const MiniMap = lazy(() => import("./MiniMap"));
@@ -59,11 +61,28 @@ function MetadataDialog({ fileId, onClose }: { fileId: number; onClose: () => vo
   );
 }
 
-/** Everything known about the photo, and what can be changed. */
-export function InfoPanel({ photo, onClose }: { photo: PhotoDetail; onClose: () => void }) {
+/**
+ * Everything known about the photo, and what can be changed. Opened inside an album (`album`),
+ * it offers to remove the photo from it when the person may edit the album.
+ */
+export function InfoPanel({
+  photo,
+  onClose,
+  album,
+}: {
+  photo: PhotoDetail;
+  onClose: () => void;
+  album?: { name: string; onRemove?: () => Promise<unknown> };
+}) {
   const update = useUpdatePhoto(photo.id);
   const preferred = useSetPreferred(photo.id);
+  const albums = usePhotoAlbums(photo.id);
   const [metadataFile, setMetadataFile] = useState<number | null>(null);
+  const [addingToAlbum, setAddingToAlbum] = useState(false);
+  const [albumNotice, setAlbumNotice] = useState("");
+  const [removing, setRemoving] = useState(false);
+  const [removeError, setRemoveError] = useState("");
+  const removeFromAlbum = album?.onRemove;
   const file = photo.files.find((f) => f.preferred) ?? photo.files[0];
   const exposure = exposureLine(photo);
   const tagsByType = new Map<string, PhotoDetail["tags"]>();
@@ -178,6 +197,20 @@ export function InfoPanel({ photo, onClose }: { photo: PhotoDetail; onClose: () 
           </ul>
         </section>
       )}
+      {(albums.data?.length ?? 0) > 0 && (
+        <section className="info__section">
+          <h3>In albums</h3>
+          <ul className="info__tags" data-testid="info-albums">
+            {albums.data?.map((item) => (
+              <li key={item.id}>
+                <Link className="chip" to={albumPath(item.id)}>
+                  {item.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {photo.files.length > 1 && (
         <section className="info__section">
           <h3>Versions</h3>
@@ -221,8 +254,47 @@ export function InfoPanel({ photo, onClose }: { photo: PhotoDetail; onClose: () 
             Show all metadata
           </button>
         )}
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => {
+            setAlbumNotice("");
+            setAddingToAlbum(true);
+          }}
+        >
+          Add to album
+        </button>
+        {album && removeFromAlbum && (
+          <button
+            type="button"
+            className="button button--small"
+            disabled={removing}
+            onClick={() => {
+              setRemoving(true);
+              setRemoveError("");
+              removeFromAlbum()
+                .catch((error: unknown) => setRemoveError(`Could not remove it from the album. ${errorMessage(error)}`))
+                .finally(() => setRemoving(false));
+            }}
+          >
+            Remove from “{album.name}”
+          </button>
+        )}
       </div>
+      <p className="info__status" role="status">
+        {albumNotice}
+        {removeError && <span className="field__error">{removeError}</span>}
+      </p>
       {metadataFile !== null && <MetadataDialog fileId={metadataFile} onClose={() => setMetadataFile(null)} />}
+      {addingToAlbum && (
+        <AddToAlbumDialog
+          photoIds={[photo.id]}
+          onClose={() => setAddingToAlbum(false)}
+          onDone={({ album: target, added }) =>
+            setAlbumNotice(added ? `Added to “${target.name}”.` : `Already in “${target.name}”.`)
+          }
+        />
+      )}
     </aside>
   );
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { PhotoDetail, PhotoUpdate } from "../api/types";
+import { type Album, albumKeys } from "../shared/albums";
 import { photoKeys, useInvalidatePhotos } from "../shared/photos";
 
 export function useUpdatePhoto(id: number) {
@@ -52,5 +53,13 @@ export function usePhotoFaces(photoId: number, enabled: boolean) {
     enabled,
     queryFn: async () =>
       unwrap(await api.GET("/api/photos/{photo_id}/faces", { params: { path: { photo_id: photoId } } })),
+  });
+}
+
+/** The albums holding the photo that the person sees (under the albums' key: refetched on every change). */
+export function usePhotoAlbums(photoId: number) {
+  return useQuery({
+    queryKey: [...albumKeys.all, "photo", photoId],
+    queryFn: async (): Promise<Album[]> => unwrap(await api.GET("/api/albums", { params: { query: { photo: photoId } } })),
   });
 }

@@ -1,7 +1,8 @@
 import { useId, useRef, useState } from "react";
 import { ApiError, errorMessage, fieldErrorsOf } from "../api/errors";
-import { FormAlert } from "../shared/FormAlert";
-import { Modal } from "../shared/Modal";
+import { FormAlert } from "./FormAlert";
+import { Modal } from "./Modal";
+import "./shareLinks.css";
 import {
   type ShareForm,
   type ShareFormErrors,
@@ -12,8 +13,10 @@ import {
   patchBody,
   shareUrl,
   validateShareForm,
-} from "./logic";
-import { type ShareCreated, type ShareLink, useShareActions } from "./queries";
+  type ShareCreated,
+  type ShareLink,
+  useShareActions,
+} from "./shareLinks";
 
 export const DOWNLOAD_WARNING =
   "Downloaded originals are the files as they are: they keep their EXIF metadata, including the GPS location, even when the link hides metadata and location.";

@@ -1,0 +1,91 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
+import { describe, expect, it } from "vitest";
+import { fakeApi, json } from "../test/fakeApi";
+import { ActionBar } from "./ActionBar";
+
+function renderBar(ids: number[]) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter>
+        <ActionBar ids={ids} items={[]} showingHidden={false} onSelectAll={() => {}} onClear={() => {}} />
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+const LIBRARIES = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0 }];
+
+describe("ActionBar", () => {
+  it("makes a new album from the selection and links to it", async () => {
+    const user = userEvent.setup();
+    const bodies: unknown[] = [];
+    fakeApi({
+      "GET /api/albums": () => json([]),
+      "GET /api/libraries": () => json(LIBRARIES),
+      "POST /api/albums": async (request) => {
+        bodies.push(await request.json());
+        return json(
+          {
+            id: 9,
+            library: 1,
+            name: "Beach",
+            description: "",
+            sort: "taken",
+            photo_count: 3,
+            date_from: null,
+            date_to: null,
+            cover: null,
+            cover_id: null,
+            my_role: "owner",
+            created_at: "",
+            updated_at: "",
+          },
+          201,
+        );
+      },
+    });
+    renderBar([5, 6, 7]);
+    await user.click(screen.getByRole("button", { name: "Add to album" }));
+    const dialog = screen.getByRole("dialog", { name: "Add 3 photos to an album" });
+    await user.type(within(dialog).getByLabelText("New album"), "Beach");
+    await user.click(within(dialog).getByRole("button", { name: "Create album with these photos" }));
+    const status = screen.getByRole("status");
+    await waitFor(() => expect(status).toHaveTextContent("Added 3 photos to Beach."));
+    expect(within(status).getByRole("link", { name: "Beach" })).toHaveAttribute("href", "/albums/9");
+    expect(bodies).toEqual([{ library: 1, name: "Beach", description: "", sort: "taken", photo_ids: [5, 6, 7] }]);
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+
+  it("creates a public link to the selected photos", async () => {
+    const user = userEvent.setup();
+    const bodies: unknown[] = [];
+    fakeApi({
+      "POST /api/shares": async (request) => {
+        bodies.push(await request.json());
+        return json({ id: 4, kind: "selection", url: `/s/${"y".repeat(43)}`, token: "y".repeat(43) }, 201);
+      },
+    });
+    renderBar([5, 6]);
+    await user.click(screen.getByRole("button", { name: "Share" }));
+    const dialog = screen.getByRole("dialog", { name: "Share link for 2 photos" });
+    await user.type(within(dialog).getByLabelText("Label (optional)"), "Beach day");
+    await user.click(within(dialog).getByRole("button", { name: "Create link" }));
+    const created = await screen.findByRole("dialog", { name: "Link created" });
+    expect(within(created).getByTestId("share-url")).toHaveValue(`${window.location.origin}/s/${"y".repeat(43)}`);
+    expect(bodies).toEqual([
+      {
+        photo_ids: [5, 6],
+        label: "Beach day",
+        expires_at: null,
+        password: null,
+        allow_download: false,
+        show_metadata: true,
+        show_location: false,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,158 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { PhotoDetail } from "../api/types";
+import type { Album } from "../shared/albums";
+import { IDLE_SUMMARY, SIGNED_IN_SESSION, fakeApi, json, type Handler } from "../test/fakeApi";
+import { renderApp } from "../test/render";
+
+const album = (id: number, name: string, my_role: Album["my_role"] = "owner"): Album => ({
+  id,
+  library: 1,
+  name,
+  description: "",
+  sort: "manual",
+  photo_count: 3,
+  date_from: "2024-01-03",
+  date_to: "2024-01-09",
+  cover: null,
+  cover_id: null,
+  my_role,
+  created_at: "2024-02-01T00:00:00Z",
+  updated_at: "2024-02-01T00:00:00Z",
+});
+
+const item = (id: number, day: number) => ({
+  id,
+  taken_at: `2024-01-0${day}T10:00:00`,
+  width: 100,
+  height: 80,
+  rating: null,
+  hidden: false,
+  placeholder: "",
+  thumbnail_version: 1,
+});
+
+const detail = (id: number): PhotoDetail => ({
+  ...item(id, 5),
+  library: 1,
+  taken_source: "exif",
+  camera: "Canon EOS 40D",
+  lens: null,
+  aperture: null,
+  exposure_time: null,
+  iso: null,
+  focal_length: null,
+  focal_length_35mm: null,
+  flash_fired: null,
+  metering_mode: "",
+  drive_mode: "",
+  exposure_program: "",
+  latitude: null,
+  longitude: null,
+  altitude: null,
+  orientation: 1,
+  description: "",
+  artist: "",
+  keywords: [],
+  preferred_file: id * 10,
+  files: [],
+  camera_id: null,
+  lens_id: null,
+  user_rotation: 0,
+  tags: [],
+  people: [],
+});
+
+// The album's own order (manual): 30 comes first, so previous and next are not the date order.
+const ORDER = [item(30, 9), item(10, 3), item(20, 5)];
+
+function routes(role: Album["my_role"], extra: Record<string, Handler> = {}) {
+  return {
+    "GET /api/auth/session": () => json(SIGNED_IN_SESSION),
+    "GET /api/jobs/summary": () => json(IDLE_SUMMARY),
+    "GET /api/albums/3": () => json(album(3, "Paris", role)),
+    "GET /api/albums/3/photos": () => json({ count: 3, next: null, previous: null, results: ORDER }),
+    "GET /api/photos/10": () => json(detail(10)),
+    "GET /api/photos/20": () => json(detail(20)),
+    "GET /api/photos/30": () => json(detail(30)),
+    "GET /api/albums": () => json([album(3, "Paris", role), album(5, "Beach")]),
+    "GET /api/libraries": () => json([{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0 }]),
+    ...extra,
+  };
+}
+
+const location = () => screen.getByTestId("location").textContent;
+
+describe("the viewer opened in an album", () => {
+  it("steps through the album's order and closes back to the album", async () => {
+    const user = userEvent.setup();
+    fakeApi(routes("viewer"));
+    renderApp("/albums/3/photos/10");
+    expect(await screen.findByTestId("viewer-position")).toHaveTextContent("2 / 3");
+    await user.keyboard("{ArrowRight}");
+    await waitFor(() => expect(location()).toBe("/albums/3/photos/20"));
+    expect(screen.getByTestId("viewer-position")).toHaveTextContent("3 / 3");
+    expect(screen.queryByRole("button", { name: "Next photo" })).not.toBeInTheDocument();
+    await user.keyboard("{ArrowLeft}{ArrowLeft}");
+    await waitFor(() => expect(location()).toBe("/albums/3/photos/30"));
+    expect(screen.getByTestId("viewer-position")).toHaveTextContent("1 / 3");
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(location()).toBe("/albums/3"));
+    expect(screen.queryByTestId("viewer")).not.toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Paris", level: 1 })).toBeInTheDocument();
+  });
+
+  it("removes the photo from the album and shows the next one", async () => {
+    const user = userEvent.setup();
+    const bodies: unknown[] = [];
+    fakeApi(
+      routes("editor", {
+        "POST /api/albums/3/photos/remove": async (request) => {
+          bodies.push(await request.json());
+          return json({ removed: 1 });
+        },
+      }),
+    );
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    const info = await screen.findByRole("complementary", { name: "Photo information" });
+    // The albums holding the photo, each a link to it.
+    expect(await within(info).findByRole("link", { name: "Paris" })).toHaveAttribute("href", "/albums/3");
+    await user.click(within(info).getByRole("button", { name: "Remove from “Paris”" }));
+    await waitFor(() => expect(location()).toBe("/albums/3/photos/20"));
+    expect(bodies).toEqual([{ ids: [10] }]);
+  });
+
+  it("offers no removal to someone who may only view the album", async () => {
+    const user = userEvent.setup();
+    fakeApi(routes("viewer"));
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    const info = await screen.findByRole("complementary", { name: "Photo information" });
+    expect(within(info).getByRole("button", { name: "Add to album" })).toBeInTheDocument();
+    expect(within(info).queryByRole("button", { name: /Remove from/ })).not.toBeInTheDocument();
+  });
+
+  it("adds the photo to another album from the info panel", async () => {
+    const user = userEvent.setup();
+    const bodies: unknown[] = [];
+    fakeApi(
+      routes("owner", {
+        "POST /api/albums/5/photos": async (request) => {
+          bodies.push(await request.json());
+          return json({ added: 1, ignored: 0 });
+        },
+      }),
+    );
+    renderApp("/albums/3/photos/20");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    const info = await screen.findByRole("complementary", { name: "Photo information" });
+    await user.click(within(info).getByRole("button", { name: "Add to album" }));
+    const dialog = screen.getByRole("dialog", { name: "Add 1 photo to an album" });
+    await user.click(await within(dialog).findByRole("button", { name: /Beach/ }));
+    expect(await within(info).findByText("Added to “Beach”.")).toBeInTheDocument();
+    expect(bodies).toEqual([{ ids: [20] }]);
+    expect(screen.queryByRole("dialog", { name: "Add 1 photo to an album" })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,346 @@
+import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from "react";
+import { type To, useLocation, useNavigate } from "react-router";
+import { errorMessage } from "../api/errors";
+import type { TimelineItem } from "../api/types";
+import { formatTakenAt } from "../shared/dates";
+import { isTyping } from "../shared/keys";
+import { usePhotoDetail } from "../shared/photos";
+import { originalUrl, previewUrl } from "../shared/photoUrls";
+import { placeholderDataURL } from "../shared/thumbhash";
+import { InfoPanel } from "./InfoPanel";
+import { faceBoxStyle, visibleFaces } from "./faces";
+import { usePhotoFaces, useUpdatePhoto } from "./queries";
+import { StarRating } from "./StarRating";
+import { FIT, fitSize, panBy, swipeDirection, type View, zoomAt } from "./zoom";
+
+/** What the viewer needs of each photo of its sequence (timeline and album items both have it). */
+export type ViewerItem = Pick<TimelineItem, "id" | "taken_at" | "width" | "height" | "placeholder" | "thumbnail_version">;
+
+/** The photos the viewer steps through, loaded page by page or all at once. */
+export interface ViewerSequence {
+  items: readonly ViewerItem[];
+  hasNextPage?: boolean;
+  isFetchingNextPage?: boolean;
+  isPending?: boolean;
+  fetchNextPage?: () => unknown;
+}
+
+/** The album the viewer was opened in; `onRemove` only when the person may edit it. */
+export interface ViewerAlbum {
+  name: string;
+  onRemove?: (photoId: number) => Promise<unknown>;
+}
+
+/** How far a deep-linked photo is looked for in the sequence before giving up on neighbours. */
+const SEARCH_LIMIT = 5000;
+
+function hasFrom(state: unknown): boolean {
+  return typeof state === "object" && state !== null && "from" in state;
+}
+
+function preload(item: ViewerItem | undefined) {
+  if (!item) return;
+  const image = new Image();
+  image.src = previewUrl(item.id, item.thumbnail_version);
+}
+
+/**
+ * The full-screen viewer of photo `id`, stepping through `sequence` (the timeline's filtered pages,
+ * an album's photos). `pathFor` is a photo's address in that sequence; closing goes back where the
+ * viewer was opened from, or to `closePath` after a deep link.
+ */
+export function Viewer({
+  id,
+  sequence,
+  pathFor,
+  closePath,
+  album,
+}: {
+  id: number;
+  sequence: ViewerSequence;
+  pathFor: (photoId: number) => string;
+  closePath: To;
+  /** Opened inside an album: the info panel offers to remove the photo from it. */
+  album?: ViewerAlbum;
+}) {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const detail = usePhotoDetail(id);
+  const update = useUpdatePhoto(id);
+  const { items, hasNextPage = false, isFetchingNextPage = false, fetchNextPage, isPending = false } = sequence;
+  const index = items.findIndex((p) => p.id === id);
+  const item = index >= 0 ? items[index] : undefined;
+  const prev = index > 0 ? items[index - 1] : undefined;
+  const next = index >= 0 ? items[index + 1] : undefined;
+  const [info, setInfo] = useState(() => window.matchMedia?.("(min-width: 1100px)").matches ?? false);
+  const [showFaces, setShowFaces] = useState(false);
+  const [view, setView] = useState<View>(FIT);
+  const [loaded, setLoaded] = useState<string | null>(null);
+  const [natural, setNatural] = useState({ width: 0, height: 0 });
+  const stage = useRef<HTMLDivElement>(null);
+  const [stageSize, setStageSize] = useState({ width: 0, height: 0 });
+
+  // A deep link to a photo further down, or the end of the loaded pages: load more.
+  useEffect(() => {
+    if (!hasNextPage || isFetchingNextPage || isPending || !fetchNextPage) return;
+    const searching = index === -1 && items.length < SEARCH_LIMIT;
+    const nearEnd = index >= 0 && index >= items.length - 5;
+    if (searching || nearEnd) void fetchNextPage();
+  }, [index, items.length, hasNextPage, isFetchingNextPage, fetchNextPage, isPending]);
+
+  useEffect(() => {
+    preload(next);
+    preload(prev);
+  }, [next, prev]);
+
+  // Another photo: back to fit (adjusted while rendering, not in an effect).
+  const [shownId, setShownId] = useState(id);
+  if (shownId !== id) {
+    setShownId(id);
+    setView(FIT);
+    setNatural({ width: 0, height: 0 });
+  }
+
+  useLayoutEffect(() => {
+    const node = stage.current;
+    if (!node) return;
+    const measure = () => setStageSize({ width: node.clientWidth, height: node.clientHeight });
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, []);
+
+  const askedId = useRef(id);
+  useEffect(() => {
+    askedId.current = id;
+  }, [id]);
+  const go = useCallback(
+    (target: ViewerItem | undefined) => {
+      if (target) askedId.current = target.id;
+      if (target) void navigate(pathFor(target.id), { replace: true, state: location.state as unknown });
+    },
+    [navigate, pathFor, location.state],
+  );
+  const close = useCallback(() => {
+    if (hasFrom(location.state)) void navigate(-1);
+    else void navigate(closePath);
+  }, [navigate, location.state, closePath]);
+
+  // Removed from the album: show the next photo (or the previous one; none left: close).
+  const removeFromAlbum = album?.onRemove
+    ? async () => {
+        await album.onRemove?.(id);
+        const after = next ?? prev;
+        if (after) go(after);
+        else close();
+      }
+    : undefined;
+
+  const version = detail.data?.thumbnail_version ?? item?.thumbnail_version ?? 0;
+  const src = previewUrl(id, version);
+  const placeholder = placeholderDataURL(detail.data?.placeholder ?? item?.placeholder);
+  const size = {
+    width: natural.width || detail.data?.width || item?.width || 0,
+    height: natural.height || detail.data?.height || item?.height || 0,
+  };
+  const fitted = fitSize(size, stageSize);
+  const zoom = useCallback(
+    (factor: number, focus = { x: 0, y: 0 }) => setView((v) => zoomAt(v, factor, focus, fitted, stageSize)),
+    [fitted, stageSize],
+  );
+  const file = detail.data ? (detail.data.files.find((f) => f.preferred) ?? detail.data.files[0]) : undefined;
+
+  // An effect event sees the latest photo, so quick key presses never act on a stale one.
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (document.querySelector("dialog[open]")) return;
+    const key = event.key;
+    // Step from the photo last asked for: the URL may not have re-rendered yet.
+    const at = items.findIndex((p) => p.id === askedId.current);
+    if (key === "ArrowLeft") go(at > 0 ? items[at - 1] : undefined);
+    else if (key === "ArrowRight") go(at >= 0 ? items[at + 1] : undefined);
+    else if (key === "Escape") close();
+    else if (key === "i") setInfo((v) => !v);
+    else if (key === "f") setShowFaces((v) => !v);
+    else if (key === "+" || key === "=") zoom(1.5);
+    else if (key === "-") zoom(1 / 1.5);
+    else if (key === "0" && !event.shiftKey) setView(FIT);
+    else if (key === ")" || (key === "0" && event.shiftKey)) update.mutate({ rating: 0 });
+    else if (/^[1-5]$/.test(key)) update.mutate({ rating: Number(key) });
+    else if (key === "r" && detail.data) update.mutate({ rotation: ((detail.data.user_rotation + 90) % 360) as 0 | 90 | 180 | 270 });
+    else if (key === "d" && file) window.location.assign(originalUrl(file.id));
+    else return;
+    event.preventDefault();
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    window.addEventListener("keydown", listener);
+    return () => window.removeEventListener("keydown", listener);
+  }, []);
+
+  // Pointers: one drags (when zoomed) or swipes; two pinch.
+  const pointers = useRef(new Map<number, { x: number; y: number }>());
+  const gesture = useRef<{ x: number; y: number; t: number; distance: number } | null>(null);
+  const centre = (clientX: number, clientY: number) => {
+    const rect = stage.current?.getBoundingClientRect();
+    return rect ? { x: clientX - rect.left - rect.width / 2, y: clientY - rect.top - rect.height / 2 } : { x: 0, y: 0 };
+  };
+  const distance = () => {
+    const [a, b] = [...pointers.current.values()];
+    return a && b ? Math.hypot(a.x - b.x, a.y - b.y) : 0;
+  };
+
+  return (
+    <div className="viewer" role="dialog" aria-modal="true" aria-label="Photo viewer" data-testid="viewer">
+      <div className="viewer__bar">
+        <button type="button" className="icon-button icon-button--dark" aria-label="Close viewer" title="Close (Esc)" onClick={close}>
+          ←
+        </button>
+        <div className="viewer__title">
+          <span data-testid="viewer-date">{formatTakenAt(detail.data?.taken_at ?? item?.taken_at)}</span>
+          {index >= 0 && (
+            <span className="viewer__position" data-testid="viewer-position">
+              {index + 1} / {items.length}
+              {hasNextPage ? "+" : ""}
+            </span>
+          )}
+        </div>
+        <div className="viewer__tools">
+          {detail.data && <StarRating value={detail.data.rating ?? 0} onChange={(rating) => update.mutate({ rating })} />}
+          <button type="button" className="icon-button icon-button--dark" aria-label="Zoom in" onClick={() => zoom(1.5)}>
+            +
+          </button>
+          <button type="button" className="icon-button icon-button--dark" aria-label="Zoom out" onClick={() => zoom(1 / 1.5)}>
+            −
+          </button>
+          <button
+            type="button"
+            className={`icon-button icon-button--dark${showFaces ? " icon-button--on" : ""}`}
+            aria-label="Faces"
+            aria-pressed={showFaces}
+            title="Face boxes (f)"
+            onClick={() => setShowFaces(!showFaces)}
+          >
+            ☺
+          </button>
+          <button
+            type="button"
+            className={`icon-button icon-button--dark${info ? " icon-button--on" : ""}`}
+            aria-label="Info"
+            aria-pressed={info}
+            title="Info (i)"
+            onClick={() => setInfo(!info)}
+          >
+            i
+          </button>
+        </div>
+      </div>
+      <div className="viewer__body">
+        <div
+          ref={stage}
+          className={`viewer__stage${view.scale > 1 ? " viewer__stage--zoomed" : ""}`}
+          data-testid="viewer-stage"
+          onWheel={(event) => zoom(Math.exp(-event.deltaY * 0.002), centre(event.clientX, event.clientY))}
+          onDoubleClick={(event) => (view.scale > 1 ? setView(FIT) : zoom(2.5, centre(event.clientX, event.clientY)))}
+          onPointerDown={(event) => {
+            event.currentTarget.setPointerCapture?.(event.pointerId);
+            pointers.current.set(event.pointerId, { x: event.clientX, y: event.clientY });
+            gesture.current = { x: event.clientX, y: event.clientY, t: event.timeStamp, distance: distance() };
+          }}
+          onPointerMove={(event) => {
+            const last = pointers.current.get(event.pointerId);
+            if (!last) return;
+            if (pointers.current.size === 2) {
+              const before = distance();
+              pointers.current.set(event.pointerId, { x: event.clientX, y: event.clientY });
+              const after = distance();
+              const [a, b] = [...pointers.current.values()];
+              if (before > 0 && a && b) zoom(after / before, centre((a.x + b.x) / 2, (a.y + b.y) / 2));
+              return;
+            }
+            pointers.current.set(event.pointerId, { x: event.clientX, y: event.clientY });
+            if (view.scale > 1) setView((v) => panBy(v, event.clientX - last.x, event.clientY - last.y, fitted, stageSize));
+          }}
+          onPointerUp={(event) => {
+            const start = gesture.current;
+            const wasPinch = pointers.current.size > 1;
+            pointers.current.delete(event.pointerId);
+            if (!start || wasPinch || view.scale > 1) return;
+            const direction = swipeDirection(event.clientX - start.x, event.clientY - start.y, event.timeStamp - start.t);
+            if (direction === -1) go(next);
+            else if (direction === 1) go(prev);
+          }}
+          onPointerCancel={(event) => pointers.current.delete(event.pointerId)}
+        >
+          <div
+            className="viewer__frame"
+            style={{
+              width: fitted.width || undefined,
+              height: fitted.height || undefined,
+              transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
+              backgroundImage: placeholder ? `url("${placeholder}")` : undefined,
+            }}
+          >
+            <img
+              key={src}
+              className={`viewer__img${loaded === src ? " viewer__img--loaded" : ""}`}
+              src={src}
+              alt={detail.data?.description || `Photo taken ${formatTakenAt(detail.data?.taken_at ?? item?.taken_at)}`}
+              draggable={false}
+              data-testid="viewer-image"
+              onLoad={(event) => {
+                setLoaded(src);
+                setNatural({ width: event.currentTarget.naturalWidth, height: event.currentTarget.naturalHeight });
+              }}
+            />
+            {showFaces && <FaceBoxes photoId={id} />}
+          </div>
+          {prev && (
+            <button type="button" className="viewer__nav viewer__nav--prev" aria-label="Previous photo" onClick={() => go(prev)}>
+              ‹
+            </button>
+          )}
+          {next && (
+            <button type="button" className="viewer__nav viewer__nav--next" aria-label="Next photo" onClick={() => go(next)}>
+              ›
+            </button>
+          )}
+        </div>
+        {info && detail.data && (
+          <InfoPanel
+            photo={detail.data}
+            onClose={() => setInfo(false)}
+            album={album ? { name: album.name, onRemove: removeFromAlbum } : undefined}
+          />
+        )}
+        {detail.isError && (
+          <p className="viewer__error" role="alert">
+            Could not load this photo. {errorMessage(detail.error)}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Boxes over the faces of the shown photo, named when the face belongs to a person. */
+function FaceBoxes({ photoId }: { photoId: number }) {
+  const faces = usePhotoFaces(photoId, true);
+  const shown = visibleFaces(faces.data ?? []);
+  return (
+    <div className="viewer__faces" data-testid="face-boxes">
+      {shown.map((face) => (
+        <div
+          key={face.id}
+          className="viewer__face"
+          style={faceBoxStyle(face.box)}
+          title={face.person_name ?? "Unnamed"}
+        >
+          <span className="viewer__face-name">{face.person_name ?? "Unnamed"}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
