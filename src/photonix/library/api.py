@@ -110,6 +110,7 @@ class FileSerializer(serializers.ModelSerializer[PhotoFile]):
             "height",
             "error",
             "warnings",
+            "raw_method",
             "preferred",
         )
         read_only_fields = fields

@@ -10,6 +10,13 @@ derived image:
    demosaicing: ~4x faster and 4x less memory) when half the sensor is still large enough;
 3. ``"develop"`` - a full develop with the camera's white balance.
 
+Before developing, the data is checked against what LibRaw says about it
+(:func:`_develop_options`): a white level far below the samples (LibRaw took 16-bit data for
+8-bit) is replaced by the data's real bit depth, and 3-colour data that LibRaw has no colour
+profile for and whose scale it misread - a film scanner's NEF, already rendered RGB - is taken
+as it is (no white balance, no gamma curve, no auto-brightening) instead of being "developed"
+a second time into a nearly white image.
+
 If LibRaw cannot develop the file (a compression newer than the bundled LibRaw, e.g. Nikon's
 HE* in a DNG) but the file carries a preview of any size, that preview is used with a warning
 (``"preview-fallback"``), so the user sees the photo rather than an error.
@@ -24,8 +31,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
+import numpy as np
 import rawpy
 from PIL import Image
 
@@ -105,10 +113,7 @@ def develop_raw(
         half = min_size is not None and long_edge // 2 >= min_size
         try:
             pixels = raw.postprocess(
-                use_camera_wb=True,
-                half_size=half,
-                output_bps=8,
-                user_flip=0,
+                half_size=half, output_bps=8, user_flip=0, **_develop_options(raw)
             )
         except rawpy.LibRawError as exc:
             reason = _libraw_message(exc)
@@ -135,6 +140,40 @@ def develop_raw(
     # A linear DNG (already demosaiced) ignores half_size: report what really happened.
     method: RawMethod = "develop-half" if half and image.width * 3 < width * 2 else "develop"
     return DevelopedRaw(image, method, sensor_size)
+
+
+def _develop_options(raw: rawpy.RawPy) -> dict[str, Any]:
+    """LibRaw's develop parameters for this file; unpacks the raw data (a develop needs it anyway).
+
+    - Camera white balance, sRGB, LibRaw's default BT.709 curve and auto-brightening: a camera
+      sensor's linear data.
+    - When the samples go far above LibRaw's white level (the Nikon COOLSCAN NEF: white level
+      255, samples up to 55,000), LibRaw misread the depth: ``user_sat`` is set to the data's
+      own bit depth (2^16 - 1 there) so the image is not scaled up 257x into white.
+    - When, in addition, the data is already full RGB (no colour filter pattern) and LibRaw has
+      no colour characterisation of the device (an all-zero camera matrix), the file is the
+      output of a scanner or a converter: gamma-encoded RGB (the COOLSCAN data matches its own
+      embedded preview that way, within 2 %). It is passed through: unit white balance, camera
+      colour space, linear curve, no auto-brightening.
+    """
+    options: dict[str, Any] = {"use_camera_wb": True}
+    try:
+        visible = raw.raw_image_visible
+        top = int(visible.max()) if visible.size else 0
+    except (rawpy.LibRawError, MemoryError):
+        return options  # postprocess() will report the real problem
+    white = int(raw.white_level)
+    if white > 0 and top > 2 * white:
+        options["user_sat"] = (1 << top.bit_length()) - 1
+        if raw.raw_pattern is None and not np.any(raw.rgb_xyz_matrix):
+            options.update(
+                use_camera_wb=False,
+                user_wb=[1.0, 1.0, 1.0, 1.0],
+                output_color=rawpy.ColorSpace.raw,
+                gamma=(1.0, 1.0),
+                no_auto_bright=True,
+            )
+    return options
 
 
 def _open_preview(raw: rawpy.RawPy) -> Image.Image | None:

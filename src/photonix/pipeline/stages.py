@@ -95,7 +95,8 @@ def _check_readable(path: Path) -> None:
 
 
 def develop_raw(photo: Photo) -> str:
-    """Develop the photo's RAW once into the cache; returns how (preview / develop …)."""
+    """Develop the photo's RAW once into the cache; returns how (preview / develop …), which is
+    also recorded on the file (``PhotoFile.raw_method``)."""
     file = _original(photo)
     path = Path(file.path)
     _check_readable(path)
@@ -113,6 +114,8 @@ def develop_raw(photo: Photo) -> str:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    PhotoFile.objects.filter(pk=file.pk).update(raw_method=developed.method)
+    file.raw_method = developed.method
     for warning in developed.warnings:
         logger.warning("%s: %s", path, warning)
     logger.info("developed %s (%s, %dx%d)", path, developed.method, *developed.image.size)

@@ -1500,6 +1500,7 @@ export interface components {
             readonly height: number | null;
             readonly error: string;
             readonly warnings: unknown;
+            readonly raw_method: string;
             readonly preferred: boolean;
         };
         /**
