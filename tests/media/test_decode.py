@@ -16,6 +16,7 @@ from PIL import Image, ImageCms
 
 from photonix.media.decode import (
     DecodeError,
+    _to_8bit,
     compose_transposes,
     open_image,
     orientation_transpose,
@@ -190,6 +191,50 @@ def test_16_bit_grey_png_is_scaled_not_clipped(tmp_path: Path) -> None:
     row = np.asarray(open_image(path, orientation=1, max_size=None).image)[8, :, 0]
     assert row[0] == 0 and row[-1] == 255
     assert abs(int(row[128]) - 128) <= 2  # mid-grey stays mid-grey
+
+
+@pytest.mark.parametrize("mode", ["I;16", "I;16B", "I", "F"])
+def test_high_bit_grey_converts_band_by_band_to_the_exact_values(mode: str) -> None:
+    """3000 rows x 1000 columns is several conversion bands: every row lands where it belongs."""
+    rng = np.random.default_rng(5)
+    values = rng.integers(0, 65536, size=(3000, 1000), dtype=np.uint32)
+    values[:, 0] = np.arange(3000) * 21  # a ramp down the first column: rows stay in order
+    values[0, 1], values[1, 1] = 0, 65535
+    if mode == "F":
+        image = Image.fromarray(values.astype(np.float32), "F")
+    elif mode == "I":
+        image = Image.fromarray(values.astype(np.int32), "I")
+    else:
+        dtype = ">u2" if mode == "I;16B" else "<u2"
+        image = Image.frombytes(mode, (1000, 3000), values.astype(dtype).tobytes())
+    assert image.mode == mode
+    converted = _to_8bit(image)
+    assert converted.mode == "L" and converted.size == (1000, 3000)
+    expected = np.floor(values * 255 / 65535 + 0.5).astype(np.uint8)
+    got = np.asarray(converted)
+    assert np.abs(got.astype(np.int16) - expected).max() <= (1 if mode == "F" else 0)
+    assert got[0, 1] == 0 and got[1, 1] == 255
+
+
+def test_8_bit_values_in_a_32_bit_grey_image_are_kept() -> None:
+    image = Image.fromarray(np.arange(256, dtype=np.int32).reshape(16, 16), "I")
+    assert np.array_equal(np.asarray(_to_8bit(image)).ravel(), np.arange(256))
+    floats = Image.fromarray(np.linspace(0, 1, 256, dtype=np.float32).reshape(16, 16), "F")
+    assert np.asarray(_to_8bit(floats)).ravel()[[0, 128, 255]].tolist() == [0, 128, 255]
+
+
+def test_a_large_16_bit_image_converts_in_bounded_memory() -> None:
+    """48 MP of 16-bit grey: the conversion allocates the 8-bit result and small bands only."""
+    image = Image.new("I;16", (8000, 6000), 40000)
+    tracemalloc.start()
+    try:
+        converted = _to_8bit(image)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert converted.getpixel((7999, 5999)) == round(40000 * 255 / 65535)
+    result_bytes = 8000 * 6000
+    assert peak < result_bytes + 16 * 2**20  # int64 samples would be 8x the result alone
 
 
 def test_alpha_is_flattened_on_a_neutral_background(tmp_path: Path) -> None:

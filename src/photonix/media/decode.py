@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -338,22 +338,56 @@ def _say(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+#: Rows of a high-bit image converted at a time: the temporary arrays stay at ~1M samples
+#: (a few MB) whatever the image size.
+_CHUNK_SAMPLES: Final = 1 << 20
+
+
+@cache
+def _lut_16_to_8() -> np.ndarray:
+    """0..65535 -> 0..255, rounded (v * 255 / 65535): one lookup per sample, no wide copies."""
+    values = np.arange(65536, dtype=np.uint32)
+    return ((values * 255 + 32767) // 65535).astype(np.uint8)
+
+
 def _to_8bit(image: Image.Image) -> Image.Image:
     """16-bit and 32-bit grey (``I;16*``, ``I``, ``F``) to 8-bit ``L``, scaled not clipped; the
-    palette modes to RGB(A); the rest unchanged."""
+    palette modes to RGB(A); the rest unchanged.
+
+    Memory stays bounded: the 8-bit result is filled a band of rows at a time (16-bit samples
+    through a 64 K lookup table), so a 48 MP 16-bit image needs its own pixels plus the 8-bit
+    result, not 8-byte integers for every sample.
+    """
     mode = image.mode
-    if mode.startswith("I;16") or mode == "I":
-        data = np.asarray(image).astype(np.int64)
-        # "I" holds 16-bit samples (PNG/TIFF 16-bit grey) unless values say otherwise.
-        top = 65535 if mode != "I" or int(data.max(initial=0)) > 255 else 255
-        scaled = np.clip((data * 255 + top // 2) // top, 0, 255).astype(np.uint8)
-        return _keep_info(Image.fromarray(scaled, "L"), image)
-    if mode == "F":
-        data_f = np.asarray(image, dtype=np.float64)
-        top_f = float(np.nanmax(data_f)) if data_f.size else 1.0
-        top_f = 1.0 if top_f <= 1.0 else (255.0 if top_f <= 255.0 else 65535.0)
-        scaled = np.clip(np.nan_to_num(data_f) * (255.0 / top_f) + 0.5, 0, 255).astype(np.uint8)
-        return _keep_info(Image.fromarray(scaled, "L"), image)
+    if mode.startswith("I;16") or mode == "I" or mode == "F":
+        width, height = image.size
+        out = np.empty((height, width), dtype=np.uint8)
+        rows = max(1, _CHUNK_SAMPLES // max(1, width))
+
+        def bands() -> Iterator[tuple[int, np.ndarray]]:
+            # A band at a time out of Pillow's own buffer (np.asarray(image) would copy all).
+            for top in range(0, height, rows):
+                yield top, np.asarray(image.crop((0, top, width, min(height, top + rows))))
+
+        if mode.startswith("I;16"):
+            lut = _lut_16_to_8()
+            for top, band in bands():
+                out[top : top + len(band)] = lut[band]
+        elif mode == "I":
+            # "I" holds 16-bit samples (PNG/TIFF 16-bit grey) unless values say otherwise.
+            wide = int(image.getextrema()[1]) > 255  # type: ignore[arg-type]
+            lut = _lut_16_to_8()
+            for top, band in bands():
+                clipped = np.clip(band, 0, 65535 if wide else 255)
+                out[top : top + len(band)] = lut[clipped] if wide else clipped
+        else:
+            high = image.getextrema()[1]
+            top_f = float(high) if isinstance(high, (int, float)) and math.isfinite(high) else 1.0
+            top_f = 1.0 if top_f <= 1.0 else (255.0 if top_f <= 255.0 else 65535.0)
+            for top, band in bands():
+                values = np.nan_to_num(band.astype(np.float32), posinf=top_f, neginf=0.0)
+                out[top : top + len(band)] = np.clip(values * (255.0 / top_f) + 0.5, 0, 255)
+        return _keep_info(Image.fromarray(out, "L"), image)
     if mode in ("P", "PA"):
         has_alpha = mode == "PA" or "transparency" in image.info
         return image.convert("RGBA" if has_alpha else "RGB")
