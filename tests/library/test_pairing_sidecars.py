@@ -115,6 +115,23 @@ def test_raw_and_jpeg_of_one_shot_are_one_photo(
     assert raw_file.file_type == "DNG" and raw_file.metadata  # the RAW's own facts are kept
 
 
+def test_two_photos_with_one_name_stem_stay_two_photos(
+    tmp_path: Path, exiftool: ExifTool, django_capture_on_commit_callbacks
+) -> None:
+    """Only a RAW and a JPEG/HEIC are versions of one shot; ``a.jpg`` and ``a.png`` are two."""
+    _copy(FIXTURES / "jpeg-exif" / "Canon_40D.jpg", tmp_path / "export" / "holiday.jpg")
+    _copy(FIXTURES / "gps" / "png_with_exif_and_gps.png", tmp_path / "export" / "holiday.png")
+    _copy(FIXTURES / "heic" / "samplefilehub.heif", tmp_path / "export" / "holiday.heic")
+    _, (folder,) = library_add("Stems", [str(tmp_path)], scan=False)
+    _scan(folder, django_capture_on_commit_callbacks)
+    _record_pending(exiftool)
+    files = list(PhotoFile.objects.all())
+    assert [f.state for f in files] == ["ok"] * 3
+    assert len({f.photo_id for f in files}) == 3
+    assert Photo.objects.count() == 3
+    assert {p.preferred_file_id for p in Photo.objects.all()} == {f.pk for f in files}
+
+
 def test_preferred_version_shows_in_the_api(
     tmp_path: Path, exiftool: ExifTool, django_capture_on_commit_callbacks, admin_client
 ) -> None:

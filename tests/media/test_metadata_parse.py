@@ -146,6 +146,41 @@ def test_naive_without_offset_and_bad_offset_ignored() -> None:
     assert meta.taken_at.tzinfo is None
 
 
+def test_offset_from_gps_time() -> None:
+    """No offset stored: the GPS time (UTC) says how far the camera's clock was from UTC."""
+    base = {"ExifIFD:DateTimeOriginal": "2013:08:25 14:54:05", "GPS:GPSDateStamp": "2013:08:25"}
+    meta = run({**base, "GPS:GPSTimeStamp": "11:54:03"})
+    assert meta.taken_at == datetime(2013, 8, 25, 14, 54, 5, tzinfo=timezone(timedelta(hours=3)))
+    half = run({**base, "GPS:GPSTimeStamp": "09:24:05"})  # India: +05:30
+    assert half.taken_at is not None and half.taken_at.utcoffset() == timedelta(hours=5, minutes=30)
+    # A stale fix (not a whole zone away) or one more than 14 hours off proves nothing.
+    for day, stamp in (("2013:08:25", "11:47:00"), ("2013:08:24", "23:54:05")):
+        naive = run({**base, "GPS:GPSDateStamp": day, "GPS:GPSTimeStamp": stamp})
+        assert naive.taken_at == datetime(2013, 8, 25, 14, 54, 5), stamp
+    # An offset the file states wins over the GPS arithmetic.
+    stated = run({**base, "GPS:GPSTimeStamp": "11:54:03", "ExifIFD:OffsetTimeOriginal": "+02:00"})
+    assert stated.taken_at is not None and stated.taken_at.utcoffset() == timedelta(hours=2)
+
+
+def test_iptc_zero_offset_is_a_placeholder() -> None:
+    meta = run(
+        {
+            "ExifIFD:DateTimeOriginal": "2012:08:05 11:39:59",
+            "IPTC:DateCreated": "2012:08:05",
+            "IPTC:TimeCreated": "11:39:59+00:00",
+        }
+    )
+    assert meta.taken_at == datetime(2012, 8, 5, 11, 39, 59)
+    real = run(
+        {
+            "ExifIFD:DateTimeOriginal": "2022:01:10 15:15:44",
+            "IPTC:DateCreated": "2022:01:10",
+            "IPTC:TimeCreated": "15:15:44-04:00",
+        }
+    )
+    assert real.taken_at is not None and real.taken_at.utcoffset() == timedelta(hours=-4)
+
+
 ALL_DATES: dict[str, Any] = {
     "ExifIFD:DateTimeOriginal": "2023:02:02 02:00:00",
     "XMP-exif:DateTimeOriginal": "2023:03:03 03:00:00",
@@ -160,7 +195,8 @@ ALL_DATES: dict[str, Any] = {
 FALLBACK = [
     ("exif:DateTimeOriginal", "ExifIFD:DateTimeOriginal", datetime(2023, 2, 2, 2)),
     ("xmp:DateTimeOriginal", "XMP-exif:DateTimeOriginal", datetime(2023, 3, 3, 3)),
-    ("iptc:DateCreated", "IPTC:DateCreated", datetime(2023, 4, 4, 4, tzinfo=UTC)),
+    # IPTC's +00:00 is what writers put when they do not know the zone: no offset.
+    ("iptc:DateCreated", "IPTC:DateCreated", datetime(2023, 4, 4, 4)),
     ("exif:CreateDate", "ExifIFD:CreateDate", datetime(2023, 5, 5, 5)),
     ("xmp:CreateDate", "XMP-xmp:CreateDate", datetime(2023, 6, 6, 6)),
     ("gps", "GPS:GPSDateStamp", datetime(2023, 7, 7, 7, tzinfo=UTC)),

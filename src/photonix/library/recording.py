@@ -75,14 +75,26 @@ def _adopt_moved(file: PhotoFile) -> PhotoFile | None:
     return moved
 
 
+#: The kinds of file that are versions of one shot when they share a folder and a name stem.
+PAIRED = {PhotoFile.Kind.RAW: PhotoFile.Kind.PHOTO, PhotoFile.Kind.PHOTO: PhotoFile.Kind.RAW}
+
+
 def _same_shot(file: PhotoFile) -> Photo | None:
-    """The photo of another version of the same shot: same folder, same name stem."""
+    """The photo of another version of the same shot: a RAW and the JPEG/HEIC the camera made
+    of it, in the same folder with the same name stem. Two files of the same kind (``a.jpg`` and
+    ``a.png``) are two photos."""
+    other_kind = PAIRED.get(PhotoFile.Kind(file.kind))
+    if other_kind is None:
+        return None
     path = Path(file.path)
     stem = path.stem.lower()
     prefix = str(path.parent / path.stem) + "."
     for other in (
         PhotoFile.objects.filter(
-            library_id=file.library_id, path__istartswith=prefix, photo__isnull=False
+            library_id=file.library_id,
+            path__istartswith=prefix,
+            photo__isnull=False,
+            kind=other_kind,
         )
         .exclude(pk=file.pk)
         .exclude(state=PhotoFile.State.MISSING)

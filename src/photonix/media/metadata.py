@@ -307,6 +307,26 @@ def _borrow_offset(value: datetime, getters: Iterable[Callable[[], datetime | No
     return value
 
 
+GPS_OFFSET_SLACK: Final = timedelta(minutes=2)
+
+
+def _offset_from_gps(local: datetime, gps_utc: datetime | None) -> datetime | None:
+    """Give a naive local time the offset that its GPS time (UTC) implies, or None.
+
+    The difference between the camera's clock and the satellites' must be a real zone offset
+    (a multiple of 15 minutes within ±14 hours) give or take :data:`GPS_OFFSET_SLACK`; a stale
+    fix or a wrong clock gives anything else, and then nothing is concluded.
+    """
+    if gps_utc is None or gps_utc.tzinfo is None:
+        return None
+    difference = local.replace(tzinfo=UTC) - gps_utc
+    quarters = round(difference / timedelta(minutes=15))
+    offset = timedelta(minutes=15 * quarters)
+    if abs(offset) > timedelta(hours=14) or abs(difference - offset) > GPS_OFFSET_SLACK:
+        return None
+    return local.replace(tzinfo=timezone(offset))
+
+
 class _Warnings:
     def __init__(self) -> None:
         self.items: list[str] = []
@@ -346,7 +366,12 @@ def _taken_at(
         if not isinstance(day, str):
             return None
         if isinstance(time_, str) and (tm := _TIME_RE.match(time_)):
-            return parse_date(f"{day} {tm['h']}:{tm['mi']}:{tm['s'] or '0'}{tm['tz'] or ''}")
+            zone = tm["tz"] or ""
+            # IPTC requires a zone on TimeCreated, so writers that do not know it write +00:00
+            # (Photoshop, Lightroom, phones): that is no evidence of UTC.
+            if _parse_offset(zone) == UTC:
+                zone = ""
+            return parse_date(f"{day} {tm['h']}:{tm['mi']}:{tm['s'] or '0'}{zone}")
         return parse_date(day)
 
     def gps() -> datetime | None:
@@ -390,8 +415,11 @@ def _taken_at(
                 warn.add(f"{label} {stored.strip()!r} is not a valid date; ignored")
             continue
         if _plausible(value, label, warn, now):
-            if value.tzinfo is None:
+            if value.tzinfo is None and source != "gps":
+                # An offset the file states for the same moment, else the one its GPS implies.
                 value = _borrow_offset(value, [g for _, _, g in candidates[:5]])
+                if value.tzinfo is None:
+                    value = _offset_from_gps(value, gps()) or value
             return value, source
     if mtime is not None:
         value = datetime.fromtimestamp(mtime, tz=UTC)
@@ -731,13 +759,21 @@ def _keywords(raw: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _lens(raw: Mapping[str, Any]) -> str | None:
-    lens_id = _clean_text(raw.get("Composite:LensID"))
-    model = _clean_text(_first(raw, "ExifIFD:LensModel", "XMP-aux:Lens", "XMP-exifEX:LensModel"))
-    # exiftool says "Unknown 18-55mm" when the maker's lens code is not in its table; the
-    # camera's own LensModel text (if any) is then better.
-    if lens_id and lens_id.lower().startswith("unknown") and model:
+    """The lens as the camera named it; exiftool's lookup from the maker's lens code otherwise.
+
+    The camera's text is exact; exiftool's ``LensID`` guesses between lenses that share a code
+    (it calls a Canon "EF28-80mm f/3.5-5.6 USM" the "... USM IV"), so it is used only when the
+    camera wrote no name (older Nikons), and never when it is "Unknown 7-21mm".
+    """
+    model = _clean_text(_first(raw, "ExifIFD:LensModel", "XMP-exifEX:LensModel"))
+    if model:
         return model
-    return lens_id or model
+    lens_id = _clean_text(raw.get("Composite:LensID"))
+    if lens_id and not lens_id.lower().startswith("unknown"):
+        return lens_id
+    # What an editor (Lightroom) wrote, then the focal range exiftool works out from the
+    # camera's lens information ("7.1 - 21.3 mm").
+    return _clean_text(_first(raw, "XMP-aux:Lens", "Composite:Lens")) or lens_id
 
 
 def _description(raw: Mapping[str, Any]) -> str | None:
@@ -982,6 +1018,8 @@ def read_metadata(
         if side is not None and side.get("ExifTool:Error"):
             side = None
         meta = parse(raw, path=path, mtime=mtimes[index], sidecar=side)
+        if meta.file_type in ("HEIC", "HEIF"):
+            meta = _heif_size(meta)
         if index in content_warnings:
             meta = _with_warning(meta, content_warnings[index])
         results[index] = meta
@@ -989,6 +1027,34 @@ def read_metadata(
         r if r is not None else MetadataError(p, "not read")
         for r, p in zip(results, paths, strict=True)
     ]
+
+
+def _heif_size(meta: Metadata) -> Metadata:
+    """The displayed size of a HEIC/HEIF from libheif, which decodes it, when exiftool differs.
+
+    exiftool reports the ``ispe`` box, which a damaged or unusual file may set apart from the
+    primary image libheif actually decodes (a truncated file: 64x64 declared, 16x16 decoded).
+    libheif's size already has the container's rotation applied; EXIF orientation comes on top.
+    """
+    try:
+        import pillow_heif  # only HEIF files need it
+
+        width, height = pillow_heif.open_heif(meta.path, convert_hdr_to_8bit=False).size
+    except Exception:  # noqa: BLE001 - decoding will report it; the metadata stays usable
+        return meta
+    if meta.orientation >= 5:
+        width, height = height, width
+    if (width, height) == (meta.width, meta.height):
+        return meta
+    return replace(
+        meta,
+        width=width,
+        height=height,
+        warnings=(
+            *meta.warnings,
+            f"the file declares {meta.width}x{meta.height} pixels; its image is {width}x{height}",
+        ),
+    )
 
 
 def _with_warning(meta: Metadata, message: str) -> Metadata:
