@@ -255,7 +255,8 @@ def cmd_wait(args: argparse.Namespace, config: conf.Config) -> int:
     print(
         f"photonix wait: timed out after {args.timeout:g}s with work outstanding "
         f"(queued: {queued or 'none'}; running or retrying: {left.unacked}; "
-        f"files waiting to be recorded: {left.pending_files})",
+        f"files waiting to be recorded: {left.pending_files}; "
+        f"photos pending or processing: {left.unfinished_photos})",
         file=sys.stderr,
     )
     return 1
@@ -374,7 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = library_sub.add_parser("list", help="list libraries and their folders")
     q.set_defaults(func=cmd_library_list)
 
-    p = sub.add_parser("wait", help="wait until no job is waiting or running")
+    p = sub.add_parser(
+        "wait",
+        help="wait until the whole pipeline is done: no job waiting or running, every file "
+        "recorded, no photo pending or processing",
+    )
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds (default 3600)")
     p.set_defaults(func=cmd_wait)
 

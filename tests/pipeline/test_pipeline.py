@@ -72,8 +72,9 @@ def worker(
 ) -> Callable[..., Popen[bytes]]:
     env = {**process_env, "PHOTONIX_EXTRA_CLASSIFIERS": ",".join(classifiers)}
 
-    def start(concurrency: int = 2) -> Popen[bytes]:
-        return spawn("worker", "--concurrency", str(concurrency), env=env)
+    def start(concurrency: int = 2, queues: str | None = None) -> Popen[bytes]:
+        only = ["--queues", queues] if queues else []
+        return spawn("worker", "--concurrency", str(concurrency), *only, env=env)
 
     return start
 
@@ -129,14 +130,21 @@ def test_photos_go_through_every_stage_and_a_corrupt_one_fails_fast(
     tmp_path: Path, worker: Callable[..., Popen[bytes]]
 ) -> None:
     worker()
+    # Two classifiers: the chord really joins a group, and its callback fires once.
     _, files = import_files(
-        tmp_path, [*GOOD, "broken/truncated_jpeg.jpg"], enabled=["fake_brightness"]
+        tmp_path,
+        [*GOOD, "broken/truncated_jpeg.jpg"],
+        enabled=["fake_brightness", "fake_failing"],  # no "fail" marker: it works
     )
     for name in GOOD:
         photo = photo_of(files[Path(name).name])
         assert settled(photo) == "processed", jobs_of(photo)
         stages = dict(PhotoStage.objects.filter(photo=photo).values_list("stage", "state"))
-        assert stages == {"thumbnails": "done", "classify:fake_brightness": "done"}
+        assert stages == {
+            "thumbnails": "done",
+            "classify:fake_brightness": "done",
+            "classify:fake_failing": "done",
+        }
         photo.refresh_from_db()
         assert photo.placeholder and photo.thumbnail_version
         for size in ("grid", "preview"):
@@ -145,7 +153,11 @@ def test_photos_go_through_every_stage_and_a_corrupt_one_fails_fast(
         jobs = jobs_of(photo)
         assert [j.state for j in jobs["thumbnails"]] == ["succeeded"]
         assert [j.state for j in jobs["classify:fake_brightness"]] == ["succeeded"]
+        assert [j.state for j in jobs["classify:fake_failing"]] == ["succeeded"]
         assert [j.state for j in jobs["finish"]] == ["succeeded"], "the chord fires once"
+        (finish,) = jobs["finish"]
+        classifiers = (*jobs["classify:fake_brightness"], *jobs["classify:fake_failing"])
+        assert finish.started_at >= max(j.started_at for j in classifiers), "after both"
         for job in (*jobs["thumbnails"], *jobs["finish"]):
             assert job.queued_at and job.started_at and job.finished_at
             assert job.queued_at <= job.started_at <= job.finished_at
@@ -162,7 +174,7 @@ def test_photos_go_through_every_stage_and_a_corrupt_one_fails_fast(
     rows = {Path(r["path"]).name: r for r in export_rows(Library.objects.get(name="Pipeline"))}
     assert rows["Canon_40D.jpg"]["state"] == "processed"
     assert rows["Canon_40D.jpg"]["failures"] == []
-    assert rows["Canon_40D.jpg"]["tags"][0]["type"] == "style"
+    assert {t["type"] for t in rows["Canon_40D.jpg"]["tags"]} == {"style", "object"}
     assert rows["truncated_jpeg.jpg"]["state"] == "failed"
     assert [f["stage"] for f in rows["truncated_jpeg.jpg"]["failures"]] == ["thumbnails"]
 
@@ -238,6 +250,69 @@ def test_disabled_classifiers_are_left_out_and_nothing_waits(
         photo = photo_of(files[Path(name).name])
         assert settled(photo) == "processed"
         assert set(jobs_of(photo)) == {"thumbnails", "finish"}
+
+
+def classify_waiting(broker: str, count: int) -> bool:
+    return int(redis.Redis.from_url(broker).llen("classify")) >= count
+
+
+def test_workers_of_split_queues_finish_every_photo(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]], clean_broker: str
+) -> None:
+    """Workers as a distributed install runs them: one on ``import``, one on ``media`` and one on
+    ``classify,faces``; nobody consumes ``default``. Every photo still finishes, and while the
+    classifiers have no worker the health check names the queue that waits."""
+    from photonix.core.health import check_workers
+
+    worker(concurrency=1, queues="import")
+    worker(concurrency=1, queues="media")
+    enabled = ["fake_brightness", "fake_failing"]
+    _, files = import_files(tmp_path, GOOD, enabled=enabled)
+    photos = [photo_of(files[Path(name).name]) for name in GOOD]
+    wait_for(lambda: classify_waiting(clean_broker, 2 * len(GOOD)), 60, "the classifier jobs")
+    health = wait_for(
+        lambda: (c := check_workers(timeout=1.0))["detail"].count("answering") and c, 30, "health"
+    )
+    assert not health["ok"]
+    assert "queue 'classify' has 6 waiting and no worker consumes it" in health["detail"]
+
+    worker(concurrency=1, queues="classify,faces")
+    for photo in photos:
+        assert settled(photo) == "processed", jobs_of(photo)
+        jobs = jobs_of(photo)
+        assert [j.state for j in jobs["finish"]] == ["succeeded"], "the chord fires once"
+        assert set(jobs) == {"thumbnails", *(f"classify:{n}" for n in enabled), "finish"}
+    assert PhotoTag.objects.filter(source__in=enabled).count() == 2 * len(GOOD)
+    health = wait_for(lambda: (c := check_workers(timeout=1.0))["ok"] and c, 30, "health")
+    assert health["detail"].startswith("3 answering"), health
+
+
+def test_a_classifier_switched_off_while_its_canvas_is_in_flight(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]], clean_broker: str
+) -> None:
+    """Brightness is switched off while its job waits, Slow while its job runs: both jobs end
+    cleanly, store nothing, and the photo ends processed without them."""
+    worker(concurrency=2, queues="import,media")
+    (fakes.marker_dir() / "slow").touch()
+    library_id, files = import_files(tmp_path, GOOD[:1], enabled=["fake_brightness", "fake_slow"])
+    photo = photo_of(files[Path(GOOD[0]).name])
+    wait_for(lambda: classify_waiting(clean_broker, 2), 60, "the classifier jobs to wait")
+    ClassifierSwitch.objects.filter(library_id=library_id, name="fake_brightness").update(
+        enabled=False
+    )
+    worker(concurrency=2, queues="classify,faces")
+    wait_for(lambda: list(fakes.marker_dir().glob("slow-started-*")), 60, "Slow to start")
+    ClassifierSwitch.objects.filter(library_id=library_id, name="fake_slow").update(enabled=False)
+    (fakes.marker_dir() / "slow").unlink()
+
+    assert settled(photo) == "processed", jobs_of(photo)
+    jobs = jobs_of(photo)
+    for stage in ("classify:fake_brightness", "classify:fake_slow", "finish"):
+        assert [j.state for j in jobs[stage]] == ["succeeded"], (stage, jobs)
+    stages = dict(PhotoStage.objects.filter(photo=photo).values_list("stage", "state"))
+    assert stages == {"thumbnails": "done"}
+    assert not PhotoTag.objects.filter(photo=photo).exists()
+    assert PhotoPipeline.objects.get(pk=photo.pk).state == "processed"
 
 
 def test_lost_queue_is_reconciled(

@@ -88,13 +88,45 @@ def check_broker(timeout: float = 2.0) -> Component:
     return _timed(run)
 
 
+class UnconsumedQueueError(RuntimeError):
+    """Work waits in a queue that no running worker consumes: it would wait forever."""
+
+
+def unconsumed_queues(consumed: set[str]) -> list[str]:
+    """Queues holding messages that no worker consumes (paused ones are said, not failed)."""
+    from photonix.pipeline.progress import broker_outstanding
+    from photonix.pipeline.services import paused_queues
+
+    waiting, _ = broker_outstanding()
+    paused = paused_queues()
+    return [
+        f"queue {queue!r} has {count} waiting and no worker consumes it"
+        + (" (paused)" if queue in paused else "")
+        for queue, count in waiting.items()
+        if count and queue not in consumed
+    ]
+
+
 def check_workers(timeout: float = 2.0) -> Component:
+    """Which workers answer, and that every queue holding work has one of them consuming it.
+
+    A queue with messages and no consumer (a worker host started with the wrong ``--queues``)
+    makes this check fail, naming the queue; a queue a person paused is named but does not.
+    """
+
     def run() -> str:
-        replies = celery_app.control.ping(timeout=timeout) or []
-        names = sorted(name for reply in replies for name in reply)
+        replies = celery_app.control.inspect(timeout=timeout).active_queues() or {}
+        names = sorted(replies)
         if not names:
             raise RuntimeError("no worker answered a ping")
-        return f"{len(names)} answering: {', '.join(names)}"
+        consumed = {
+            str(queue.get("name")) for queues in replies.values() for queue in queues or ()
+        }
+        detail = f"{len(names)} answering: {', '.join(names)}"
+        problems = unconsumed_queues(consumed)
+        if any(not problem.endswith("(paused)") for problem in problems):
+            raise UnconsumedQueueError(f"{detail}; but {'; '.join(problems)}")
+        return "; ".join([detail, *problems])
 
     return _timed(run)
 

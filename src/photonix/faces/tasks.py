@@ -15,7 +15,7 @@ class FacesTask(PhotonixTask):
     stage = "faces_recluster"
 
 
-@shared_task(base=FacesTask, name="photonix.faces.recluster")
+@shared_task(base=FacesTask, name="photonix.faces.recluster", records_jobs=False)
 def recluster() -> dict[str, dict[str, int]]:
     """Re-cluster the libraries whose faces changed since the last run (none: no query at all)."""
     from photonix.faces import services

@@ -26,7 +26,7 @@ from photonix.pipeline.models import Job, PhotoPipeline
 from photonix.pipeline.progress import broker_outstanding
 from photonix.pipeline.queues import QUEUE_NAMES
 
-# Which queue carries each stage (a stage is paused by pausing its queue).
+# Which queue carries each stage (a stage is paused by pausing its queue); see queues.py.
 STAGE_QUEUES = {
     "scan": "import",
     "import": "import",
@@ -34,8 +34,9 @@ STAGE_QUEUES = {
     "thumbnails": "media",
     "classify": "classify",
     "faces": "faces",
-    "finish": "default",
-    "other": "default",
+    "faces_recluster": "faces",
+    "finish": "classify",
+    "other": "import",
 }
 
 
@@ -270,7 +271,8 @@ def _library_id(value: int | None) -> int | None:
 
 
 class ProcessMissingView(APIView):
-    """Dispatch every photo that misses a stage (of one library with ``library``)."""
+    """Dispatch what photos miss: of every stage, or of one with ``stage`` (``develop_raw``,
+    ``thumbnails``, ``classify`` or ``classify:<name>``); of one library with ``library``."""
 
     permission_classes = (IsAdmin,)
 
@@ -283,7 +285,11 @@ class ProcessMissingView(APIView):
         payload = StageRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         library = _library_id(payload.validated_data["library"])
-        return Response({"dispatched": services.process_missing(library)})
+        try:
+            count = services.process_missing(library, payload.validated_data["stage"])
+        except services.UnknownStageError as exc:
+            raise serializers.ValidationError({"stage": [str(exc)]}) from exc
+        return Response({"dispatched": count})
 
 
 class ReprocessView(APIView):

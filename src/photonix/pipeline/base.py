@@ -61,6 +61,9 @@ class PhotonixTask(Task[Any, Any]):
 
     stage: ClassVar[str] = "other"
     takes_photo: ClassVar[bool] = False
+    #: False for beat's housekeeping (reconcile, prune, recluster): the signal handlers write no
+    #: job record for it, so an idle installation makes no database write every few minutes.
+    records_jobs: ClassVar[bool] = True
     max_retries = 5
     #: first retry after 1–2 s, then 2–4 s, 4–8 s … (never more than ``retry_delay_max``)
     retry_delay_base: ClassVar[float] = 2.0

@@ -60,8 +60,32 @@ def missing_stages(photo: Photo) -> list[str]:
     ]
 
 
-def build_canvas(photo_id: int, stages: list[str]) -> Signature:
-    """The canvas that runs ``stages`` for a photo, then ``finish_photo``."""
+def in_scope(stage: str, scope: str | None) -> bool:
+    """Whether ``stage`` belongs to ``scope``: a stage name, ``classify`` (every classifier), or
+    None (everything)."""
+    if scope is None or stage == scope:
+        return True
+    return scope == "classify" and stage.startswith(CLASSIFY_PREFIX)
+
+
+def known_scope(scope: str) -> bool:
+    """A stage a person can ask to process: ``develop_raw``, ``thumbnails``, ``classify`` or
+    ``classify:<a registered classifier>``."""
+    if scope in (DEVELOP, THUMBNAILS, "classify"):
+        return True
+    name = scope.removeprefix(CLASSIFY_PREFIX)
+    return scope.startswith(CLASSIFY_PREFIX) and name in {
+        c.name for c in registry.all_classifiers()
+    }
+
+
+def build_canvas(photo_id: int, stages: list[str], scope: str | None = None) -> Signature:
+    """The canvas that runs ``stages`` for a photo, then ``finish_photo``.
+
+    ``finish_photo`` is the chord's callback, on the ``classify`` queue with the classifiers; a
+    canvas without classifiers finishes on ``media``, where its last step ran. ``scope`` tells
+    ``finish_photo`` that only that stage was asked for (see ``photo_dispatch``).
+    """
     from photonix.pipeline import tasks
 
     steps: list[Signature] = []
@@ -77,9 +101,13 @@ def build_canvas(photo_id: int, stages: list[str]) -> Signature:
             s.removeprefix(CLASSIFY_PREFIX) for s in stages if s.startswith(CLASSIFY_PREFIX)
         )
     ]
-    finish = tasks.finish_photo.si(photo_id)
+    finish = (
+        tasks.finish_photo.si(photo_id)
+        if scope is None
+        else tasks.finish_photo.si(photo_id, scope=scope)
+    )
     if classify:
         steps.append(chord(group(classify), finish))
     else:
-        steps.append(finish)
+        steps.append(finish.set(queue="media"))
     return steps[0] if len(steps) == 1 else chain(*steps)

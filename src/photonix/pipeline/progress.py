@@ -1,8 +1,10 @@
 """How much work is outstanding, read from the broker itself.
 
 With ``acks_late`` a message stays in the broker's ``unacked`` set until its task has finished, and
-a task enqueues its follow-ups before it finishes, so *queued + unacked = 0* means the pipeline is
-idle. Used by ``photonix wait``.
+a task enqueues its follow-ups before it finishes, so *queued + unacked = 0* means the broker is
+idle. ``photonix wait`` also waits for the database to agree: no file waiting to be recorded and
+no photo still ``pending`` or ``processing`` (a photo whose canvas was just committed but not yet
+sent, or whose work the broker lost and the reconciliation has yet to send again).
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ class Outstanding:
     queued: dict[str, int]
     unacked: int
     pending_files: int
+    unfinished_photos: int = 0
 
     @property
     def total(self) -> int:
-        return sum(self.queued.values()) + self.unacked + self.pending_files
+        waiting = sum(self.queued.values()) + self.unacked
+        return waiting + self.pending_files + self.unfinished_photos
 
 
 def broker_outstanding() -> tuple[dict[str, int], int]:
@@ -53,11 +57,16 @@ def broker_outstanding() -> tuple[dict[str, int], int]:
 
 
 def outstanding() -> Outstanding:
+    from photonix.pipeline.models import PhotoPipeline
+
     queued, unacked = broker_outstanding()
     return Outstanding(
         queued=queued,
         unacked=unacked,
         pending_files=PhotoFile.objects.filter(state=PhotoFile.State.PENDING).count(),
+        unfinished_photos=PhotoPipeline.objects.filter(
+            state__in=(PhotoPipeline.State.PENDING, PhotoPipeline.State.PROCESSING)
+        ).count(),
     )
 
 

@@ -1,9 +1,12 @@
 """Celery queues and routing.
 
 Each kind of work has its own queue so it can get its own workers and concurrency, on this machine
-or another: ``import`` (scanning and recording files), ``media`` (RAW development and thumbnails),
-``classify`` (AI tagging) and ``faces`` (face detection and clustering). ``default`` carries
-housekeeping. ``photonix serve`` runs one worker that consumes them all.
+or another: ``import`` (scanning and recording files, and the pipeline's housekeeping),
+``media`` (RAW development and thumbnails), ``classify`` (AI tagging, and ``finish_photo``, the
+join of a photo's classifiers) and ``faces`` (face detection and clustering). Every task a photo
+needs is on one of these four, so workers started with ``--queues import,media`` and
+``--queues classify,faces`` process photos to the end. ``default`` only catches what no route
+names (a diagnostic ping); ``photonix serve`` runs one worker that consumes them all.
 """
 
 from __future__ import annotations
@@ -13,13 +16,28 @@ from typing import Final
 from kombu import Queue
 
 QUEUE_NAMES: Final = ("default", "import", "media", "classify", "faces")
+#: The queues photos need: each must have a worker somewhere (``photonix status`` checks).
+WORK_QUEUES: Final = ("import", "media", "classify", "faces")
 
 CELERY_QUEUES: Final = tuple(Queue(name, routing_key=name) for name in QUEUE_NAMES)
 
-# Routing by task-name prefix: a task's name starts with its stage's area.
+# Routing by task name; the first matching pattern wins (Celery keeps the dict's order).
 CELERY_TASK_ROUTES: Final = {
+    # The chord callback joins the classifier group: it runs where the classifiers run. (A photo
+    # with no classifier gets it on ``media``, set where the canvas is built.)
+    "photonix.pipeline.finish_photo": {"queue": "classify"},
+    # Housekeeping from beat (reconcile, prune): beside the import, which every install consumes.
+    "photonix.pipeline.*": {"queue": "import"},
     "photonix.library.*": {"queue": "import"},
     "photonix.media.*": {"queue": "media"},
     "photonix.classify.*": {"queue": "classify"},
     "photonix.faces.*": {"queue": "faces"},
 }
+
+
+def queue_for_task(name: str) -> str:
+    """The queue a task of this name is sent to (``default`` when no route names it)."""
+    for pattern, route in CELERY_TASK_ROUTES.items():
+        if name == pattern or (pattern.endswith("*") and name.startswith(pattern[:-1])):
+            return str(route["queue"])
+    return "default"

@@ -27,10 +27,14 @@ logger = logging.getLogger(__name__)
 PAUSED_KEY = "photonix:paused-queues"
 
 
-def photo_dispatch(photo_id: int, *, force_stages: Iterable[str] = ()) -> list[str]:
+def photo_dispatch(
+    photo_id: int, *, force_stages: Iterable[str] = (), scope: str | None = None
+) -> list[str]:
     """Send the canvas of what ``photo_id`` is missing (plus ``force_stages``, redone anyway).
 
-    Returns the stages sent; an empty list means the photo is complete and is marked processed.
+    With ``scope`` (a stage, or ``classify`` for every classifier) only the missing stages of
+    that scope are sent. Returns the stages sent; an empty list with nothing missing at all
+    means the photo is complete and is marked processed.
     """
     photo = Photo.objects.select_related("preferred_file").filter(pk=photo_id).first()
     if photo is None or photo.preferred_file is None:
@@ -42,40 +46,59 @@ def photo_dispatch(photo_id: int, *, force_stages: Iterable[str] = ()) -> list[s
         PhotoStage.objects.filter(photo=photo, stage__in=forced).delete()
     stages = canvas.missing_stages(photo)
     now = timezone.now()
+    if scope is not None and not any(canvas.in_scope(stage, scope) for stage in stages):
+        return []  # nothing of this stage is missing: the photo is left as it is
     pipeline, _ = PhotoPipeline.objects.get_or_create(photo=photo, defaults={"touched_at": now})
     if not stages:
         PhotoPipeline.objects.filter(pk=photo.pk).update(
             state=PhotoPipeline.State.PROCESSED, processed_at=now, touched_at=now
         )
         return []
+    if scope is not None:
+        stages = [stage for stage in stages if canvas.in_scope(stage, scope)]
     PhotoPipeline.objects.filter(pk=photo.pk).update(
         state=PhotoPipeline.State.PROCESSING, touched_at=now, dispatches=pipeline.dispatches + 1
     )
-    signature = canvas.build_canvas(photo.pk, stages)
+    signature = canvas.build_canvas(photo.pk, stages, scope)
     transaction.on_commit(signature.apply_async)
     return stages
 
 
-def photos_dispatch(photo_ids: Iterable[int], *, force_stages: Iterable[str] = ()) -> int:
+def photos_dispatch(
+    photo_ids: Iterable[int], *, force_stages: Iterable[str] = (), scope: str | None = None
+) -> int:
     count = 0
     forced = list(force_stages)
     for photo_id in photo_ids:
         with transaction.atomic():
-            if photo_dispatch(photo_id, force_stages=forced):
+            if photo_dispatch(photo_id, force_stages=forced, scope=scope):
                 count += 1
     return count
 
 
-def process_missing(library_id: int | None = None) -> int:
-    """Dispatch every photo (of a library, or all) that misses a stage.
+class UnknownStageError(ValueError):
+    """A stage name nobody can process (a typo, or a classifier that is not installed)."""
 
-    Every photo is looked at, processed ones included: a stage whose version was raised is
-    missing from them too, and ``photo_dispatch`` sends nothing for a complete photo.
+
+def process_missing(library_id: int | None = None, stage: str | None = None) -> int:
+    """Dispatch what photos (of a library, or all) miss: of ``stage`` only, or of every stage.
+
+    ``stage`` is ``develop_raw``, ``thumbnails``, ``classify`` (every classifier) or
+    ``classify:<name>``. Every photo is looked at, processed ones included: a stage whose
+    version was raised is missing from them too, and nothing is sent for a photo that misses
+    nothing of the stage. Returns how many photos were sent.
     """
+    if stage is not None and not canvas.known_scope(stage):
+        raise UnknownStageError(
+            f"unknown stage {stage!r}: choose develop_raw, thumbnails, classify or "
+            "classify:<classifier name>"
+        )
     photos = Photo.objects.all()
     if library_id is not None:
         photos = photos.filter(library_id=library_id)
-    return photos_dispatch(photos.order_by("pk").values_list("pk", flat=True).iterator())
+    return photos_dispatch(
+        photos.order_by("pk").values_list("pk", flat=True).iterator(), scope=stage
+    )
 
 
 def reprocess(stage: str | None = None, library_id: int | None = None) -> int:
@@ -179,7 +202,70 @@ def queue_resume(queue: str) -> None:
 
 
 # -- the safety net ------------------------------------------------------------------------------
-def reconcile(stale_after: dt.timedelta) -> dict[str, int]:
+#: Set by a reconciliation that found nothing unfinished, to the broker's ``run_id``; removed by
+#: every job a photo or file publishes (``signals._job_published``). While it holds and the broker
+#: has not restarted, nothing can have been lost since, and the reconciliation asks the database
+#: nothing. It expires after ``CLEAN_TTL`` seconds: at worst one query an hour when idle.
+CLEAN_KEY = "photonix:pipeline-clean"
+CLEAN_TTL = 3600
+_shared_client: redis.Redis | None = None
+
+
+def _shared_redis() -> redis.Redis:
+    """One client (and connection pool) per process, for the call made on every publish."""
+    global _shared_client  # noqa: PLW0603 - a per-process cache
+    if _shared_client is None:
+        _shared_client = _redis()
+    return _shared_client
+
+
+def pipeline_changed() -> None:
+    """Work entered the pipeline: the next reconciliation must look at the database."""
+    _shared_redis().delete(CLEAN_KEY)
+
+
+def _mark_clean_unless_changed(client: redis.Redis, token: str, run_id: str) -> None:
+    """Replace our ``token`` by the clean mark, unless a publish removed it meanwhile."""
+    with client.pipeline() as pipe:
+        try:
+            pipe.watch(CLEAN_KEY)  # type: ignore[no-untyped-call]
+            if pipe.get(CLEAN_KEY) != token.encode():
+                return
+            pipe.multi()
+            pipe.set(CLEAN_KEY, run_id, ex=CLEAN_TTL)
+            pipe.execute()
+        except redis.WatchError:
+            return  # something was published while we looked: look again next time
+
+
+def _unfinished(limit: int) -> list[tuple[int, int, dt.datetime | None]]:
+    """Every unfinished photo, file and job record, in one indexed query: (kind, id, since)."""
+    from django.db.models import IntegerField, Value
+
+    photos = (
+        PhotoPipeline.objects.filter(
+            state__in=(PhotoPipeline.State.PENDING, PhotoPipeline.State.PROCESSING)
+        )
+        .annotate(row_kind=Value(PHOTO, IntegerField()))
+        .values_list("row_kind", "photo_id", "touched_at")
+    )
+    files = (
+        PhotoFile.objects.filter(state=PhotoFile.State.PENDING)
+        .annotate(row_kind=Value(FILE, IntegerField()))
+        .values_list("row_kind", "pk", "pending_since")
+    )
+    jobs = (
+        Job.objects.filter(state__in=Job.ACTIVE)
+        .annotate(row_kind=Value(JOB, IntegerField()))
+        .values_list("row_kind", "pk", "queued_at")
+    )
+    return list(photos.union(files, jobs, all=True)[:limit])
+
+
+PHOTO, FILE, JOB = 1, 2, 3
+
+
+def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
     """Re-dispatch work the broker lost. Runs from Celery beat; a safety net, not a scheduler.
 
     Only when the broker holds no work at all (nothing queued, nothing running) can an
@@ -187,31 +273,49 @@ def reconcile(stale_after: dt.timedelta) -> dict[str, int]:
     purged by hand. Then photos still ``pending``/``processing`` and files still ``pending``,
     untouched for ``stale_after``, are dispatched again (tasks are idempotent), and job records
     still marked queued or running are closed as lost.
+
+    Cheap when idle: with work in the broker it asks only the broker; otherwise one indexed
+    query, and none at all while the clean mark (``CLEAN_KEY``) holds. Nothing is written
+    when nothing is found.
+
+    Closing lost job records here is the one write to job records outside the signal
+    handlers, and it has to be: a record is closed by the signal of its task's next event, and
+    the task of a message the broker lost has no next event — no worker will ever receive it.
     """
     from photonix.library.tasks import enqueue_record
     from photonix.pipeline.progress import broker_outstanding
 
+    nothing = {"photos": 0, "files": 0, "jobs_lost": 0}
     queued, unacked = broker_outstanding()
     if sum(queued.values()) + unacked:
-        return {"photos": 0, "files": 0, "jobs_lost": 0}
+        return nothing
+    client = _redis()
+    try:
+        run_id = str(client.info("server").get("run_id", ""))
+        if client.get(CLEAN_KEY) == run_id.encode():
+            return nothing
+        token = f"checking:{run_id}:{timezone.now().timestamp()}"
+        client.set(CLEAN_KEY, token, ex=CLEAN_TTL)
+        rows = _unfinished(3 * limit)
+        if not rows:
+            _mark_clean_unless_changed(client, token, run_id)
+            return nothing
+    finally:
+        client.close()
     cutoff = timezone.now() - stale_after
-    photo_ids = list(
-        PhotoPipeline.objects.filter(
-            state__in=(PhotoPipeline.State.PENDING, PhotoPipeline.State.PROCESSING),
-            touched_at__lt=cutoff,
-        ).values_list("photo_id", flat=True)[:5000]
-    )
-    file_ids = list(
-        PhotoFile.objects.filter(
-            state=PhotoFile.State.PENDING, pending_since__lt=cutoff
-        ).values_list("pk", flat=True)[:5000]
-    )
-    lost = Job.objects.filter(state__in=Job.ACTIVE, queued_at__lt=cutoff).update(
-        state=Job.State.REVOKED,
-        error="lost: the broker no longer held this job; it was dispatched again",
-        finished_at=timezone.now(),
-    )
-    dispatched = photos_dispatch(photo_ids)
+    stale: dict[int, list[int]] = {PHOTO: [], FILE: [], JOB: []}
+    for kind, pk, since in rows:
+        if since is None or since < cutoff:
+            stale[kind].append(pk)
+    photo_ids, file_ids = stale[PHOTO][:limit], stale[FILE][:limit]
+    lost = 0
+    if stale[JOB]:
+        lost = Job.objects.filter(pk__in=stale[JOB], state__in=Job.ACTIVE).update(
+            state=Job.State.REVOKED,
+            error="lost: the broker no longer held this job; it was dispatched again",
+            finished_at=timezone.now(),
+        )
+    dispatched = photos_dispatch(photo_ids) if photo_ids else 0
     if file_ids:
         PhotoFile.objects.filter(pk__in=file_ids).update(pending_since=timezone.now())
         enqueue_record(file_ids)

@@ -51,12 +51,13 @@ def _safely(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def _pipeline_task(name: str | None) -> Any:
-    """The registered task object, when it is one of ours that keeps job records."""
+    """The registered task object, when it is one of ours that keeps job records (beat's
+    housekeeping, ``records_jobs = False``, keeps none)."""
     from photonix.celery import app
     from photonix.pipeline.base import PhotonixTask
 
     task = app.tasks.get(name or "")
-    return task if isinstance(task, PhotonixTask) else None
+    return task if isinstance(task, PhotonixTask) and task.records_jobs else None
 
 
 @before_task_publish.connect
@@ -74,6 +75,7 @@ def _job_published(
     task = _pipeline_task(headers.get("task") or sender)
     if task is None:
         return
+    _pipeline_changed()
     args, kwargs = (
         (body[0], body[1]) if isinstance(body, list | tuple) and len(body) >= 2 else ((), {})
     )
@@ -99,6 +101,13 @@ def _job_published(
             "queued_at": timezone.now(),
         },
     )
+
+
+@_safely
+def _pipeline_changed() -> None:
+    from photonix.pipeline.services import pipeline_changed
+
+    pipeline_changed()
 
 
 @task_prerun.connect

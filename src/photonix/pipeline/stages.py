@@ -14,6 +14,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -170,14 +171,22 @@ def _ensure_loaded(classifier: Classifier) -> None:
             _loaded.add(classifier.name)
 
 
-def classify(photo: Photo, classifier: Classifier) -> int:
-    """Run one classifier on the photo's preview (or its recorded facts) and store its tags."""
+def classify(
+    photo: Photo, classifier: Classifier, still_wanted: Callable[[], bool] = lambda: True
+) -> int:
+    """Run one classifier on the photo's preview (or its recorded facts) and store its tags.
+
+    ``still_wanted`` is asked once the prediction is made and before anything is stored: when
+    it says no (the classifier was switched off meanwhile), nothing is stored and -1 is returned.
+    """
     predict_facts = getattr(classifier, "predict_facts", None)
     if predict_facts is not None:  # places, events: from GPS and dates, no pixels needed
         from photonix.classifiers.facts import facts_for
 
         _ensure_loaded(classifier)
         predictions = predict_facts(facts_for(photo.pk))
+        if not still_wanted():
+            return -1
         return photo_store_predictions(photo, classifier.name, classifier.version, predictions)
     preview = thumbnail_path(photo.pk, PREVIEW.name, photo.thumbnail_version or THUMBNAILER_VERSION)
     if not preview.exists():
@@ -193,4 +202,6 @@ def classify(photo: Photo, classifier: Classifier) -> int:
     if callable(run):
         return int(run(photo, upright))
     predictions = classifier.predict(upright)
+    if not still_wanted():
+        return -1
     return photo_store_predictions(photo, classifier.name, classifier.version, predictions)

@@ -78,8 +78,20 @@ def make_thumbnails(photo_id: int) -> dict[str, Any]:
     return result
 
 
+def _enabled(photo: Photo, name: str) -> bool:
+    from photonix.classifiers.models import disabled_for
+
+    return name not in disabled_for(photo.library_id)
+
+
 @shared_task(base=ClassifyTask, name="photonix.classify.run")
 def classify(photo_id: int, name: str) -> int:
+    """Run one classifier; a classifier switched off since the canvas was built is skipped.
+
+    The switch is read when the task starts and again before its tags are stored, so turning a
+    classifier off while its task waits or runs stores nothing and leaves no stage behind; the
+    photo's ``finish_photo`` no longer requires it, and the photo ends processed.
+    """
     from photonix.classifiers import registry
 
     photo = _photo(photo_id)
@@ -87,38 +99,59 @@ def classify(photo_id: int, name: str) -> int:
         classifier = registry.get(name)
     except LookupError as exc:
         raise PermanentError(str(exc)) from exc
-    count = stages.classify(photo, classifier)
+    if not _enabled(photo, name):
+        logger.info("classifier %s was switched off for this library: skipped", name)
+        return 0
+    count = stages.classify(photo, classifier, still_wanted=lambda: _enabled(photo, name))
+    if count < 0:
+        logger.info("classifier %s was switched off while it ran: nothing stored", name)
+        return 0
     stage_done(photo, canvas.CLASSIFY_PREFIX + name, classifier.version)
     return count
 
 
 @shared_task(base=FinishTask, name="photonix.pipeline.finish_photo")
-def finish_photo(photo_id: int, *_chord_results: Any) -> str:
-    """Close a photo's canvas: processed when nothing is missing any more."""
+def finish_photo(photo_id: int, scope: str | None = None) -> str:
+    """Close a photo's canvas: processed when nothing is missing any more.
+
+    ``scope`` is set when only one stage was asked for ("process missing" of a stage): stages
+    outside it that are still missing are left for later, and the photo stays ``pending``.
+    """
     from photonix.pipeline.services import photo_dispatch
 
     photo = _photo(photo_id)
     missing = canvas.missing_stages(photo)
+    now = timezone.now()
     if not missing:
         PhotoPipeline.objects.filter(pk=photo.pk).update(
-            state=PhotoPipeline.State.PROCESSED,
-            processed_at=timezone.now(),
-            touched_at=timezone.now(),
+            state=PhotoPipeline.State.PROCESSED, processed_at=now, touched_at=now
         )
         return "processed"
+    if not any(canvas.in_scope(stage, scope) for stage in missing):
+        PhotoPipeline.objects.filter(pk=photo.pk).update(
+            state=PhotoPipeline.State.PENDING, touched_at=now
+        )
+        return "pending: " + ", ".join(missing)
     # The required stages changed while the canvas ran (a classifier was switched on).
-    photo_dispatch(photo.pk)
+    photo_dispatch(photo.pk, scope=scope)
     return "dispatched again: " + ", ".join(missing)
 
 
-@shared_task(base=PhotonixTask, name="photonix.pipeline.reconcile")
+class HousekeepingTask(PhotonixTask):
+    """A periodic task of beat's: it keeps no job records, so an idle installation writes
+    nothing (the jobs page shows the work they start, not the check itself)."""
+
+    records_jobs = False
+
+
+@shared_task(base=HousekeepingTask, name="photonix.pipeline.reconcile")
 def reconcile() -> dict[str, int]:
     from photonix.pipeline.services import reconcile as run
 
     return run(dt.timedelta(minutes=settings.PHOTONIX_RECONCILE_AFTER_MINUTES))
 
 
-@shared_task(base=PhotonixTask, name="photonix.pipeline.prune_jobs")
+@shared_task(base=HousekeepingTask, name="photonix.pipeline.prune_jobs")
 def prune_jobs() -> int:
     """Forget succeeded job records after a week, dismissed failures after a month."""
     now = timezone.now()
