@@ -123,6 +123,52 @@ describe("JobsPage", () => {
     expect(reprocessed()).toHaveLength(1);
   });
 
+  it("processes what is missing for one stage from its card", async () => {
+    const seen = adminApi({
+      "POST /api/pipeline/process-missing": async (request) => {
+        const body = (await request.clone().json()) as { stage?: string };
+        return json({ dispatched: body.stage === "thumbnails" ? 0 : 5 });
+      },
+    });
+    renderApp("/jobs");
+    const user = userEvent.setup();
+    const sentBodies = () =>
+      Promise.all(seen.filter((r) => r.url.endsWith("/api/pipeline/process-missing")).map(bodyOf));
+
+    const objects = await screen.findByRole("region", { name: "Classify · objects" });
+    await user.click(within(objects).getByRole("button", { name: "Process missing: Classify · objects" }));
+    expect(await screen.findByText("Sent 5 photos for processing (Classify · objects).")).toBeInTheDocument();
+
+    const thumbnails = screen.getByRole("region", { name: "Thumbnails" });
+    await user.click(within(thumbnails).getByRole("button", { name: "Process missing: Thumbnails" }));
+    expect(await screen.findByText("Nothing is missing for Thumbnails.")).toBeInTheDocument();
+
+    // The page-wide button still asks for every stage.
+    await user.click(screen.getByRole("button", { name: "Process missing" }));
+    expect(await screen.findByText("Sent 5 photos for processing.")).toBeInTheDocument();
+    expect(await sentBodies()).toEqual([{ stage: "classify:objects" }, { stage: "thumbnails" }, {}]);
+  });
+
+  it("offers no per-stage 'process missing' where it means nothing", async () => {
+    adminApi({
+      "GET /api/jobs/summary": () =>
+        json({
+          ...JOB_SUMMARY,
+          stages: [
+            ...JOB_SUMMARY.stages,
+            { ...JOB_SUMMARY.stages[1]!, stage: "import", queue: "import" },
+            { ...JOB_SUMMARY.stages[1]!, stage: "finish", queue: "classify" },
+          ],
+        }),
+    });
+    renderApp("/jobs");
+    const imports = await screen.findByRole("region", { name: "Import" });
+    expect(within(imports).queryByRole("button", { name: /Process missing/ })).not.toBeInTheDocument();
+    const finish = screen.getByRole("region", { name: "Finish" });
+    expect(within(finish).queryByRole("button", { name: /Process missing/ })).not.toBeInTheDocument();
+    expect(within(finish).getByRole("button", { name: "Pause the classify queue" })).toBeInTheDocument();
+  });
+
   it("reports a failed action without losing the page", async () => {
     adminApi({ "POST /api/pipeline/process-missing": () => json({ detail: "Broker down." }, 503) });
     renderApp("/jobs");

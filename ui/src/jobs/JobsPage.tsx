@@ -6,9 +6,9 @@ import { formatCount, pluralize, useJobsSummary } from "../shared/jobsSummary";
 import { useSession } from "../shared/session";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { FailuresTable } from "./FailuresTable";
-import { failuresAccess } from "./logic";
+import { failuresAccess, processMissingResult } from "./logic";
 import { type Notice, NoticeContext, type Notifier } from "./notice";
-import { LIVE_INTERVAL_MS, useFailures, useJobActions } from "./queries";
+import { type JobActions, LIVE_INTERVAL_MS, useFailures, useJobActions } from "./queries";
 import { QueueToggle } from "./QueueToggle";
 import { StageCard } from "./StageCard";
 
@@ -64,12 +64,7 @@ function JobsDashboard({ isAdmin }: { isAdmin: boolean }) {
               disabled={actions.processMissing.isPending}
               onClick={() =>
                 actions.processMissing.mutate(undefined, {
-                  onSuccess: ({ dispatched }) =>
-                    notifier.ok(
-                      dispatched
-                        ? `Sent ${pluralize(dispatched, "photo")} for processing.`
-                        : "Nothing is missing: every photo is processed.",
-                    ),
+                  onSuccess: ({ dispatched }) => notifier.ok(processMissingResult(dispatched)),
                   onError: (error) => notifier.error(`Could not process missing photos. ${errorMessage(error)}`),
                 })
               }
@@ -112,7 +107,7 @@ function JobsDashboard({ isAdmin }: { isAdmin: boolean }) {
           {errorMessage(summary.error)}
         </p>
       )}
-      {summary.data && <Overview summary={summary.data} canManage={canManage} />}
+      {summary.data && <Overview summary={summary.data} canManage={canManage} actions={actions} />}
 
       <section className="section" aria-labelledby="failures-title">
         <div className="section__header">
@@ -162,7 +157,7 @@ const PHOTO_STATES: { key: keyof JobSummary["photos"]; label: string }[] = [
   { key: "failed", label: "Failed" },
 ];
 
-function Overview({ summary, canManage }: { summary: JobSummary; canManage: boolean }) {
+function Overview({ summary, canManage, actions }: { summary: JobSummary; canManage: boolean; actions: JobActions }) {
   return (
     <>
       <section className="section" aria-labelledby="overview-title">
@@ -194,7 +189,7 @@ function Overview({ summary, canManage }: { summary: JobSummary; canManage: bool
         ) : (
           <div className="stages">
             {summary.stages.map((stage) => (
-              <StageCard key={stage.stage} stage={stage} canManage={canManage} />
+              <StageCard key={stage.stage} stage={stage} canManage={canManage} actions={actions} />
             ))}
           </div>
         )}

@@ -1,7 +1,10 @@
+import { errorMessage } from "../api/errors";
 import type { StageSummary } from "../api/types";
 import { formatCount } from "../shared/jobsSummary";
+import { canProcessMissing, processMissingResult, stageLabel } from "./logic";
+import { useNotice } from "./notice";
+import type { JobActions } from "./queries";
 import { QueueToggle } from "./QueueToggle";
-import { stageLabel } from "./logic";
 
 const COUNTS: { key: keyof Pick<StageSummary, "queued" | "running" | "retrying" | "failed" | "succeeded">; label: string }[] = [
   { key: "queued", label: "Queued" },
@@ -11,7 +14,15 @@ const COUNTS: { key: keyof Pick<StageSummary, "queued" | "running" | "retrying" 
   { key: "succeeded", label: "Done" },
 ];
 
-export function StageCard({ stage, canManage }: { stage: StageSummary; canManage: boolean }) {
+export function StageCard({
+  stage,
+  canManage,
+  actions,
+}: {
+  stage: StageSummary;
+  canManage: boolean;
+  actions: JobActions;
+}) {
   const titleId = `stage-${stage.stage.replace(/[^a-z0-9_-]/gi, "-")}`;
   return (
     <section className="card stage" aria-labelledby={titleId} data-testid={titleId}>
@@ -34,7 +45,35 @@ export function StageCard({ stage, canManage }: { stage: StageSummary; canManage
           </div>
         ))}
       </dl>
-      {canManage && <QueueToggle queue={stage.queue} paused={stage.paused} />}
+      {canManage && (
+        <div className="stage__actions">
+          <QueueToggle queue={stage.queue} paused={stage.paused} />
+          {canProcessMissing(stage.stage) && <ProcessStageMissing stage={stage.stage} actions={actions} />}
+        </div>
+      )}
     </section>
+  );
+}
+
+/** "Process missing" for one stage: only the photos that lack this stage get it, nothing else. */
+function ProcessStageMissing({ stage, actions }: { stage: string; actions: JobActions }) {
+  const notify = useNotice();
+  const { processMissing } = actions;
+  const label = stageLabel(stage);
+  return (
+    <button
+      type="button"
+      className="button button--small"
+      aria-label={`Process missing: ${label}`}
+      disabled={processMissing.isPending && processMissing.variables === stage}
+      onClick={() =>
+        processMissing.mutate(stage, {
+          onSuccess: ({ dispatched }) => notify.ok(processMissingResult(dispatched, stage)),
+          onError: (error) => notify.error(`Could not process what is missing for ${label}. ${errorMessage(error)}`),
+        })
+      }
+    >
+      Process missing
+    </button>
   );
 }

@@ -3,9 +3,11 @@ import { ApiError } from "../api/errors";
 import { formatCount, indicatorInterval, pluralize } from "../shared/jobsSummary";
 import { FAILED_JOB, IDLE_SUMMARY, JOB_SUMMARY } from "../test/fakeApi";
 import {
+  canProcessMissing,
   failuresAccess,
   failuresPage,
   formatWhen,
+  processMissingResult,
   queueToggle,
   reasonOf,
   stageLabel,
@@ -95,5 +97,23 @@ describe("failures", () => {
     expect(formatWhen("2024-04-30T12:00:00Z", now)).toBe("yesterday");
     expect(formatWhen("2024-01-01T12:00:00Z", now)).toMatch(/2024/);
     expect(formatWhen(null, now)).toBe("—");
+  });
+});
+
+describe("process missing", () => {
+  it("is offered for the stages of a photo's canvas only", () => {
+    for (const stage of ["develop_raw", "thumbnails", "classify", "classify:objects"]) {
+      expect(canProcessMissing(stage)).toBe(true);
+    }
+    for (const stage of ["import", "scan", "finish", "faces_recluster", "other", "classifyx"]) {
+      expect(canProcessMissing(stage)).toBe(false);
+    }
+  });
+
+  it("says what was sent, for one stage or for all", () => {
+    expect(processMissingResult(1, "thumbnails")).toBe("Sent 1 photo for processing (Thumbnails).");
+    expect(processMissingResult(1204)).toBe("Sent 1,204 photos for processing.");
+    expect(processMissingResult(0, "classify:objects")).toBe("Nothing is missing for Classify · objects.");
+    expect(processMissingResult(0)).toBe("Nothing is missing: every photo is processed.");
   });
 });

@@ -1,5 +1,6 @@
 import { ApiError } from "../api/errors";
 import type { Job, JobPage, JobSummary, QueueName } from "../api/types";
+import { pluralize } from "../shared/jobsSummary";
 
 const STAGE_NAMES: Record<string, string> = {
   scan: "Scan",
@@ -21,6 +22,21 @@ export function stageLabel(stage: string): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Whether "process missing" can be asked for this stage alone: the stages of a photo's canvas
+ * (RAW development, thumbnails, each classifier). Import, finishing and housekeeping cannot.
+ */
+export function canProcessMissing(stage: string): boolean {
+  return stage === "develop_raw" || stage === "thumbnails" || stage === "classify" || stage.startsWith("classify:");
+}
+
+/** What the notice says once "process missing" was sent (for one stage, or for all). */
+export function processMissingResult(dispatched: number, stage?: string): string {
+  const what = stage ? ` (${stageLabel(stage)})` : "";
+  if (dispatched) return `Sent ${pluralize(dispatched, "photo")} for processing${what}.`;
+  return stage ? `Nothing is missing for ${stageLabel(stage)}.` : "Nothing is missing: every photo is processed.";
 }
 
 /** The queue names the summary reports, as the pause request types them (the server validates). */

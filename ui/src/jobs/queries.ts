@@ -56,8 +56,9 @@ export function useJobActions() {
     queryClient.setQueryData<FailuresPage>(failuresQueryKey, (page) => page && withoutJob(page, id));
 
   return {
-    processMissing: useJobsMutation(async () =>
-      unwrap(await api.POST("/api/pipeline/process-missing", { body: {} })),
+    /** Every photo's missing work, or (with a stage) only that stage's. */
+    processMissing: useJobsMutation(async (stage?: string) =>
+      unwrap(await api.POST("/api/pipeline/process-missing", { body: stage ? { stage } : {} })),
     ),
     reprocessAll: useJobsMutation(async () =>
       unwrap(await api.POST("/api/pipeline/reprocess", { body: {} })),
