@@ -894,7 +894,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Dispatch every photo that misses a stage (of one library with ``library``). */
+        /**
+         * @description Dispatch what photos miss: of every stage, or of one with ``stage`` (``develop_raw``,
+         *     ``thumbnails``, ``classify`` or ``classify:<name>``); of one library with ``library``.
+         */
         post: operations["pipeline_process_missing"];
         delete?: never;
         options?: never;
