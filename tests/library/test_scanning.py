@@ -83,3 +83,40 @@ def test_unavailable_folder_loses_nothing(tmp_path: Path) -> None:
     with pytest.raises(FolderUnavailableError, match="kept until it is back"):
         folder_scan(folder)
     assert PhotoFile.objects.get().state == "ok"
+
+
+def test_rescan_queries_do_not_grow_with_the_files(
+    tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    """A scan's queries go by batches, never by files: an unchanged rescan costs the same for 5
+    files as for 200, and 200 new or changed files take a few statements (the database's limit
+    on parameters splits a batch), not 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def scan_queries(root: Path, files: int) -> list[int]:
+        root.mkdir()
+        for i in range(files):
+            (root / f"IMG_{i:04d}.jpg").write_bytes(b"x" * 10)
+        folder = _folder_named(root)
+        counts = []
+        with django_capture_on_commit_callbacks(execute=False):
+            for change in ("new", "unchanged", "changed"):
+                if change == "changed":
+                    for i in range(files):
+                        (root / f"IMG_{i:04d}.jpg").write_bytes(b"xy" * 10)
+                with CaptureQueriesContext(connection) as queries:
+                    stats = folder_scan(folder)
+                assert getattr(stats, change) == files, (change, stats)
+                counts.append(len(queries))
+                PhotoFile.objects.filter(folder=folder).update(state="ok")
+        return counts
+
+    few, many = scan_queries(tmp_path / "few", 5), scan_queries(tmp_path / "many", 200)
+    assert few[1] == many[1] <= 3  # unchanged: read the folder's rows, and nothing per file
+    assert max(many) < 200 / 20, many
+
+
+def _folder_named(root: Path) -> LibraryFolder:
+    _, (folder,) = library_add(root.name, [str(root)], scan=False)
+    return folder

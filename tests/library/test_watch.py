@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import redis
 
+from photonix.classifiers.models import PhotoTag, Tag
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.library.services import FOLDERS_CHANNEL, library_add
 
@@ -60,6 +61,10 @@ def _recorded(path: Path) -> PhotoFile | None:
     if not path.exists() or file.content_hash != _sha256(path):
         return None
     return file
+
+
+def _failed(path: Path) -> PhotoFile | None:
+    return PhotoFile.objects.filter(path=str(path), state=PhotoFile.State.FAILED).first()
 
 
 def _row(pk: int) -> PhotoFile:
@@ -134,6 +139,35 @@ def test_library_follows_its_folder(
     four = _wait(lambda: _recorded(root / "b" / "deep" / "four.jpeg"), "a file in a new folder")
     assert one.photo.camera.model == "D70"
     assert len({seed.photo_id, one.photo_id, two.photo_id, three.photo_id, four.photo_id}) == 5
+    # A person's tag on a photo, to see it travel with the file.
+    keyword = Tag.objects.create(library_id=one.library_id, type="keyword", name="holiday")
+    PhotoTag.objects.create(photo_id=one.photo_id, tag=keyword, source="person", verdict="added")
+
+    # Broken files end failed with their reason; the files copied in after them are recorded.
+    _copy(FIXTURES / "broken" / "corrupted.heic", root / "a" / "corrupted.heic")
+    _copy(FIXTURES / "broken" / "not_a_png.png", root / "a" / "not_a_png.png")
+    _copy(JPEGS / "el_torcal_rocks.jpg", root / "a" / "after.jpg")
+    after = _wait(lambda: _recorded(root / "a" / "after.jpg"), "a good file after broken ones")
+    assert after.photo.camera.model == "DSLR-A550"
+    for name, reason in (
+        ("corrupted.heic", "damaged file: Truncated"),
+        ("not_a_png.png", "damaged file: PNG image did not start with IHDR"),
+    ):
+        failed = _wait(partial(_failed, root / "a" / name), f"{name} to be recorded as failed")
+        assert failed.error.startswith(reason), failed.error
+        assert failed.photo_id is None
+    (root / "a" / "after.jpg").unlink()
+    (root / "a" / "corrupted.heic").unlink()
+    (root / "a" / "not_a_png.png").unlink()
+    _wait(
+        lambda: (
+            not PhotoFile.objects.filter(path__startswith=f"{root}/a/")
+            .exclude(state=PhotoFile.State.MISSING)
+            .exclude(pk__in=[one.pk, two.pk])
+            .exists()
+        ),
+        "the broken files and after.jpg to be missing",
+    )
 
     # Modify: the same file (and photo) with the new content's facts.
     (root / "a" / "two.jpg").write_bytes((JPEGS / "Canon_40D.jpg").read_bytes())
@@ -158,6 +192,11 @@ def test_library_follows_its_folder(
     ):
         row = _wait(partial(_recorded, after), f"a folder move to reach {after.name}")
         assert (row.pk, row.photo_id) == (before.pk, before.photo_id)
+    assert list(
+        PhotoTag.objects.filter(photo_id=one.photo_id, tag__type="keyword").values_list(
+            "tag__name", "verdict"
+        )
+    ) == [("holiday", "added")]  # the person's tag moved with the photo
     assert not PhotoFile.objects.filter(path__startswith=f"{root}/b/").exists()
 
     # Delete one file: missing (kept for a grace period), its photo stays.
@@ -179,7 +218,7 @@ def test_library_follows_its_folder(
     assert (back.pk, back.photo_id) == (three.pk, three.photo_id)
 
     # Nothing else appeared on the way: one row per file ever seen, one photo per content.
-    assert PhotoFile.objects.count() == 5
+    assert PhotoFile.objects.count() == 5 + 3  # and after.jpg and the two broken files, gone
     assert set(PhotoFile.objects.values_list("state", flat=True)) == {"ok", "missing"}
     assert dict(PhotoFile.objects.filter(state="ok").values_list("path", "pk")) == {
         str(root / "seed.jpg"): seed.pk,

@@ -29,6 +29,7 @@ KIND_FOR_FILE_KIND = {
     FileKind.VIDEO: PhotoFile.Kind.VIDEO,
 }
 BATCH = 500
+UPDATED_FIELDS = ["size", "mtime_ns", "state", "pending_since", "missing_since"]
 
 
 class FolderUnavailableError(Exception):
@@ -121,7 +122,7 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
     recorded: list[tuple[str, int, int | None]] = []
     seen: set[str] = set()
     to_create: list[PhotoFile] = []
-    to_update: list[int] = []
+    to_update: list[PhotoFile] = []  # changed on disk, or their sidecar did
 
     def flush() -> None:
         if to_create:
@@ -136,7 +137,9 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
             transaction.on_commit(lambda ids=ids: enqueue_record(ids))  # type: ignore[misc]
             to_create.clear()
         if to_update:
-            ids = list(to_update)
+            # One UPDATE for the batch, not one per file.
+            PhotoFile.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
+            ids = [f.pk for f in to_update]
             transaction.on_commit(lambda ids=ids: enqueue_record(ids))  # type: ignore[misc]
             to_update.clear()
 
@@ -172,14 +175,16 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
                     recorded.append((path, pk, sidecar))
                 continue
             stats.changed += 1
-            PhotoFile.objects.filter(pk=pk).update(
-                size=st.st_size,
-                mtime_ns=st.st_mtime_ns,
-                state=PhotoFile.State.PENDING,
-                pending_since=timezone.now(),
-                missing_since=None,
+            to_update.append(
+                PhotoFile(
+                    pk=pk,
+                    size=st.st_size,
+                    mtime_ns=st.st_mtime_ns,
+                    state=PhotoFile.State.PENDING,
+                    pending_since=timezone.now(),
+                    missing_since=None,
+                )
             )
-            to_update.append(pk)
         else:
             stats.new += 1
             to_create.append(
@@ -201,10 +206,20 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
         if sidecar_mtime_ns(path, sidecars) != sidecar:
             stats.unchanged -= 1
             stats.changed += 1
-            PhotoFile.objects.filter(pk=pk).update(
-                state=PhotoFile.State.PENDING, pending_since=timezone.now()
+            size, mtime_ns, *_ = known[path]
+            to_update.append(
+                PhotoFile(
+                    pk=pk,
+                    size=size,
+                    mtime_ns=mtime_ns,
+                    state=PhotoFile.State.PENDING,
+                    pending_since=timezone.now(),
+                    missing_since=None,
+                )
             )
-            to_update.append(pk)
+            if len(to_update) >= BATCH:
+                with transaction.atomic():
+                    flush()
     with transaction.atomic():
         flush()
         gone = [
