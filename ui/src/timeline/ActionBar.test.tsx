@@ -66,7 +66,7 @@ describe("ActionBar", () => {
     fakeApi({
       "POST /api/shares": async (request) => {
         bodies.push(await request.json());
-        return json({ id: 4, kind: "selection", url: `/s/${"y".repeat(43)}`, token: "y".repeat(43) }, 201);
+        return json({ id: 4, url: `/s/${"y".repeat(43)}`, token: "y".repeat(43) }, 201);
       },
     });
     renderBar([5, 6]);

@@ -112,16 +112,22 @@ export function Viewer({
     return () => observer.disconnect();
   }, []);
 
+  // The photo last asked for. Quick presses step from it, not from the photo rendered: a render
+  // may still show an earlier step. It follows the URL only when nothing asked is on its way.
   const askedId = useRef(id);
+  const stepping = useRef(false);
   useEffect(() => {
-    askedId.current = id;
+    if (askedId.current === id) stepping.current = false;
+    else if (!stepping.current) askedId.current = id;
   }, [id]);
   const go = useCallback(
     (target: ViewerItem | undefined) => {
-      if (target) askedId.current = target.id;
-      if (target) void navigate(pathFor(target.id), { replace: true, state: location.state as unknown });
+      if (!target) return;
+      askedId.current = target.id;
+      stepping.current = target.id !== id;
+      void navigate(pathFor(target.id), { replace: true, state: location.state as unknown });
     },
-    [navigate, pathFor, location.state],
+    [navigate, pathFor, location.state, id],
   );
   const close = useCallback(() => {
     if (hasFrom(location.state)) void navigate(-1);
