@@ -1,5 +1,6 @@
-"""A small installation to attack: two libraries, four people and an administrator, a photo with
-its original and thumbnails on disk, a tag, a calendar date, a job, an album and a share link."""
+"""A small installation to attack: two libraries, five people and an administrator, a photo with
+its original and thumbnails on disk, a tag, a calendar date, a job, an album and a share link, and
+a readable folder on the server that no library holds yet."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "photos" / "orientation" / "Landscape_6.jpg"
 SECRET_LIBRARY = "Alpha-Secret-Library"
 SECRET_FILE = "secret-photo-4711.jpg"
-ROLES = ("anonymous", "outsider", "viewer", "owner", "admin")
+ROLES = ("anonymous", "outsider", "viewer", "editor", "owner", "admin")
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +53,7 @@ class World:
     library: Library
     other_library: Library
     folder: LibraryFolder
+    spare_dir: Path
     photo: Photo
     file: PhotoFile
     tag: Tag
@@ -81,16 +83,18 @@ def build_world(root: Path) -> World:
     users = {
         "owner": _user("olivia"),
         "viewer": _user("victor"),
+        "editor": _user("edith"),
         "outsider": _user("oscar"),
         "admin": _user("ada", admin=True),
     }
-    alpha_dir, bravo_dir = root / "alpha", root / "bravo"
-    alpha_dir.mkdir(parents=True)
-    bravo_dir.mkdir(parents=True)
+    alpha_dir, bravo_dir, spare_dir = root / "alpha", root / "bravo", root / "charlie"
+    for folder_dir in (alpha_dir, bravo_dir, spare_dir):
+        folder_dir.mkdir(parents=True)
     library = Library.objects.create(name=SECRET_LIBRARY)
     folder = LibraryFolder.objects.create(library=library, path=str(alpha_dir))
     LibraryMember.objects.create(library=library, user=users["owner"], role="owner")
     LibraryMember.objects.create(library=library, user=users["viewer"], role="viewer")
+    LibraryMember.objects.create(library=library, user=users["editor"], role="editor")
     other = Library.objects.create(name="Bravo")
     LibraryFolder.objects.create(library=other, path=str(bravo_dir))
     LibraryMember.objects.create(library=other, user=users["outsider"], role="owner")
@@ -140,6 +144,7 @@ def build_world(root: Path) -> World:
         users["owner"], library, "Secret album", photo_ids=[photo.pk]
     )
     album_services.album_member_set(album, users["viewer"], "viewer")
+    album_services.album_member_set(album, users["editor"], "editor")
     share, token = album_services.share_create(users["owner"], album=album, allow_download=True)
     from photonix.faces.models import Face, Person
 
@@ -152,6 +157,7 @@ def build_world(root: Path) -> World:
         library=library,
         other_library=other,
         folder=folder,
+        spare_dir=spare_dir,
         photo=photo,
         file=file,
         tag=tag,

@@ -25,6 +25,7 @@ from photonix.albums.models import Album, AlbumMember, ShareLink
 from photonix.core.api import FIELD_ERRORS, DetailSerializer
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
+from photonix.library.filters import MAX_ID
 from photonix.library.models import Photo
 
 EDITORS = (AlbumMember.Role.OWNER, AlbumMember.Role.EDITOR)
@@ -167,7 +168,9 @@ class AlbumPhotoSerializer(serializers.ModelSerializer[Photo]):
 
 class PhotoIdsSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=services.BULK_LIMIT
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=services.BULK_LIMIT,
     )
 
 

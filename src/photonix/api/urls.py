@@ -5,6 +5,7 @@ from photonix.albums import public as share_public
 from photonix.core import accounts
 from photonix.core import api as core_api
 from photonix.library import api as library_api
+from photonix.library import folders as library_folders
 from photonix.library import members as library_members
 from photonix.pipeline import api as pipeline_api
 from photonix.web import serving
@@ -23,7 +24,17 @@ urlpatterns = [
     path("tokens/<int:token_id>", accounts.TokenDetailView.as_view(), name="token"),
     path("libraries", library_api.LibraryListView.as_view(), name="libraries"),
     path("server/folders", library_api.ServerFoldersView.as_view(), name="server-folders"),
-    path("libraries/<int:library_id>", library_api.LibraryDetailView.as_view(), name="library"),
+    path("libraries/<int:library_id>", library_folders.LibraryDetailView.as_view(), name="library"),
+    path(
+        "libraries/<int:library_id>/folders",
+        library_folders.LibraryFoldersView.as_view(),
+        name="library-folders",
+    ),
+    path(
+        "libraries/<int:library_id>/folders/<int:folder_id>",
+        library_folders.LibraryFolderView.as_view(),
+        name="library-folder",
+    ),
     path(
         "libraries/<int:library_id>/scan",
         library_api.LibraryScanView.as_view(),

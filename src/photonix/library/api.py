@@ -23,7 +23,7 @@ from photonix.core.api import FIELD_ERRORS, DetailSerializer, IsAdmin
 from photonix.core.models import User
 from photonix.library import browse, edits, filters, people, search, selectors, services, timeline
 from photonix.library.filters import MAX_ID
-from photonix.library.models import Library, LibraryFolder, Photo, PhotoFile
+from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 from photonix.library.search import SHOWN_VERDICTS
 from photonix.library.tasks import scan_folder
 
@@ -53,10 +53,15 @@ class LibrarySerializer(serializers.ModelSerializer[Library]):
     folders = FolderSerializer(many=True, read_only=True)
     photo_count = serializers.IntegerField(read_only=True)
     error_count = serializers.IntegerField(read_only=True)
+    role = serializers.ChoiceField(
+        choices=LibraryMember.Role.choices,
+        read_only=True,
+        help_text="The caller's role in this library: owners manage it.",
+    )
 
     class Meta:
         model = Library
-        fields = ("id", "name", "created_at", "folders", "photo_count", "error_count")
+        fields = ("id", "name", "created_at", "folders", "photo_count", "error_count", "role")
         read_only_fields = fields
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryMember, Photo, PhotoFile
@@ -29,6 +29,10 @@ def libraries_with_counts(user: User) -> QuerySet[Library]:
                 "files",
                 filter=Q(files__state__in=(PhotoFile.State.FAILED, PhotoFile.State.UNSUPPORTED)),
                 distinct=True,
+            ),
+            # The caller's role, so the UI shows management controls to the owners only.
+            role=Subquery(
+                LibraryMember.objects.filter(library=OuterRef("pk"), user=user).values("role")[:1]
             ),
         )
         .order_by("name")

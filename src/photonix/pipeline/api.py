@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from photonix.core.api import IsAdmin
+from photonix.library.filters import MAX_ID
 from photonix.library.models import Library
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline
@@ -111,7 +112,10 @@ class RetryResultSerializer(serializers.Serializer[Any]):
 
 
 class DismissRequestSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    # Bounded like every id in the API: a larger number is a clear 400, not a database error.
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
     stage = serializers.CharField(required=False)
 
 

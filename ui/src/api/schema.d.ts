@@ -482,13 +482,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A library (members); its owners rename it. */
         get: operations["libraries_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** @description A library (members); its owners rename it. */
+        patch: operations["libraries_update"];
         trace?: never;
     };
     "/api/libraries/{library_id}/classifiers": {
@@ -558,6 +560,41 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/libraries/{library_id}/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Add a folder on the server to a library (administrators who are members). */
+        post: operations["libraries_folders_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/libraries/{library_id}/folders/{folder_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Switch watching on or off for one folder, or take it out of the library (owners). */
+        delete: operations["libraries_folders_remove"];
+        options?: never;
+        head?: never;
+        /** @description Switch watching on or off for one folder, or take it out of the library (owners). */
+        patch: operations["libraries_folders_update"];
         trace?: never;
     };
     "/api/libraries/{library_id}/members": {
@@ -1541,6 +1578,18 @@ export interface components {
             readonly last_scan_stats: unknown;
             readonly last_scan_error: string;
         };
+        FolderAddRequest: {
+            /** @description Absolute path on the server. */
+            path: string;
+            /** @default true */
+            watched: boolean;
+        };
+        FolderRemoved: {
+            /** @description file rows taken out of the library */
+            files: number;
+            /** @description photos taken out (no version left elsewhere) */
+            photos: number;
+        };
         Health: {
             status: components["schemas"]["StatusEnum"];
             version: string;
@@ -1604,6 +1653,14 @@ export interface components {
             readonly folders: components["schemas"]["Folder"][];
             readonly photo_count: number;
             readonly error_count: number;
+            /**
+             * @description The caller's role in this library: owners manage it.
+             *
+             *     * `owner` - Owner
+             *     * `editor` - Editor
+             *     * `viewer` - Viewer
+             */
+            readonly role: components["schemas"]["RoleEnum"];
         };
         LibraryCreateRequest: {
             name: string;
@@ -1764,8 +1821,14 @@ export interface components {
             /** @description a photo of the album; null: automatic */
             cover_id?: number | null;
         };
+        PatchedFolderUpdateRequest: {
+            watched?: boolean;
+        };
         PatchedLibraryMemberRoleRequest: {
             role?: components["schemas"]["RoleEnum"];
+        };
+        PatchedLibraryUpdateRequest: {
+            name?: string;
         };
         PatchedMemberRoleRequest: {
             role?: components["schemas"]["RoleEnum"];
@@ -2871,6 +2934,14 @@ export interface operations {
                     };
                 };
             };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     auth_session: {
@@ -3354,6 +3425,42 @@ export interface operations {
             };
         };
     };
+    libraries_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedLibraryUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Library"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     libraries_classifiers_get: {
         parameters: {
             query?: never;
@@ -3521,6 +3628,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    libraries_folders_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderAddRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Library"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    libraries_folders_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: number;
+                library_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderRemoved"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    libraries_folders_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: number;
+                library_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedFolderUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Library"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -1,0 +1,233 @@
+"""Managing a library from Settings: rename it, add a folder, switch watching, remove a folder.
+
+Bad input gets a clear error on its field and changes nothing; a folder can never be added where
+it would import photos twice or take another library's photos (symlinks included); removing a
+folder never touches the disk. Who may do it is in the authorization matrix; here, what happens.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from photonix.classifiers.models import PhotoTag
+from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
+from tests.security.conftest import FIXTURE, SECRET_FILE, World
+
+
+def _admin_member(world: World) -> Client:
+    LibraryMember.objects.create(library=world.library, user=world.users["admin"], role="owner")
+    return world.client("admin")
+
+
+def _patch(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.patch(url, body, content_type="application/json")
+
+
+def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, body, content_type="application/json")
+
+
+# --- The caller's role --------------------------------------------------------------------
+
+
+def test_libraries_say_the_callers_role(world: World) -> None:
+    for role in ("viewer", "editor", "owner"):
+        libraries = world.client(role).get("/api/libraries").json()
+        assert [(lib["name"], lib["role"]) for lib in libraries] == [(world.library.name, role)], (
+            role
+        )
+    detail = world.client("outsider").get(f"/api/libraries/{world.other_library.pk}").json()
+    assert detail["role"] == "owner"
+
+
+# --- Rename -------------------------------------------------------------------------------
+
+
+def test_owner_renames_the_library(world: World) -> None:
+    url = f"/api/libraries/{world.library.pk}"
+    response = _patch(world.client("owner"), url, {"name": "  Family photos "})
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == "Family photos"
+    assert response.json()["role"] == "owner"
+    assert Library.objects.get(pk=world.library.pk).name == "Family photos"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("   ", "This field may not be blank."),
+        ("bravo", "another library is already called 'Bravo'"),
+    ],
+)
+def test_rename_errors_are_clear_and_change_nothing(world: World, name: str, message: str) -> None:
+    url = f"/api/libraries/{world.library.pk}"
+    response = _patch(world.client("owner"), url, {"name": name})
+    assert response.status_code == 400
+    assert response.json() == {"name": [message]}
+    assert Library.objects.get(pk=world.library.pk).name == world.library.name
+
+
+def test_rename_needs_a_name(world: World) -> None:
+    response = _patch(world.client("owner"), f"/api/libraries/{world.library.pk}", {})
+    assert response.status_code == 400
+    assert "name" in response.json()
+
+
+# --- Add a folder ---------------------------------------------------------------------------
+
+
+def test_admin_adds_a_folder_and_its_scan_starts(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = _admin_member(world)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = _post(
+            client,
+            f"/api/libraries/{world.library.pk}/folders",
+            {"path": str(world.spare_dir) + "/", "watched": False},
+        )
+    assert response.status_code == 201, response.content
+    folders = {f["path"]: f["watched"] for f in response.json()["folders"]}
+    assert folders == {world.folder.path: True, str(world.spare_dir): False}
+    # One scan of the new folder and one reload of the watcher, once the row is committed.
+    assert len(callbacks) == 2
+
+
+def test_an_owner_who_is_not_an_administrator_cannot_add_folders(world: World) -> None:
+    response = _post(
+        world.client("owner"),
+        f"/api/libraries/{world.library.pk}/folders",
+        {"path": str(world.spare_dir)},
+    )
+    assert response.status_code == 403
+    assert "Only an administrator can add folders" in response.json()["detail"]
+    assert not LibraryFolder.objects.filter(path=str(world.spare_dir)).exists()
+
+
+def _bad_paths(world: World, tmp_path: Path) -> list[tuple[str, str]]:
+    alpha, bravo = Path(world.folder.path), Path(world.other_library.folders.get().path)
+    (tmp_path / "a-file.jpg").write_bytes(b"x")
+    (tmp_path / "to-bravo").symlink_to(bravo, target_is_directory=True)
+    (alpha / "inside").mkdir()
+    return [
+        ("relative/path", "use an absolute path"),
+        (str(tmp_path / "does-not-exist"), "not a folder (it does not exist or is a file)"),
+        (str(tmp_path / "a-file.jpg"), "not a folder"),
+        (str(alpha), "is already a folder of this library"),
+        (str(bravo), "already belongs to library 'Bravo'"),
+        # A symlink is followed to where it points: it cannot smuggle in another library's photos.
+        (str(tmp_path / "to-bravo"), "already belongs to library 'Bravo'"),
+        (str(alpha / "inside"), f"overlaps folder {alpha} of this library"),
+        (str(alpha.parent), "overlaps folder"),
+        ("/" + "x" * 5000, "Ensure this field has no more than 4096 characters."),
+        ("/" + "x" * 300, "not a usable folder"),
+    ]
+
+
+def test_bad_folders_get_a_clear_error_and_change_nothing(world: World, tmp_path: Path) -> None:
+    client = _admin_member(world)
+    before = sorted(LibraryFolder.objects.values_list("path", flat=True))
+    for path, message in _bad_paths(world, tmp_path):
+        response = _post(client, f"/api/libraries/{world.library.pk}/folders", {"path": path})
+        assert response.status_code == 400, (path, response.content)
+        errors = response.json()["path"]
+        assert any(message in error for error in errors), (path, errors)
+    assert sorted(LibraryFolder.objects.values_list("path", flat=True)) == before
+
+
+# --- Watching -------------------------------------------------------------------------------
+
+
+def test_owner_switches_watching(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    url = f"/api/libraries/{world.library.pk}/folders/{world.folder.pk}"
+    client = world.client("owner")
+    with django_capture_on_commit_callbacks(execute=False) as off:
+        response = _patch(client, url, {"watched": False})
+    assert response.status_code == 200, response.content
+    assert response.json()["folders"][0]["watched"] is False
+    assert len(off) == 1  # the watcher reloads; nothing to scan
+    with django_capture_on_commit_callbacks(execute=False) as on:
+        assert _patch(client, url, {"watched": True}).status_code == 200
+    assert len(on) == 2  # the watcher reloads, and a scan catches up with what it missed
+    assert LibraryFolder.objects.get(pk=world.folder.pk).watched is True
+
+
+def test_a_folder_of_another_library_is_not_found_through_this_one(world: World) -> None:
+    other_folder = world.other_library.folders.get()
+    url = f"/api/libraries/{world.library.pk}/folders/{other_folder.pk}"
+    assert _patch(world.client("owner"), url, {"watched": False}).status_code == 404
+    assert world.client("owner").delete(url).status_code == 404
+    assert LibraryFolder.objects.get(pk=other_folder.pk).watched is True
+
+
+def test_watching_needs_a_boolean(world: World) -> None:
+    url = f"/api/libraries/{world.library.pk}/folders/{world.folder.pk}"
+    response = _patch(world.client("owner"), url, {"watched": "sometimes"})
+    assert response.status_code == 400
+    assert "watched" in response.json()
+
+
+# --- Remove a folder ------------------------------------------------------------------------
+
+
+def test_removing_a_folder_keeps_the_files_on_disk(world: World) -> None:
+    original = Path(world.file.path)
+    before = original.read_bytes()
+    url = f"/api/libraries/{world.library.pk}/folders/{world.folder.pk}"
+    response = world.client("owner").delete(url)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"files": 1, "photos": 1}
+    assert original.read_bytes() == before, "a photo file on disk was touched"
+    assert Path(world.folder.path).is_dir()
+    assert not LibraryFolder.objects.filter(pk=world.folder.pk).exists()
+    assert not Photo.objects.filter(pk=world.photo.pk).exists()
+    assert not PhotoFile.objects.filter(pk=world.file.pk).exists()
+    assert not PhotoTag.objects.filter(photo_id=world.photo.pk).exists()
+    # The library and the other library are untouched.
+    assert Library.objects.filter(pk=world.library.pk).exists()
+    assert world.other_library.folders.count() == 1
+
+
+def test_a_photo_with_a_version_elsewhere_stays(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A RAW in a second folder of the library is a version of the photo: removing the first
+    folder leaves the photo with that version, recorded again from it."""
+    second_dir = world.spare_dir
+    second = LibraryFolder.objects.create(library=world.library, path=str(second_dir))
+    shutil.copy(FIXTURE, second_dir / SECRET_FILE)
+    twin = PhotoFile.objects.create(
+        library=world.library,
+        folder=second,
+        photo=world.photo,
+        path=str(second_dir / SECRET_FILE),
+        kind=PhotoFile.Kind.RAW,
+        state=PhotoFile.State.OK,
+        size=1,
+        mtime_ns=1,
+    )
+    url = f"/api/libraries/{world.library.pk}/folders/{world.folder.pk}"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = world.client("owner").delete(url)
+    assert response.json() == {"files": 1, "photos": 0}
+    photo = Photo.objects.get(pk=world.photo.pk)
+    assert list(photo.files.values_list("pk", flat=True)) == [twin.pk]
+    assert photo.preferred_file_id is None  # until the twin is recorded again
+    assert len(callbacks) == 2  # record the twin, reload the watcher
+
+
+def test_viewer_and_editor_cannot_remove_or_rename(world: World) -> None:
+    url = f"/api/libraries/{world.library.pk}"
+    for role in ("viewer", "editor"):
+        client = world.client(role)
+        refused = client.delete(f"{url}/folders/{world.folder.pk}")
+        assert refused.status_code == 403
+        assert refused.json() == {"detail": "Only the library's owners can remove its folders."}
+        assert _patch(client, url, {"name": "Mine"}).status_code == 403
+    assert LibraryFolder.objects.filter(pk=world.folder.pk).exists()
+    assert Library.objects.get(pk=world.library.pk).name == world.library.name
