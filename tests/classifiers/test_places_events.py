@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,46 @@ def test_a_gps_sample_is_in_tuscany_near_arezzo() -> None:
         ("Italy", ()),
         ("Tuscany, Italy", ("Italy",)),
         ("Arezzo, Tuscany", ("Tuscany, Italy", "Italy")),
+    ]
+
+
+MANIFEST = json.loads(
+    (Path(__file__).parents[1] / "fixtures" / "photos" / "manifest.json").read_text()
+)
+GPS_FIXTURES = {e["file"]: tuple(e["gps"]) for e in MANIFEST if e["gps"]}
+# Country, region, nearest town of every fixture with a position. Where the manifest names the
+# place it agrees (Arezzo; Victoria, Australia; Réunion), except where it names another thing:
+# - thompson-springs.jpg: its IPTC City says Thompson Springs (Utah), but its GPS position,
+#   39.115, -108.401, is 4 km from Palisade, Colorado (Thompson Springs lies at 38.97, -109.71);
+# - iphone_7_exif6_no_irot.heic: "(Himeji)" — the position is between the two towns, 4.6 km
+#   from Takasago's centre and about 7 km from Himeji's; the nearest town is named.
+PLACES = {
+    "gps/DSCN0010.jpg": ("Italy", "Tuscany", "Arezzo"),
+    "gps/DSCN0012.jpg": ("Italy", "Tuscany", "Arezzo"),
+    "gps/DSCN0021.jpg": ("Italy", "Tuscany", "Arezzo"),
+    "gps/thompson-springs.jpg": ("United States", "Colorado", "Palisade"),
+    "gps/datetimeoriginal-gps.jpg": ("United States", "Colorado", "Cedaredge"),  # 39 N, 108 W
+    "gps/png_with_exif_and_gps.png": ("Czech Republic", "Central Bohemia", "Benátky nad Jizerou"),
+    "gps/gps-2000_southern.jpg": ("Australia", "Victoria", "Anglesea"),
+    "gps/altitude.jpg": ("Ukraine", "Crimea", "Slavnoye"),  # as GeoNames files Crimea
+    "heic/iphone_7_exif6_no_irot.heic": ("Japan", "Hyōgo", "Takasago"),
+    "png-webp-tiff/canon_6d_gps_16bit.tif": ("Reunion", "Réunion", "Cilaos"),
+    "faces-objects/classic_car.heic": ("Spain", "Catalonia", "Calonge"),  # Costa Brava
+    "broken/jpeg_named.png": ("South Africa", "Eastern Cape", "Stormsrivier"),  # Tsitsikamma
+}
+
+
+def test_every_gps_fixture_has_its_place() -> None:
+    assert set(PLACES) == set(GPS_FIXTURES)
+
+
+@pytest.mark.parametrize("file", sorted(GPS_FIXTURES))
+def test_the_place_of_a_gps_fixture(file: str) -> None:
+    country, region, city = PLACES[file]
+    assert place_names(*GPS_FIXTURES[file]) == [
+        (country, ()),
+        (f"{region}, {country}", (country,)),
+        (f"{city}, {region}", (f"{region}, {country}", country)),
     ]
 
 

@@ -119,7 +119,9 @@ _GROUPS: Final[dict[tuple[str, ...], tuple[int, ...]]] = {
         403, 472, 484, 510, 554, 576, 625, 628, 694, 724, 780, 814, 833, 871, 913, 914,
     ),
     ("aircraft", "vehicle"): (404, 405, 812, 895, 908),
-    ("cup", "tableware"): (441, 504, 572, 968),
+    # A coffee mug is a cup; a beer glass or a goblet is a glass, not a cup.
+    ("cup", "tableware"): (504, 968),
+    ("glass", "tableware"): (441, 572),
     ("coffee", "drink"): (967,),
     ("wine", "drink"): (966,),
     ("drink",): (969,),
