@@ -3,9 +3,11 @@
 The fixture photos are copied into the server's data directory and imported the way an
 installation does it: ``photonix library add`` (the admin, created first, owns the library), a
 ``photonix worker`` process with the server's settings, and ``photonix wait`` until the pipeline
-is idle. Then: an album made from a selection in "Add photos", renamed, reordered by dragging, a
-photo removed, the album deleted; a password-protected share link with an expiry, opened in a
-fresh browser context (no account), unlocked, viewed, downloaded; revoked, and gone.
+is idle. Then: an album made from a timeline selection (click, shift-click, "Add to album", a new
+album), renamed, its photos opened in the viewer in the album's order, reordered by dragging, a
+photo removed in the viewer and another on the album page, the album deleted; password-protected
+share links with an expiry — to an album, and to a timeline selection — opened in a fresh browser
+context (no account), unlocked, viewed, downloaded; revoked, and gone.
 """
 
 from __future__ import annotations
@@ -143,31 +145,39 @@ def imported(page: Any, photonix_server: LiveServer, tmp_path: Path) -> list[dic
     return photos
 
 
+def select_range_in_timeline(page: Any, first: int, last: int) -> list[int]:
+    """Click the first photo's check, shift-click the last's: the range between is selected."""
+    page.goto("/")  # loaded afresh: the import ran while the page was open
+    tiles = page.locator(".tile")
+    expect(tiles).to_have_count(len(PHOTOS))
+    ids = [int(v) for v in tiles.evaluate_all("items => items.map(i => i.dataset.photoId)")]
+    tiles.nth(first).get_by_role("button", name="Select photo").click()
+    tiles.nth(last).get_by_role("button", name="Select photo").click(modifiers=["Shift"])
+    expect(page.get_by_test_id("selection-count")).to_have_text(f"{last - first + 1} selected")
+    return ids[first : last + 1]
+
+
 def test_album_lifecycle(page: Any, imported: list[dict[str, Any]]) -> None:
-    # Create an album from the albums page.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Albums").click()
-    expect(page).to_have_url(path_is("/albums"))
     expect(page.get_by_text("No albums yet.")).to_be_visible()
-    page.get_by_role("button", name="New album").click()
-    dialog = page.get_by_role("dialog", name="New album")
-    dialog.get_by_label("Name").fill("Holidays")
-    dialog.get_by_role("button", name="Create album").click()
+
+    # Select every photo in the timeline (click, shift-click) and make a new album of them.
+    selected = select_range_in_timeline(page, 0, len(PHOTOS) - 1)
+    toolbar = page.get_by_role("toolbar", name="Selected photos")
+    toolbar.get_by_role("button", name="Add to album").click()
+    dialog = page.get_by_role("dialog", name=f"Add {len(PHOTOS)} photos to an album")
+    expect(dialog.get_by_text("You have no album to add to yet.")).to_be_visible()
+    dialog.get_by_label("New album").fill("Holidays")
+    dialog.get_by_role("button", name="Create album with these photos").click()
+    expect(dialog).to_have_count(0)
+    status = toolbar.get_by_role("status")
+    expect(status).to_have_text(f"Added {len(PHOTOS)} photos to Holidays.")
+    status.get_by_role("link", name="Holidays").click()
     expect(page).to_have_url(re.compile(r"/albums/\d+$"))
     album_id = int(page.url.rsplit("/", 1)[1])
     expect(page.get_by_role("heading", name="Holidays", level=1)).to_be_visible()
-    expect(page.get_by_text("This album is empty.")).to_be_visible()
-
-    # Add a selection of three photos with the picker.
-    page.get_by_role("button", name="Add photos").first.click()
-    picker = page.get_by_role("dialog", name="Add photos")
-    boxes = picker.get_by_role("checkbox")
-    expect(boxes).to_have_count(len(PHOTOS))
-    for index in range(3):
-        boxes.nth(index).check()
-    picker.get_by_role("button", name="Add 3 photos").click()
-    expect(picker).to_have_count(0)
-    expect(page.get_by_test_id("album-photo")).to_have_count(3)
-    expect(page.get_by_text("Added 3 photos.")).to_be_visible()
+    expect(page.get_by_test_id("album-photo")).to_have_count(len(PHOTOS))
+    assert sorted(tile_ids(page)) == sorted(selected)
 
     # Rename and describe it.
     page.get_by_role("button", name="Edit details").click()
@@ -178,18 +188,35 @@ def test_album_lifecycle(page: Any, imported: list[dict[str, Any]]) -> None:
     expect(page.get_by_role("heading", name="Summer 2008", level=1)).to_be_visible()
     expect(page.get_by_text("Iguanas and rocks")).to_be_visible()
 
-    # Reorder by dragging the last photo onto the first: it goes in front, the album turns manual.
+    # A click (not a drag) opens the viewer, which steps through the album in its order.
+    order = tile_ids(page)
+    page.get_by_test_id("album-photo").nth(1).click()
+    expect(page).to_have_url(re.compile(rf"/albums/{album_id}/photos/{order[1]}$"))
+    expect(page.get_by_test_id("viewer-position")).to_have_text(f"2 / {len(PHOTOS)}")
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(rf"/albums/{album_id}/photos/{order[2]}$"))
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(page).to_have_url(re.compile(rf"/albums/{album_id}/photos/{order[0]}$"))
+    expect(page.get_by_role("button", name="Previous photo")).to_have_count(0)
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(rf"/albums/{album_id}$"))
+    expect(page.get_by_test_id("viewer")).to_have_count(0)
+
+    # Reorder by dragging the third photo onto the first: it goes in front, the album turns
+    # manual, and the drag opened no viewer.
     before = tile_ids(page)
     tiles = page.get_by_test_id("album-photo")
     tiles.nth(2).drag_to(tiles.nth(0), target_position={"x": 5, "y": 20})
-    expected = [before[2], before[0], before[1]]
+    expected = [before[2], before[0], before[1], *before[3:]]
     expect(page.get_by_label("Order", exact=True)).to_have_value("manual")
     assert tile_ids(page) == expected
+    expect(page).to_have_url(re.compile(rf"/albums/{album_id}$"))
     server_order = [p["id"] for p in api_json(page, f"/api/albums/{album_id}/photos")["results"]]
     assert server_order == expected
     # Survives a reload.
     page.reload()
-    expect(page.get_by_test_id("album-photo")).to_have_count(3)
+    expect(page.get_by_test_id("album-photo")).to_have_count(len(PHOTOS))
     assert tile_ids(page) == expected
 
     # The keyboard moves a photo too: Space picks it up, an arrow moves it, Space drops it.
@@ -198,28 +225,42 @@ def test_album_lifecycle(page: Any, imported: list[dict[str, Any]]) -> None:
     page.keyboard.press("Space")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Space")
-    expected = [expected[1], expected[0], expected[2]]
+    expected = [expected[1], expected[0], *expected[2:]]
     expect(page.get_by_test_id("album-photo").nth(1)).to_have_attribute(
         "data-photo-id", str(expected[1])
     )
     server_order = [p["id"] for p in api_json(page, f"/api/albums/{album_id}/photos")["results"]]
     assert server_order == expected
 
-    # Remove a photo: select it, confirm; it stays in the library.
+    # Remove a photo from inside the viewer: the next photo of the album shows.
+    page.get_by_test_id("album-photo").nth(1).click()
+    expect(page).to_have_url(re.compile(rf"/albums/{album_id}/photos/{expected[1]}$"))
+    info = page.get_by_role("complementary", name="Photo information")
+    expect(info.get_by_test_id("info-albums")).to_contain_text("Summer 2008")
+    info.get_by_role("button", name="Remove from “Summer 2008”").click()
+    expect(page).to_have_url(re.compile(rf"/albums/{album_id}/photos/{expected[2]}$"))
+    expect(page.get_by_test_id("viewer-position")).to_have_text(f"2 / {len(PHOTOS) - 1}")
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("album-photo")).to_have_count(len(PHOTOS) - 1)
+    removed_in_viewer = expected.pop(1)
+    assert tile_ids(page) == expected
+
+    # Remove another on the album page: select it, confirm; both stay in the library.
     removed = expected[0]
     page.get_by_label("Select photo 1", exact=True).check()
     page.get_by_role("button", name="Remove from album").click()
     confirm = page.get_by_role("dialog", name="Remove 1 photo from the album?")
     confirm.get_by_role("button", name="Remove").click()
-    expect(page.get_by_test_id("album-photo")).to_have_count(2)
+    expect(page.get_by_test_id("album-photo")).to_have_count(len(PHOTOS) - 2)
     assert removed not in tile_ids(page)
-    assert removed in [p["id"] for p in api_json(page, "/api/photos")["results"]]
+    library_ids = [p["id"] for p in api_json(page, "/api/photos")["results"]]
+    assert removed in library_ids and removed_in_viewer in library_ids
 
     # The list shows it with its count.
     page.get_by_role("link", name="Albums").first.click()
     card = page.get_by_test_id(f"album-{album_id}")
     expect(card).to_contain_text("Summer 2008")
-    expect(card).to_contain_text("2 photos")
+    expect(card).to_contain_text(f"{len(PHOTOS) - 2} photos")
     page.get_by_label("Search albums").fill("nothing like it")
     expect(card).to_have_count(0)
     page.get_by_label("Search albums").fill("summer")
@@ -235,6 +276,110 @@ def test_album_lifecycle(page: Any, imported: list[dict[str, Any]]) -> None:
     expect(page.get_by_text("No albums yet.")).to_be_visible()
     assert api_json(page, "/api/albums") == []
     assert len(api_json(page, "/api/photos")["results"]) == len(PHOTOS)
+
+
+def fill_share_form(dialog: Any, label: str, expiry: dt.date) -> None:
+    """A label, the expiry day, a password and downloads allowed; then create the link."""
+    dialog.get_by_label("Label (optional)").fill(label)
+    dialog.get_by_label("Expires", exact=True).check()
+    dialog.get_by_label("Last day the link works").fill(expiry.isoformat())
+    dialog.get_by_label("Protect with a password").check()
+    dialog.get_by_label("Link password").fill(LINK_PASSWORD)
+    dialog.get_by_label("Allow downloading the originals").check()
+    # The warning about originals keeping their metadata is right there.
+    expect(
+        dialog.get_by_text("keep their EXIF metadata, including the GPS location")
+    ).to_be_visible()
+    dialog.get_by_role("button", name="Create link").click()
+
+
+def created_link(page: Any, server: LiveServer) -> str:
+    """The address the dialog shows once, checked; the dialog closed."""
+    shown = page.get_by_role("dialog", name="Link created")
+    expect(shown.get_by_text("it is shown only this once")).to_be_visible()
+    url: str = shown.get_by_test_id("share-url").input_value()
+    assert re.fullmatch(rf"{re.escape(server.url)}/s/[A-Za-z0-9_-]{{43}}", url), url
+    shown.get_by_role("button", name="Done").click()
+    return url
+
+
+def visit_then_revoke(
+    page: Any,
+    browser: Any,
+    server: LiveServer,
+    *,
+    url: str,
+    subject: str,
+    title: str,
+    ids: list[int],
+    expiry: dt.date,
+) -> None:
+    """The link listed; opened in a fresh browser context (no account), unlocked with its
+    password, viewed and downloaded from; then revoked on the links page, and gone."""
+    page.goto("/shares")
+    row = page.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(subject)
+    expect(row).to_contain_text("Expires in 7 days")
+    expect(row).to_contain_text("download originals")
+
+    visitor = browser.new_context(base_url=server.url, accept_downloads=True)
+    visitor.set_default_timeout(10_000)
+    try:
+        guest = visitor.new_page()
+        guest.goto(url)
+        expect(guest.get_by_role("heading", name="This link is protected")).to_be_visible()
+        guest.get_by_label("Password").fill("not the password")
+        guest.get_by_role("button", name="Unlock").click()
+        expect(guest.get_by_role("alert")).to_have_text("Wrong password. Try again.")
+        guest.get_by_label("Password").fill(LINK_PASSWORD)
+        guest.get_by_role("button", name="Unlock").click()
+
+        expect(guest.get_by_role("heading", name=title, level=1)).to_be_visible()
+        expect(guest).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{43}$"))
+        expect(guest.get_by_text(f"available until {expiry.day} {expiry:%B %Y}")).to_be_visible()
+        photos = guest.get_by_test_id("share-photo")
+        expect(photos).to_have_count(len(ids))
+        # Nothing of the app around it: no header, no navigation, no account.
+        expect(guest.get_by_role("navigation")).to_have_count(0)
+        expect(guest.get_by_test_id("current-user")).to_have_count(0)
+
+        photos.first.click()
+        viewer = guest.get_by_role("dialog", name=re.compile(rf"Photo 1 of {len(ids)}"))
+        expect(viewer).to_be_visible()
+        expect(viewer.locator("img")).to_have_js_property("complete", True)
+        assert viewer.locator("img").evaluate("img => img.naturalWidth") > 0
+        with guest.expect_download() as download_info:
+            viewer.get_by_role("link", name="Download original").click()
+        download = download_info.value
+        assert Path(download.path()).stat().st_size > 0
+        assert download.suggested_filename.lower().endswith((".jpg", ".jpeg"))
+        guest.keyboard.press("ArrowRight")
+        expect(
+            guest.get_by_role("dialog", name=re.compile(rf"Photo 2 of {len(ids)}"))
+        ).to_be_visible()
+        guest.keyboard.press("Escape")
+        expect(guest.get_by_role("dialog")).to_have_count(0)
+        # Only what was shared: every photo the page shows is one of the shared ones.
+        token = url.rsplit("/", 1)[1]
+        listed = guest.request.get(f"/api/share/{token}/photos")
+        assert sorted(p["id"] for p in listed.json()["results"]) == sorted(ids)
+
+        # Revoke it from the management page.
+        page.get_by_role("button", name=f"Revoke link for {subject}").click()
+        page.get_by_role("dialog", name="Revoke this link?").get_by_role(
+            "button", name="Revoke link"
+        ).click()
+        expect(page.locator("tbody tr")).to_have_count(0)
+        expect(page.get_by_text("No shared links")).to_be_visible()
+
+        # The visitor's next visit: not found, like a link that never existed.
+        guest.reload()
+        expect(guest.get_by_role("heading", name="Link not found")).to_be_visible()
+        gone = guest.request.get(f"/api/share/{token}/photos/{ids[0]}/thumbnail/grid")
+        assert gone.status == 404
+    finally:
+        visitor.close()
 
 
 def test_share_link_with_password_expiry_download_and_revoke(
@@ -255,85 +400,45 @@ def test_share_link_with_password_expiry_download_and_revoke(
     page.goto(f"/albums/{album_id}")
     expect(page.get_by_test_id("album-photo")).to_have_count(2)
     page.get_by_role("button", name="Share link").click()
-    dialog = page.get_by_role("dialog", name="Share link for For grandma")
-    dialog.get_by_label("Label (optional)").fill("grandma")
-    dialog.get_by_label("Expires", exact=True).check()
     expiry = dt.date.today() + dt.timedelta(days=7)
-    dialog.get_by_label("Last day the link works").fill(expiry.isoformat())
-    dialog.get_by_label("Protect with a password").check()
-    dialog.get_by_label("Link password").fill(LINK_PASSWORD)
-    dialog.get_by_label("Allow downloading the originals").check()
-    # The warning about originals keeping their metadata is right there.
-    expect(
-        dialog.get_by_text("keep their EXIF metadata, including the GPS location")
-    ).to_be_visible()
-    dialog.get_by_role("button", name="Create link").click()
+    fill_share_form(
+        page.get_by_role("dialog", name="Share link for For grandma"), "grandma", expiry
+    )
+    url = created_link(page, photonix_server)
+    visit_then_revoke(
+        page,
+        browser,
+        photonix_server,
+        url=url,
+        subject="For grandma",
+        title="For grandma",
+        ids=ids,
+        expiry=expiry,
+    )
 
-    shown = page.get_by_role("dialog", name="Link created")
-    expect(shown.get_by_text("it is shown only this once")).to_be_visible()
-    url = shown.get_by_test_id("share-url").input_value()
-    assert re.fullmatch(rf"{re.escape(photonix_server.url)}/s/[A-Za-z0-9_-]{{43}}", url), url
-    shown.get_by_role("button", name="Done").click()
 
-    # The management page lists it.
-    page.goto("/shares")
-    row = page.locator("tbody tr")
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("For grandma")
-    expect(row).to_contain_text("Expires in 7 days")
-    expect(row).to_contain_text("download originals")
-
-    # A fresh browser context: no session, no cookies.
-    visitor = browser.new_context(base_url=photonix_server.url, accept_downloads=True)
-    visitor.set_default_timeout(10_000)
-    try:
-        guest = visitor.new_page()
-        guest.goto(url)
-        expect(guest.get_by_role("heading", name="This link is protected")).to_be_visible()
-        guest.get_by_label("Password").fill("not the password")
-        guest.get_by_role("button", name="Unlock").click()
-        expect(guest.get_by_role("alert")).to_have_text("Wrong password. Try again.")
-        guest.get_by_label("Password").fill(LINK_PASSWORD)
-        guest.get_by_role("button", name="Unlock").click()
-
-        expect(guest.get_by_role("heading", name="For grandma", level=1)).to_be_visible()
-        expect(guest).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{43}$"))
-        expect(guest.get_by_text(f"available until {expiry.day} {expiry:%B %Y}")).to_be_visible()
-        photos = guest.get_by_test_id("share-photo")
-        expect(photos).to_have_count(2)
-        # Nothing of the app around it: no header, no navigation, no account.
-        expect(guest.get_by_role("navigation")).to_have_count(0)
-        expect(guest.get_by_test_id("current-user")).to_have_count(0)
-
-        photos.first.click()
-        viewer = guest.get_by_role("dialog", name=re.compile(r"Photo 1 of 2"))
-        expect(viewer).to_be_visible()
-        expect(viewer.locator("img")).to_have_js_property("complete", True)
-        assert viewer.locator("img").evaluate("img => img.naturalWidth") > 0
-        with guest.expect_download() as download_info:
-            viewer.get_by_role("link", name="Download original").click()
-        download = download_info.value
-        assert Path(download.path()).stat().st_size > 0
-        assert download.suggested_filename.lower().endswith((".jpg", ".jpeg"))
-        guest.keyboard.press("ArrowRight")
-        expect(guest.get_by_role("dialog", name=re.compile(r"Photo 2 of 2"))).to_be_visible()
-        guest.keyboard.press("Escape")
-        expect(guest.get_by_role("dialog")).to_have_count(0)
-
-        # Revoke it from the management page.
-        page.get_by_role("button", name="Revoke link for For grandma").click()
-        page.get_by_role("dialog", name="Revoke this link?").get_by_role(
-            "button", name="Revoke link"
-        ).click()
-        expect(page.locator("tbody tr")).to_have_count(0)
-        expect(page.get_by_text("No shared links")).to_be_visible()
-
-        # The visitor's next visit: not found, like a link that never existed.
-        guest.reload()
-        expect(guest.get_by_role("heading", name="Link not found")).to_be_visible()
-        photo = ids[0]
-        token = url.rsplit("/", 1)[1]
-        gone = guest.request.get(f"/api/share/{token}/photos/{photo}/thumbnail/grid")
-        assert gone.status == 404
-    finally:
-        visitor.close()
+def test_selection_share_link_from_the_timeline(
+    page: Any, browser: Any, photonix_server: LiveServer, imported: list[dict[str, Any]]
+) -> None:
+    # Two photos selected in the timeline (click, shift-click), shared from the selection bar.
+    ids = select_range_in_timeline(page, 1, 2)
+    toolbar = page.get_by_role("toolbar", name="Selected photos")
+    toolbar.get_by_role("button", name="Share").click()
+    expiry = dt.date.today() + dt.timedelta(days=7)
+    fill_share_form(page.get_by_role("dialog", name="Share link for 2 photos"), "Beach day", expiry)
+    url = created_link(page, photonix_server)
+    # A selection link: no album is made, and the link holds exactly the selected photos.
+    assert api_json(page, "/api/albums") == []
+    link = api_json(page, "/api/shares")[0]
+    assert link["kind"] == "photos" and link["photo_count"] == 2, link
+    # The visitors see the label as the title.
+    visit_then_revoke(
+        page,
+        browser,
+        photonix_server,
+        url=url,
+        subject="Beach day",
+        title="Beach day",
+        ids=ids,
+        expiry=expiry,
+    )

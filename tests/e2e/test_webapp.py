@@ -117,18 +117,19 @@ def test_webapp_journey(page: Any, photonix_server: LiveServer, tmp_path: Path) 
     )
     shoot(page, "timeline", tmp_path)
 
-    # Scroll to the end: older months render, rows far above leave the DOM (virtualised).
+    # Scroll to the end and back (that the grid stays virtualised is checked on a library large
+    # enough to need it: test_timeline_stays_virtualised_on_a_large_library).
     scroller = page.get_by_test_id("timeline-scroller")
     first_id = tiles(page).first.get_attribute("data-photo-id")
+    everything = api_json(page, "/api/timeline?limit=200")
+    assert everything["next_cursor"] is None  # the samples fit in one page
+    oldest_id = everything["results"][-1]["id"]
     scroller.evaluate(
         "el => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll')); }"
     )
-    page.wait_for_timeout(300)
-    grid_height = page.get_by_test_id("timeline-grid").evaluate("el => el.offsetHeight")
-    viewport = scroller.evaluate("el => el.clientHeight")
-    if grid_height > viewport * 4:
-        expect(page.locator(f'.tile[data-photo-id="{first_id}"]')).to_have_count(0)
+    expect(page.locator(f'.tile[data-photo-id="{oldest_id}"]')).to_be_in_viewport()
     scroller.evaluate("el => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); }")
+    expect(page.locator(f'.tile[data-photo-id="{first_id}"]')).to_be_visible()
 
     # The viewer: open the first photo, step through with the keyboard.
     tiles(page).first.locator("a").click()
@@ -261,3 +262,86 @@ def test_webapp_journey(page: Any, photonix_server: LiveServer, tmp_path: Path) 
     boxes = page.get_by_test_id("face-boxes").locator(".viewer__face")
     expect(boxes.first).to_be_visible()
     expect(page.get_by_role("button", name="Faces")).to_have_attribute("aria-pressed", "true")
+
+
+# Thousands of photos written straight into the database (no files, no pipeline: the timeline
+# lists any recorded photo), oldest first; prints the newest and the oldest id.
+LARGE_LIBRARY = 6000
+SEED_LARGE_LIBRARY = f"""
+import datetime as dt
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from photonix.core.models import User
+from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
+
+with transaction.atomic():
+    library = Library.objects.create(name="Large")
+    admin = User.objects.get(username="admin")
+    LibraryMember.objects.create(library=library, user=admin, role="owner")
+    folder = LibraryFolder.objects.create(library=library, path="/seeded/large", watched=False)
+    start = dt.datetime(2010, 1, 1, 12, tzinfo=dt.UTC)
+    photos = Photo.objects.bulk_create(
+        Photo(
+            library=library,
+            taken_local=start + dt.timedelta(hours=7 * i),
+            width=(4000, 3000, 4000)[i % 3],
+            height=(3000, 4000, 2250)[i % 3],
+            placeholder="3OcRJYB4d3h/iIeHeEh3eIhw+j2w",
+        )
+        for i in range({LARGE_LIBRARY})
+    )
+    PhotoFile.objects.bulk_create(
+        PhotoFile(
+            library=library, folder=folder, photo=p, path=f"/seeded/large/{{p.pk}}.jpg",
+            kind="photo", state="ok", size=1, mtime_ns=1, file_type="JPEG",
+        )
+        for p in photos
+    )
+    Photo.objects.filter(library=library).update(
+        preferred_file_id=Subquery(PhotoFile.objects.filter(photo_id=OuterRef("pk")).values("pk")[:1])
+    )
+print(photos[-1].pk, photos[0].pk)
+"""
+# Far below the library's size: a grid that renders everything it loaded fails at once.
+MAX_RENDERED_TILES = 500
+
+
+def test_timeline_stays_virtualised_on_a_large_library(
+    page: Any, photonix_server: LiveServer
+) -> None:
+    create_admin(page)
+    seeded = photonix_server.manage("shell", "-c", SEED_LARGE_LIBRARY)
+    newest, oldest = (int(v) for v in seeded.splitlines()[-1].split())  # the script's last line
+    page.reload()
+    expect(page.locator(f'.tile[data-photo-id="{newest}"]')).to_be_visible()
+    assert api_json(page, "/api/timeline/facets")["total"] == LARGE_LIBRARY
+    scroller = page.get_by_test_id("timeline-scroller")
+    oldest_tile = page.locator(f'.tile[data-photo-id="{oldest}"]')
+
+    # Scroll to the end, page after page, until the oldest photo is on screen: at every step
+    # the grid holds only what is near the viewport, however many photos are loaded.
+    most = 0
+    for _ in range(LARGE_LIBRARY // 100):  # far more steps than pages; a stuck grid fails
+        height = scroller.evaluate(
+            "el => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll'));"
+            " return el.scrollHeight; }"
+        )
+        rendered = tiles(page).count()
+        most = max(most, rendered)
+        assert 0 < rendered < MAX_RENDERED_TILES, f"{rendered} tiles in the DOM"
+        if oldest_tile.count():
+            break
+        # More photos load as the end comes near: the grid grows (or the oldest shows).
+        page.wait_for_function(
+            "([height, oldest]) => {"
+            " const el = document.querySelector('[data-testid=timeline-scroller]');"
+            " return el.scrollHeight > height"
+            " || !!document.querySelector(`.tile[data-photo-id='${oldest}']`); }",
+            arg=[height, oldest],
+        )
+    expect(oldest_tile).to_be_visible()
+    rendered = tiles(page).count()
+    assert 0 < rendered < MAX_RENDERED_TILES, f"{rendered} tiles in the DOM at the end"
+    # The newest photo, far above, has left the DOM.
+    expect(page.locator(f'.tile[data-photo-id="{newest}"]')).to_have_count(0)
+    print(f"at most {most} of {LARGE_LIBRARY} photos rendered while scrolling")  # noqa: T201
