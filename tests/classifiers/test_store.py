@@ -175,3 +175,63 @@ def test_models_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models", "verify", "efficientnet-lite0"]) == 0
     assert "efficientnet-lite0: ok" in capsys.readouterr().out
     assert main(["models", "verify", "nope"]) == 2
+
+
+DOWNLOADABLE = ["face-detection-yunet", "face-recognition-sface"]
+
+
+@pytest.mark.parametrize("name", DOWNLOADABLE)
+def test_the_catalogue_describes_real_downloads(name: str) -> None:
+    """Each is a pinned https URL (a commit, not a branch), a sha256 and a size, with a licence."""
+    import re
+
+    from photonix.classifiers.store import MODELS
+
+    spec = MODELS[name]
+    assert not spec.bundled and spec.licence and spec.description
+    assert re.fullmatch(r"[0-9a-f]{64}", spec.sha256)
+    assert spec.size > 100_000
+    assert re.fullmatch(
+        r"https://github\.com/opencv/opencv_zoo/raw/[0-9a-f]{40}/.+\.onnx", spec.url
+    )
+    assert spec.url.endswith("/" + spec.filename)
+
+
+def test_models_command_lists_and_verifies_the_downloads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from photonix.classifiers import store as store_module
+    from photonix.cli import main
+
+    monkeypatch.setattr(store_module, "_store", ModelStore(tmp_path / "models", offline=True))
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "face-detection-yunet\tmissing\t0.2 MB\tMIT\t" in out
+    assert "face-recognition-sface\tmissing\t38.7 MB\tApache-2.0\t" in out
+    assert main(["models", "verify", *DOWNLOADABLE]) == 1
+    assert capsys.readouterr().out.count("MISSING OR CORRUPT") == 2
+    # Offline: a clear reason, and nothing fetched.
+    assert main(["models", "download", "face-detection-yunet"]) == 1
+    assert "PHOTONIX_OFFLINE is on" in capsys.readouterr().err
+
+
+def test_a_catalogue_download_is_checked_against_its_real_checksum(
+    server: Server, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """YuNet's entry fetched from a local server that serves other bytes: refused twice."""
+    from dataclasses import replace
+
+    from photonix.classifiers.store import MODELS
+
+    (server.root / "face_detection_yunet_2023mar.onnx").write_bytes(PAYLOAD)
+    spec = replace(
+        MODELS["face-detection-yunet"], url=server.url(MODELS["face-detection-yunet"].filename)
+    )
+    store = ModelStore(tmp_path / "models")
+    with caplog.at_level(logging.INFO), pytest.raises(ModelUnavailable, match="corrupt twice"):
+        store.ensure(spec)
+    assert server.requests == ["/face_detection_yunet_2023mar.onnx"] * 2
+    assert not store.is_present(spec)
+    # The same bytes described by their own checksum are accepted: only the checksum decided.
+    good = replace(spec, sha256=hashlib.sha256(PAYLOAD).hexdigest(), size=len(PAYLOAD))
+    assert store.ensure(good).read_bytes() == PAYLOAD

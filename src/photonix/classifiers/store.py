@@ -63,6 +63,31 @@ MODELS: Final[dict[str, ModelSpec]] = {
             "scripts/export_efficientnet_lite0.py",
             bundled=True,
         ),
+        # Downloadable: OpenCV Zoo's face detector and face embedder, the stronger pair for real
+        # libraries (no built-in classifier runs them yet). URLs are pinned to the commit whose
+        # Git LFS pointer gives this sha256 and size, so the bytes cannot change under them.
+        ModelSpec(
+            name="face-detection-yunet",
+            filename="face_detection_yunet_2023mar.onnx",
+            sha256="8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4",
+            size=232589,
+            url="https://github.com/opencv/opencv_zoo/raw/"
+            "82b38c8f98e7b52aa171400f3e4c722352d0669f/models/face_detection_yunet/"
+            "face_detection_yunet_2023mar.onnx",
+            licence="MIT",
+            description="YuNet 2023mar face detector (boxes and 5 landmarks; OpenCV Zoo)",
+        ),
+        ModelSpec(
+            name="face-recognition-sface",
+            filename="face_recognition_sface_2021dec.onnx",
+            sha256="0ba9fbfa01b5270c96627c4ef784da859931e02f04419c829e83484087c34e79",
+            size=38696353,
+            url="https://github.com/opencv/opencv_zoo/raw/"
+            "edef535367a4f8053b5bfb7580935c83772a9639/models/face_recognition_sface/"
+            "face_recognition_sface_2021dec.onnx",
+            licence="Apache-2.0",
+            description="SFace 2021dec face embeddings (128-d, MobileFaceNet; OpenCV Zoo)",
+        ),
     )
 }
 
