@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/api.py [--photos 100000] [--runs 40]
     .venv/bin/python bench/api.py --database-url postgresql://postgres@127.0.0.1:5432/bench
+    .venv/bin/python bench/api.py --data-dir /tmp/bench-100k   # filled once, then reused
 
 Fills a fresh database (SQLite in a temporary data directory; with ``--database-url``, a
 PostgreSQL database of that name which the script creates and drops) with synthetic photos:
@@ -10,6 +11,10 @@ over 15 years in bursts of shots, 30 % with GPS. Then it asks the real views thr
 client, signed in, so routing, filtering, serialisation and JSON are all counted, and prints the
 p50/p95 latency and the queries of each request kind. Targets (DESIGN.md §5): timeline page p95
 ≤ 50 ms, filtered page ≤ 100 ms.
+
+The facets are kept while the database does not change, so asking the same ones again measures
+that; the "after a change" kinds commit a change (to a photo of another library) before each
+request, so they measure the counting itself.
 """
 
 from __future__ import annotations
@@ -221,6 +226,25 @@ def measure(
     return p50, p95
 
 
+def filled(photos: int) -> dict[str, Any] | None:
+    """The picks of a library an earlier run filled with as many photos, or None."""
+    from photonix.classifiers.models import Tag
+    from photonix.core.models import User
+    from photonix.library.models import Camera, Photo
+
+    user = User.objects.filter(username="bench").first()
+    if user is None:
+        return None
+    if Photo.objects.count() != photos:
+        raise SystemExit(f"the data directory holds another library than {photos} photos")
+    print(f"reusing the {photos} photos filled by an earlier run")
+    return {
+        "user": user,
+        "tags": list(Tag.objects.order_by("pk")[:40]),
+        "cameras": list(Camera.objects.order_by("pk")[:10]),
+    }
+
+
 def run(photos: int, runs: int, seed: int) -> None:
     from django.core.management import call_command
     from django.test import Client
@@ -228,8 +252,8 @@ def run(photos: int, runs: int, seed: int) -> None:
     from photonix.library.timeline import cursor_encode
 
     call_command("migrate", verbosity=0)
-    rng = random.Random(seed)
-    picks = fill(photos, rng)
+    picks = filled(photos) or fill(photos, random.Random(seed))
+    rng = random.Random(seed + 1)  # the requests' own: the same whether filled now or before
     client = Client()
     client.force_login(picks["user"])
 
@@ -276,6 +300,22 @@ def run(photos: int, runs: int, seed: int) -> None:
     def facets_filtered() -> str:
         return "/api/timeline/facets?" + urlencode({"tag": rng.choice(picks["tags"][:15]).pk})
 
+    other_photo = Photo.objects.exclude(library__name="Bench").values_list("pk", flat=True)[0]
+
+    def changed(url: Callable[[], str]) -> Callable[[], str]:
+        """``url``, asked right after a change is committed: the facets are counted afresh."""
+
+        def after_a_change() -> str:
+            # A photo of the other library: the counts stay the same, the cache is dropped.
+            Photo.objects.filter(pk=other_photo).update(rating=rng.randint(0, 5))
+            return url()
+
+        return after_a_change
+
+    def facets_camera() -> str:
+        # One camera picked: the camera facet is counted again without it.
+        return "/api/timeline/facets?" + urlencode({"camera": rng.choice(picks["cameras"]).pk})
+
     def months() -> str:
         return "/api/timeline/months"
 
@@ -302,6 +342,9 @@ def run(photos: int, runs: int, seed: int) -> None:
     measure(client, "free text q", query, runs, results)
     measure(client, "facets (everything)", facets, runs, total)
     measure(client, "facets (one tag)", facets_filtered, runs, total)
+    measure(client, "facets (everything), after a change", changed(facets), runs, total)
+    measure(client, "facets (one tag), after a change", changed(facets_filtered), runs, total)
+    measure(client, "facets (one camera), after a change", changed(facets_camera), runs, total)
     measure(client, "month index", months, runs, sized)
     measure(client, "map (all GPS photos)", lambda: "/api/map", max(5, runs // 4), points)
     print(
@@ -320,10 +363,17 @@ def main() -> int:
     parser.add_argument(
         "--database-url", help="postgresql://…/NAME: a scratch database is created and dropped"
     )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="SQLite only: keep the database in this directory and reuse it on the next run",
+    )
     args = parser.parse_args()
+    if args.data_dir and args.database_url:
+        parser.error("--data-dir is for SQLite; PostgreSQL runs use a scratch database")
 
     work = Path(tempfile.mkdtemp(prefix="photonix-bench-api-"))
-    os.environ["PHOTONIX_DATA_DIR"] = str(work / "data")
+    os.environ["PHOTONIX_DATA_DIR"] = str(args.data_dir or work / "data")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photonix.settings")
     try:
         if args.database_url:

@@ -14,7 +14,7 @@ from django.test import Client
 
 from photonix.classifiers.models import PhotoTag
 from photonix.core.models import User
-from photonix.library import timeline
+from photonix.library import people, timeline
 from photonix.library.models import PhotoFile
 from photonix.library.search import parse_query
 from tests.library import photos as make
@@ -207,8 +207,12 @@ def test_a_timeline_page_is_one_query(world: dict[str, Any], django_assert_max_n
         assert client.get("/api/timeline/months", params).status_code == 200
     with django_assert_max_num_queries(AUTH_QUERIES + 1):
         assert client.get("/api/map", params).status_code == 200
-    # The facets are one query per list: the aggregates, tags, cameras, lenses (and people).
+    # The facets are one query per list: the aggregates, tags, cameras, lenses (and people)...
     with django_assert_max_num_queries(AUTH_QUERIES + 5):
+        assert client.get("/api/timeline/facets").status_code == 200
+    # ... and one more for each facet counted without its own filter (camera: with the names).
+    recounts = {"camera": 2, "place": 1, "colour": 1, "rating_min": 1, "date_from": 1}
+    with django_assert_max_num_queries(AUTH_QUERIES + 5 + sum(recounts.values())):
         assert client.get("/api/timeline/facets", params).status_code == 200
 
 
@@ -276,8 +280,6 @@ def test_each_filter_and_combinations(
 
 
 def test_persons_filter_needs_the_faces_app(world: dict[str, Any]) -> None:
-    from photonix.library import people
-
     if people.installed():
         pytest.skip("the faces app is installed: its own tests cover people")
     assert _ids(world["alice"], person=1) == set()
@@ -389,7 +391,9 @@ def test_facets_count_the_current_results(world: dict[str, Any]) -> None:
     assert dogs["dates"] == ["2019-07-02", "2020-01-05"]
 
     nothing = _get(world["alice"], "/api/timeline/facets", {"date_from": "2030-01-01"})
-    assert nothing["total"] == 0 and nothing["dates"] is None
+    assert nothing["total"] == 0
+    # The dates are the span the other filters leave (none here), so the range can be widened.
+    assert nothing["dates"] == ["2018-07-30", "2020-01-05"]
     assert nothing["ranges"] == {
         "aperture": None,
         "exposure_time": None,
@@ -399,12 +403,14 @@ def test_facets_count_the_current_results(world: dict[str, Any]) -> None:
     assert nothing["tags"] == {} and nothing["cameras"] == []
 
 
-# 0.0: SQLite counts tags from the tag index; 2.0: from the selected photos (both must agree).
-@pytest.mark.parametrize("share", [0.0, 2.0])
+# The three ways SQLite counts tags, which must agree: from the tag index testing each photo
+# (tag share 0), from the selected photos (2, 2), and from every photo less the unselected (0).
+@pytest.mark.parametrize(("share", "complement_share"), [(0.0, 2.0), (2.0, 2.0), (2.0, 0.0)])
 def test_facets_count_each_photo_once_per_tag(
-    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, share: float
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, share: float, complement_share: float
 ) -> None:
     monkeypatch.setattr(timeline, "TAG_DRIVEN_SHARE", share)
+    monkeypatch.setattr(timeline, "COMPLEMENT_SHARE", complement_share)
     photos, tags = world["photos"], world["tags"]
 
     def tag(photo: str, name: str, source: str, verdict: str = "auto") -> None:
@@ -446,6 +452,180 @@ def test_facets_count_each_photo_once_per_tag(
         "colour": {"red": 1},
     }
     assert counts({"date_from": "2030-01-01"}) == {}
+
+
+def _counts(options: list[dict[str, Any]]) -> dict[str, int]:
+    return {o["name"]: o["count"] for o in options}
+
+
+@pytest.mark.parametrize(("share", "complement_share"), [(0.5, 0.8), (2.0, 2.0), (2.0, 0.0)])
+def test_or_facets_count_without_their_own_filter(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, share: float, complement_share: float
+) -> None:
+    """Cameras, lenses and the single choices count as if their own filter were not set."""
+    monkeypatch.setattr(timeline, "TAG_DRIVEN_SHARE", share)
+    monkeypatch.setattr(timeline, "COMPLEMENT_SHARE", complement_share)
+    from photonix.library.models import LibraryFolder
+
+    folder = LibraryFolder.objects.get(library_id=world["library"])
+    photos, tags, cameras = world["photos"], world["tags"], world["cameras"]
+    london = make.tag(folder, "London", "place")
+    PhotoTag.objects.create(photo_id=photos["dog"], tag=london, source="test")
+    blue = make.tag(folder, "blue", "colour")
+    PhotoTag.objects.create(photo_id=photos["both"], tag=blue, source="test")
+
+    def facets(**params: Any) -> Any:
+        return _get(world["alice"], "/api/timeline/facets", params)
+
+    # One camera picked: the others are still offered, with what adding them would add.
+    canon = facets(camera=cameras["canon"])
+    assert canon["total"] == 2
+    assert _counts(canon["cameras"]) == {"Canon EOS 40D": 2, "Nikon D750": 2}
+    # Everything else narrows to the Canon photos.
+    assert _counts(canon["tags"]["object"]) == {"Egyptian cat": 1, "cat": 1, "dog": 1}
+    assert _counts(canon["tags"]["colour"]) == {"red": 1, "blue": 1}
+    assert _counts(canon["lenses"]) == {"EF 50mm f/1.8": 1}
+    assert canon["ratings"] == {"0": 1, "1": 0, "2": 0, "3": 0, "4": 0, "5": 1}
+    assert canon["flash"] == {"fired": 0, "not_fired": 1}
+    assert canon["ranges"]["iso"] == [100, 400]
+    assert canon["dates"] == ["2019-07-14", "2020-01-05"]
+    # Both picked (ORed): the same camera counts, every photo.
+    both = facets(camera=[cameras["canon"], cameras["nikon"]])
+    assert both["total"] == 4
+    assert _counts(both["cameras"]) == {"Canon EOS 40D": 2, "Nikon D750": 2}
+
+    # The camera counts follow the other filters: with the dog tag, one photo each.
+    dog_nikon = facets(camera=cameras["nikon"], tag=tags["dog"])
+    assert dog_nikon["total"] == 1
+    assert _counts(dog_nikon["cameras"]) == {"Canon EOS 40D": 1, "Nikon D750": 1}
+    assert _counts(dog_nikon["tags"]["object"]) == {"dog": 1}  # tags are ANDed: they narrow
+
+    # A lens: every lens of the photos; the cameras narrow to the lens's photos.
+    fifty = facets(lens=world["lens"])
+    assert fifty["total"] == 1
+    assert _counts(fifty["lenses"]) == {"EF 50mm f/1.8": 1}
+    assert _counts(fifty["cameras"]) == {"Canon EOS 40D": 1}
+
+    # A place or a colour is one choice: the others are offered instead of it.
+    paris = facets(place=tags["paris"])
+    assert paris["total"] == 1
+    assert _counts(paris["tags"]["place"]) == {"Paris": 1, "London": 1}
+    assert _counts(paris["tags"]["colour"]) == {"red": 1}
+    blue_only = facets(colour=blue.pk)
+    assert blue_only["total"] == 1
+    assert _counts(blue_only["tags"]["colour"]) == {"red": 2, "blue": 1}
+    assert _counts(blue_only["tags"]["object"]) == {"cat": 1, "dog": 1}
+
+    # A rating, flash, a range, dates: counted over the photos the other filters leave.
+    three = facets(rating_min=3)
+    assert three["total"] == 1
+    assert three["ratings"] == {"0": 2, "1": 0, "2": 1, "3": 0, "4": 0, "5": 1}
+    assert _counts(three["cameras"]) == {"Canon EOS 40D": 1}
+    fired = facets(flash="true")
+    assert fired["total"] == 1 and fired["flash"] == {"fired": 1, "not_fired": 1}
+    iso = facets(iso_min=400)
+    assert iso["total"] == 2
+    assert iso["ranges"]["iso"] == [100, 3200]
+    assert iso["ranges"]["aperture"] == [4.0, 8.0]  # another range narrows
+    later = facets(date_from="2019-07-03")
+    assert later["total"] == 2 and later["dates"] == ["2018-07-30", "2020-01-05"]
+
+    # Two of them: each counts under the other.
+    canon_three = facets(camera=cameras["canon"], rating_min=3)
+    assert canon_three["total"] == 1
+    assert _counts(canon_three["cameras"]) == {"Canon EOS 40D": 1}
+    assert canon_three["ratings"] == {"0": 1, "1": 0, "2": 0, "3": 0, "4": 0, "5": 1}
+    # No photo is both: the camera that would bring some back is still offered.
+    assert facets(camera=cameras["nikon"], tag=tags["egyptian"])["cameras"] == [
+        {"id": cameras["canon"], "name": "Canon EOS 40D", "count": 1}
+    ]
+
+
+@pytest.mark.skipif(not people.installed(), reason="needs the faces app")
+def test_people_facet_narrows_and_a_second_person_can_be_added(world: dict[str, Any]) -> None:
+    from photonix.faces.models import Face, Person
+
+    photos, library = world["photos"], world["library"]
+    ada = Person.objects.create(library_id=library, name="Ada Lovelace")
+    bob = Person.objects.create(library_id=library, name="Bob Dylan")
+    box = {"x": 0.1, "y": 0.1, "width": 0.2, "height": 0.2}
+    for photo, person in (("cat", ada), ("both", ada), ("both", bob), ("dog", bob)):
+        Face.objects.create(photo_id=photos[photo], library_id=library, person=person, **box)
+
+    def facets(**params: Any) -> Any:
+        return _get(world["alice"], "/api/timeline/facets", params)
+
+    assert _counts(facets()["people"]) == {"Ada Lovelace": 2, "Bob Dylan": 2}
+    # People are ANDed: Ada's photos, on which Bob can be added (he is on one of them).
+    with_ada = facets(person=ada.pk)
+    assert with_ada["total"] == 2
+    assert _counts(with_ada["people"]) == {"Ada Lovelace": 2, "Bob Dylan": 1}
+    together = facets(person=[ada.pk, bob.pk])
+    assert together["total"] == 1
+    assert _counts(together["people"]) == {"Ada Lovelace": 1, "Bob Dylan": 1}
+    assert _names(world, _ids(world["alice"], person=[ada.pk, bob.pk])) == {"both"}
+    # The search box: a person's name as a word, and as a suggestion.
+    assert _names(world, _ids(world["alice"], q="bob")) == {"both", "dog"}
+    assert _names(world, _ids(world["alice"], q="ada bob")) == {"both"}
+    assert _get(world["alice"], "/api/search/suggest", {"q": "lovel"}) == [
+        {"kind": "person", "label": "Ada Lovelace", "params": {"person": ada.pk}}
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_facets_are_kept_until_anything_is_committed() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from photonix.library.models import Photo
+
+    alice, bob = make.user("alice"), make.user("bob")
+    folder = make.library("Alice", alice)
+    canon = make.camera("Canon", "EOS 40D")
+    photo = make.photo(folder, make.at(2020, 1, 1), camera=canon, rating=1)
+    client = make.client_for(alice)
+    first = _get(client, "/api/timeline/facets", {"camera": canon.pk})
+    assert first["ratings"]["1"] == 1 and first["total"] == 1
+    # Asked again with nothing changed: no counting, only the change marker (a query on
+    # PostgreSQL; SQLite's is read on a connection of its own). PostgreSQL's marker is the
+    # server's WAL position, which any database of the server moves on (other tests share it
+    # here), so there it is enough that one of a few tries is served from the cache.
+    marker = 1 if connection.vendor == "postgresql" else 0
+    served = []
+    for _ in range(1 if connection.vendor == "sqlite" else 20):
+        assert _get(client, "/api/timeline/facets", {"camera": canon.pk}) == first
+        with CaptureQueriesContext(connection) as queries:
+            assert _get(client, "/api/timeline/facets", {"camera": canon.pk}) == first
+        served.append(len(queries) <= AUTH_QUERIES + marker)
+        if served[-1]:
+            break
+    assert served[-1], served
+    # Kept per user: Bob sees none of Alice's photos.
+    assert _get(make.client_for(bob), "/api/timeline/facets", {"camera": canon.pk})["total"] == 0
+
+    # A change committed by this process...
+    Photo.objects.filter(pk=photo.pk).update(rating=5)
+    second = _get(client, "/api/timeline/facets", {"camera": canon.pk})
+    assert (second["ratings"]["1"], second["ratings"]["5"]) == (0, 1)
+    # ... or by another one, a worker, on a connection of its own.
+    table = Photo._meta.db_table
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        worker = sqlite3.connect(connection.settings_dict["NAME"])
+        with worker:
+            worker.execute(f"UPDATE {table} SET rating = 3 WHERE id = ?", (photo.pk,))  # noqa: S608
+        worker.close()
+    else:
+        import psycopg
+
+        db = connection.settings_dict
+        with psycopg.connect(
+            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+        ) as other:
+            other.execute(f"UPDATE {table} SET rating = 3 WHERE id = %s", (photo.pk,))  # noqa: S608
+    third = _get(client, "/api/timeline/facets", {"camera": canon.pk})
+    assert (third["ratings"]["3"], third["ratings"]["5"]) == (1, 0)
 
 
 def test_map_points_are_the_photos_with_a_location(

@@ -685,7 +685,12 @@ class TimelineMonthsView(APIView):
 
 
 class TimelineFacetsView(APIView):
-    """The filter panel's options with counts, narrowed to the current results."""
+    """The filter panel's options with counts.
+
+    Tags and people count the current results. Cameras, lenses, places, colours, ratings,
+    flash, the ranges and the dates count the results of all the other filters, so that
+    another camera or lens can be added and another place, colour or rating picked instead.
+    """
 
     @extend_schema(
         operation_id="timeline_facets",
@@ -693,7 +698,8 @@ class TimelineFacetsView(APIView):
         responses={200: FacetsSerializer, 400: FIELD_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        return Response(timeline.facets(_filtered(request)))
+        chosen = filters.parse_filters(request.query_params)
+        return Response(timeline.facets(_user(request), chosen))
 
 
 class SearchSuggestView(APIView):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from rest_framework import serializers
@@ -20,6 +21,21 @@ from photonix.library import people, search
 from photonix.library.models import LibraryMember, Photo, PhotoFile
 
 LIST_PARAMS = ("tag", "person", "camera", "lens")
+# Filters whose facet is counted as if they were not set (see ``timeline.facets``): the options
+# of an OR list, and of a single choice that picking another option replaces.
+OWN_FACET_PARAMS: dict[str, tuple[str, ...]] = {
+    "camera": ("camera",),
+    "lens": ("lens",),
+    "place": ("place",),
+    "colour": ("colour",),
+    "rating": ("rating_min",),
+    "flash": ("flash",),
+    "aperture": ("aperture_min", "aperture_max"),
+    "exposure_time": ("exposure_min", "exposure_max"),
+    "iso": ("iso_min", "iso_max"),
+    "focal_length": ("focal_min", "focal_max"),
+    "dates": ("date_from", "date_to"),
+}
 RANGES = (
     ("aperture", "aperture_min", "aperture_max"),
     ("exposure_time", "exposure_min", "exposure_max"),
@@ -106,16 +122,34 @@ def parse_filters(params: QueryDict) -> dict[str, Any]:
     return dict(payload.validated_data)
 
 
-def visible_photos(user: User) -> QuerySet[Photo]:
-    """Photos of the user's libraries that are on the timeline (recorded, dated), unordered."""
-    # The file check is a correlated EXISTS, not a join: a join lets SQLite start from the
-    # files table and sort every photo, where walking the timeline index stops after a page.
-    recorded = PhotoFile.objects.filter(pk=OuterRef("preferred_file_id"), state=PhotoFile.State.OK)
-    return Photo.objects.filter(
-        Exists(recorded),
+NOT_RECORDED = tuple(state for state in PhotoFile.State if state != PhotoFile.State.OK)
+
+
+def visible_q(user: User, *, whole: bool = False) -> Q:
+    """Photos of the user's libraries that are on the timeline (recorded, dated).
+
+    ``whole``: for a query that reads the whole selection (an aggregate), not its first rows.
+    """
+    if whole and connection.vendor == "sqlite":
+        # A correlated EXISTS looks each photo's file up (100,000 lookups for 100,000 photos);
+        # the files that are not recorded are few, and SQLite lists them once from the state
+        # index. (PostgreSQL turns the EXISTS into a hash join by itself.)
+        unrecorded = PhotoFile.objects.filter(state__in=NOT_RECORDED).values("pk")
+        recorded = Q(preferred_file_id__isnull=False) & ~Q(preferred_file_id__in=unrecorded)
+    else:
+        # The file check is a correlated EXISTS, not a join: a join lets SQLite start from the
+        # files table and sort every photo, where walking the timeline index stops after a page.
+        file = PhotoFile.objects.filter(pk=OuterRef("preferred_file_id"), state=PhotoFile.State.OK)
+        recorded = Q(Exists(file))
+    return recorded & Q(
         library_id__in=LibraryMember.objects.filter(user=user).values("library_id"),
         taken_local__isnull=False,
     )
+
+
+def visible_photos(user: User, *, whole: bool = False) -> QuerySet[Photo]:
+    """The photos of ``visible_q``, unordered."""
+    return Photo.objects.filter(visible_q(user, whole=whole))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -123,21 +157,36 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def filter_q(filters: dict[str, Any]) -> Q:
-    """The condition the validated ``filters`` stand for."""
+def filter_q(filters: dict[str, Any], *, whole: bool = False) -> Q:
+    """The condition the validated ``filters`` stand for.
+
+    ``whole``: for a query that reads the whole selection. Tags and people are then ``id IN``
+    the photos that carry them, which lets the database start from those few photos; a page
+    keeps EXISTS, so that walking the timeline index stops as soon as the page is full.
+    """
     # ``hidden IN (x)`` rather than ``NOT hidden``: the form an index on ``hidden`` can serve.
     q = Q(hidden__in=[filters.get("hidden", False)])
     if "library" in filters:
         q &= Q(library_id=filters["library"])
-    for tag_id in filters.get("tag", []):
-        q &= Q(search.has_tag_tree(tag_id))
+    tags = list(filters.get("tag", []))
     if "place" in filters:
-        q &= Q(search.has_tag_tree(filters["place"]))
+        tags.append(filters["place"])
+    for tag_id in tags:
+        q &= (
+            Q(pk__in=search.photos_with_tag_tree(tag_id))
+            if whole
+            else Q(search.has_tag_tree(tag_id))
+        )
     if "colour" in filters:
-        q &= Q(search.has_tag(filters["colour"]))
+        colour = filters["colour"]
+        q &= Q(pk__in=search.photos_with_tag(colour)) if whole else Q(search.has_tag(colour))
     for person_id in filters.get("person", []):
-        has = people.has_person(person_id)
-        q &= Q(pk__in=[]) if has is None else Q(has)
+        if whole:
+            shown = people.photos_with_person(person_id)
+            q &= Q(pk__in=[]) if shown is None else Q(pk__in=shown)
+        else:
+            has = people.has_person(person_id)
+            q &= Q(pk__in=[]) if has is None else Q(has)
     if filters.get("camera"):
         q &= Q(camera_id__in=filters["camera"])
     if filters.get("lens"):
@@ -163,6 +212,11 @@ def filter_q(filters: dict[str, Any]) -> Q:
     return q
 
 
-def filtered_photos(user: User, filters: dict[str, Any]) -> QuerySet[Photo]:
-    """The user's photos that pass ``filters``, unordered."""
-    return visible_photos(user).filter(filter_q(filters))
+def selection_q(user: User, filters: dict[str, Any], *, whole: bool = False) -> Q:
+    """The user's photos that pass ``filters`` (``whole``: see ``filter_q``)."""
+    return visible_q(user, whole=whole) & filter_q(filters, whole=whole)
+
+
+def filtered_photos(user: User, filters: dict[str, Any], *, whole: bool = False) -> QuerySet[Photo]:
+    """The photos of ``selection_q``, unordered."""
+    return Photo.objects.filter(selection_q(user, filters, whole=whole))

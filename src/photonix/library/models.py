@@ -145,6 +145,25 @@ class Photo(models.Model):
             # The timeline across every library the user belongs to (``library IN (…)`` cannot
             # walk the index above in order): visible or hidden photos, newest first.
             models.Index(fields=["hidden", "-taken_local", "-id"], name="photo_hidden_timeline"),
+            # The facets' statistics: every column they read, in the (camera, lens) order they
+            # are grouped by, so that SQLite counts them from the index alone, without a sort.
+            models.Index(
+                fields=[
+                    "camera",
+                    "lens",
+                    "library",
+                    "hidden",
+                    "taken_local",
+                    "preferred_file",
+                    "aperture",
+                    "exposure_time",
+                    "iso",
+                    "focal_length",
+                    "flash_fired",
+                    "rating",
+                ],
+                name="photo_facets",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -128,6 +128,17 @@ def has_tag(tag_id: int) -> Exists:
     )
 
 
+def photos_with_tag_tree(tag_id: int) -> QuerySet[PhotoTag, Any]:
+    """The ids of the photos ``has_tag_tree`` finds, for ``id IN (…)``."""
+    tree = RawSQL(tag_tree_sql("id = %s"), (tag_id,))  # noqa: S611 - values are bound
+    return PhotoTag.objects.filter(tag_id__in=tree, verdict__in=SHOWN_VERDICTS).values("photo_id")
+
+
+def photos_with_tag(tag_id: int) -> QuerySet[PhotoTag, Any]:
+    """The ids of the photos ``has_tag`` finds, for ``id IN (…)``."""
+    return PhotoTag.objects.filter(tag_id=tag_id, verdict__in=SHOWN_VERDICTS).values("photo_id")
+
+
 def word_q(word: str) -> Q:
     """Photos one word of free text finds, by any kind of name."""
     start, inner = _like(word)

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import datetime as dt
 import operator
+import sqlite3
+import threading
+from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
 
 from photonix.classifiers.models import PhotoTag, Tag
+from photonix.core.models import User
 from photonix.library import people
+from photonix.library.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
 from photonix.library.models import Camera, Lens, Photo
 from photonix.library.search import SHOWN_VERDICTS
 
@@ -156,6 +163,8 @@ _STATS: tuple[tuple[str, str, Any], ...] = (
 # they are at least this share of all photos (see ``_facet_rows_sqlite``). Measured on 100,000
 # photos: reading by tag is 25 % faster for all of them, as fast for half, slower below that.
 TAG_DRIVEN_SHARE = 0.5
+# At least this share, the tags are counted over all photos less those outside the selection.
+COMPLEMENT_SHARE = 0.8
 
 # Photos per tag (shown verdicts only, each photo once even when two classifiers put the tag on
 # it), counted by tag id alone and only then joined to the few tags: ``{rows}`` are the phototag
@@ -207,15 +216,14 @@ def _facet_rows_postgresql(photos: QuerySet[Photo]) -> _FacetRows:
     return [r[1:3] + r[5:] for r in rows if r[0] == 0], [r[1:6] for r in rows if r[0] == 1]
 
 
-def _facet_rows_sqlite(photos: QuerySet[Photo]) -> _FacetRows:
+def _facet_rows_sqlite(photos: QuerySet[Photo], complement: QuerySet[Photo]) -> _FacetRows:
     """Two statements: SQLite spends as long writing the selection down as computing it again.
 
-    The selection is asked for in id order, so that SQLite reads the photos table front to back
-    instead of walking the timeline index and looking each row up, which takes twice as long
-    when the selection is most of a library.
+    The statistics read the (camera, lens, …) covering index of the photos, in the order they
+    are grouped by, so neither the table nor a sort is needed. ``complement`` is every photo
+    that is not in the selection (of any library).
     """
-    ordered = photos.order_by("pk")
-    sql, params = ordered.values(*_PHOTO_COLUMNS).query.sql_with_params()
+    sql, params = photos.order_by().values(*_PHOTO_COLUMNS).query.sql_with_params()
     q = connection.ops.quote_name
     camera, lens = (f"s.{q(name)}" for name in ("camera_id", "lens_id"))
     # Each row also carries the highest photo id, a free estimate of how many photos there are
@@ -227,16 +235,38 @@ def _facet_rows_sqlite(photos: QuerySet[Photo]) -> _FacetRows:
         tuple(params),
     )
     selected = sum(row[2] for row in rows)
+    share = selected / rows[0][-1] if rows and rows[0][-1] else 0.0
+    phototags = f"{PhotoTag._meta.db_table} pt"
+    if share >= COMPLEMENT_SHARE:
+        # Nearly every photo: count every tag from the (tag, photo, verdict) index alone, with
+        # no photo to test, and take off what the few photos outside the selection carry,
+        # read from their own (photo, verdict, tag) index entries.
+        out_sql, out_params = complement.order_by().values("pk").query.sql_with_params()
+        verdicts = ", ".join(["%s"] * len(SHOWN_VERDICTS))
+        counts = (
+            f"SELECT pt.tag_id, COUNT(DISTINCT pt.photo_id) AS n FROM {phototags} "  # noqa: S608
+            f"WHERE pt.verdict IN ({verdicts}){{where}} GROUP BY pt.tag_id"
+        )
+        tags = _fetch(
+            "SELECT t.id, t.parent_id, t.type, t.name, c.n FROM ("  # noqa: S608
+            "SELECT tag_id, SUM(n) AS n FROM ("
+            + counts.format(where="")
+            + " UNION ALL SELECT tag_id, -n FROM ("
+            + counts.format(where=f" AND pt.photo_id IN ({out_sql})")
+            + ")) GROUP BY tag_id HAVING SUM(n) > 0"
+            f") c JOIN {Tag._meta.db_table} t ON t.id = c.tag_id ORDER BY c.n DESC, t.name",
+            (*SHOWN_VERDICTS, *SHOWN_VERDICTS, *out_params),
+        )
+        return [row[:-1] for row in rows], tags
     # A large selection: read the (tag, photo, verdict) index in order, testing each row's photo
     # against the selection (the unary plus keeps SQLite from using an index on photo_id for
     # that), which needs no sort, not even for the distinct photos. A small one: start from its
     # photos, as SQLite would, and sort their few rows by tag.
-    by_tag = bool(rows) and selected >= TAG_DRIVEN_SHARE * rows[0][-1]
-    ids_sql, ids_params = ordered.values("pk").query.sql_with_params()
+    by_tag = share >= TAG_DRIVEN_SHARE
+    ids_sql, ids_params = photos.order_by("pk").values("pk").query.sql_with_params()
     photo = "+pt.photo_id" if by_tag else "pt.photo_id"
     tags = _fetch(
-        _tag_counts_sql(f"{PhotoTag._meta.db_table} pt", f" AND {photo} IN ({ids_sql})")
-        + " ORDER BY c.n DESC, t.name",
+        _tag_counts_sql(phototags, f" AND {photo} IN ({ids_sql})") + " ORDER BY c.n DESC, t.name",
         (*SHOWN_VERDICTS, *ids_params),
     )
     return [row[:-1] for row in rows], tags
@@ -255,8 +285,37 @@ def _most_first(counts: dict[int, int], named: QuerySet[Any]) -> list[tuple[Any,
     return rows
 
 
-def facets(photos: QuerySet[Photo]) -> dict[str, Any]:
-    """What the current results contain, with counts: every option narrows to them.
+def _cameras(counts: dict[int, int]) -> list[dict[str, Any]]:
+    rows = _most_first(
+        counts,
+        Camera.objects.filter(pk__in=counts)
+        .order_by("make", "model")
+        .values_list("pk", "make", "model"),
+    )
+    return [
+        {"id": pk, "name": f"{make} {model}".strip(), "count": counts[pk]}
+        for pk, make, model in rows
+    ]
+
+
+def _lenses(counts: dict[int, int]) -> list[dict[str, Any]]:
+    rows = _most_first(
+        counts, Lens.objects.filter(pk__in=counts).order_by("name").values_list("pk", "name")
+    )
+    return [{"id": pk, "name": name, "count": counts[pk]} for pk, name in rows]
+
+
+def _tag_options(tag_rows: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
+    tags: dict[str, list[dict[str, Any]]] = {}
+    for tag_id, parent_id, tag_type, name, count in tag_rows:
+        tags.setdefault(tag_type, []).append(
+            {"id": tag_id, "name": name, "parent": parent_id, "count": count}
+        )
+    return tags
+
+
+def _facets_of(photos: QuerySet[Photo], complement: QuerySet[Photo]) -> dict[str, Any]:
+    """Every facet of one selection.
 
     The statistics, cameras and lenses come from one pass over the selection, grouped by
     (camera, lens): a few hundred rows that are added up here. On PostgreSQL the tag counts are
@@ -265,7 +324,7 @@ def facets(photos: QuerySet[Photo]) -> dict[str, Any]:
     if connection.vendor == "postgresql":
         stat_rows, tag_rows = _facet_rows_postgresql(photos)
     else:
-        stat_rows, tag_rows = _facet_rows_sqlite(photos)
+        stat_rows, tag_rows = _facet_rows_sqlite(photos, complement)
     stats: dict[str, Any] = {
         key: 0 if combine is operator.add else None for key, _, combine in _STATS
     }
@@ -279,30 +338,12 @@ def facets(photos: QuerySet[Photo]) -> dict[str, Any]:
             camera_counts[camera_id] = camera_counts.get(camera_id, 0) + values[0]
         if lens_id is not None:
             lens_counts[lens_id] = lens_counts.get(lens_id, 0) + values[0]
-    tags: dict[str, list[dict[str, Any]]] = {}
-    for tag_id, parent_id, tag_type, name, count in tag_rows:
-        tags.setdefault(tag_type, []).append(
-            {"id": tag_id, "name": name, "parent": parent_id, "count": count}
-        )
-    cameras = _most_first(
-        camera_counts,
-        Camera.objects.filter(pk__in=camera_counts)
-        .order_by("make", "model")
-        .values_list("pk", "make", "model"),
-    )
-    lenses = _most_first(
-        lens_counts,
-        Lens.objects.filter(pk__in=lens_counts).order_by("name").values_list("pk", "name"),
-    )
     first, last = stats["first"], stats["last"]
     return {
-        "tags": tags,
+        "tags": _tag_options(tag_rows),
         "people": people.facet(photos),
-        "cameras": [
-            {"id": pk, "name": f"{make} {model}".strip(), "count": camera_counts[pk]}
-            for pk, make, model in cameras
-        ],
-        "lenses": [{"id": pk, "name": name, "count": lens_counts[pk]} for pk, name in lenses],
+        "cameras": _cameras(camera_counts),
+        "lenses": _lenses(lens_counts),
         "ranges": {
             "aperture": _span(stats["aperture_min"], stats["aperture_max"]),
             "exposure_time": _span(stats["exposure_min"], stats["exposure_max"]),
@@ -314,6 +355,136 @@ def facets(photos: QuerySet[Photo]) -> dict[str, Any]:
         "dates": None if first is None else [_day(first), _day(last)],
         "total": stats["total"],
     }
+
+
+def _counts(photos: QuerySet[Photo], column: str) -> dict[Any, int]:
+    rows = photos.order_by().values_list(column).annotate(n=Count("pk")).values_list(column, "n")
+    return dict(rows)
+
+
+def _typed_tags(photos: QuerySet[Photo], tag_type: str) -> list[dict[str, Any]]:
+    """The tag options of one type (places, colours) among ``photos``, most first."""
+    ids_sql, ids_params = photos.order_by().values("pk").query.sql_with_params()
+    of_type = f" AND pt.tag_id IN (SELECT id FROM {Tag._meta.db_table} WHERE type = %s)"  # noqa: S608
+    rows = _fetch(
+        _tag_counts_sql(
+            f"{PhotoTag._meta.db_table} pt", f"{of_type} AND pt.photo_id IN ({ids_sql})"
+        )
+        + " ORDER BY c.n DESC, t.name",
+        (*SHOWN_VERDICTS, tag_type, *ids_params),
+    )
+    return _tag_options(rows).get(tag_type, [])
+
+
+def _recount(facet: str, photos: QuerySet[Photo], into: dict[str, Any]) -> None:
+    """Count one facet again, over ``photos`` (the selection without that facet's filter)."""
+    if facet == "camera":
+        into["cameras"] = _cameras({k: n for k, n in _counts(photos, "camera_id").items() if k})
+    elif facet == "lens":
+        into["lenses"] = _lenses({k: n for k, n in _counts(photos, "lens_id").items() if k})
+    elif facet in ("place", "colour"):
+        options = _typed_tags(photos, facet)
+        into["tags"].pop(facet, None)
+        if options:
+            into["tags"][facet] = options
+    elif facet == "rating":
+        ratings = dict.fromkeys(map(str, range(6)), 0)
+        for rating, n in _counts(photos, "rating").items():
+            ratings[str(min(5, max(0, rating or 0)))] += n
+        into["ratings"] = ratings
+    elif facet == "flash":
+        fired = _counts(photos, "flash_fired")
+        into["flash"] = {"fired": fired.get(True, 0), "not_fired": fired.get(False, 0)}
+    elif facet == "dates":
+        span = photos.aggregate(first=Min("taken_local"), last=Max("taken_local"))
+        first, last = span["first"], span["last"]
+        into["dates"] = None if first is None else [_day(first), _day(last)]
+    else:  # a range
+        span = photos.aggregate(low=Min(facet), high=Max(facet))
+        into["ranges"][facet] = _span(span["low"], span["high"])
+
+
+def facets(user: User, chosen: dict[str, Any]) -> dict[str, Any]:
+    """What the results of the ``chosen`` filters contain, with counts.
+
+    Tags (other than places and colours) and people narrow to the results: another one picked
+    is ANDed. The other facets are counted over the results of all the *other* filters, as if
+    their own were not set ("disjunctive" facets): cameras and lenses, whose ids are ORed, and
+    the single choices (a place, a colour, a rating, flash, the ranges, the dates), which
+    picking another option replaces. So a second camera can be added after the first, and a
+    range can be widened again. That is one more query for each such filter that is set.
+
+    Results are kept while the database does not change (see ``_change_marker``).
+    """
+    marker = _change_marker()
+    key = (connection.alias, connection.settings_dict["NAME"], user.pk, _frozen(chosen))
+    if marker is not None:
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None and hit[0] == marker:
+                _CACHE.move_to_end(key)
+                return copy.deepcopy(hit[1])
+    selection = selection_q(user, chosen, whole=True)
+    result = _facets_of(Photo.objects.filter(selection), Photo.objects.exclude(selection))
+    for facet, params in OWN_FACET_PARAMS.items():
+        if any(param in chosen for param in params):
+            others = {k: v for k, v in chosen.items() if k not in params}
+            _recount(facet, filtered_photos(user, others, whole=True), result)
+    if marker is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = (marker, copy.deepcopy(result))
+            _CACHE.move_to_end(key)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return result
+
+
+# Facets kept in this process, each with the database's change marker when it was counted.
+CACHE_SIZE = 256
+_CACHE: OrderedDict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+# SQLite: one connection per database file that only ever reads ``PRAGMA data_version``.
+_PROBES: dict[tuple[str, int, int], sqlite3.Connection] = {}
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _change_marker() -> Any:
+    """A value that changes whenever anything is committed to the database; None: don't cache.
+
+    SQLite: ``PRAGMA data_version`` on a connection of our own, which changes when any other
+    connection (in any process) commits. PostgreSQL: the current WAL position, which every
+    commit moves on. The marker is read before the facets are counted, so a commit that lands
+    while they are counted changes it, and what was counted is never served after a change.
+    Inside a transaction (which may hold changes not committed yet) nothing is cached.
+    """
+    if connection.in_atomic_block:
+        return None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text")
+            recovering, lsn = cursor.fetchone()
+        return None if recovering else lsn
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    try:
+        stat = Path(name).stat()  # a file made again at the same path is another database
+    except OSError:
+        return None
+    probe_key = (name, stat.st_dev, stat.st_ino)
+    with _CACHE_LOCK:
+        probe = _PROBES.get(probe_key)
+        if probe is None:
+            probe = sqlite3.connect(name, timeout=5, check_same_thread=False)
+            _PROBES[probe_key] = probe
+        return (stat.st_dev, stat.st_ino, probe.execute("PRAGMA data_version").fetchone()[0])
 
 
 def map_points(photos: QuerySet[Photo], limit: int = MAP_LIMIT) -> dict[str, Any]:

@@ -1198,7 +1198,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The filter panel's options with counts, narrowed to the current results. */
+        /**
+         * @description The filter panel's options with counts.
+         *
+         *     Tags and people count the current results. Cameras, lenses, places, colours, ratings,
+         *     flash, the ranges and the dates count the results of all the other filters, so that
+         *     another camera or lens can be added and another place, colour or rating picked instead.
+         */
         get: operations["timeline_facets"];
         put?: never;
         post?: never;
