@@ -99,9 +99,12 @@ describe("AlbumPage", () => {
     expect(await screen.findByTestId("viewer-position")).toHaveTextContent("2 / 3");
     await user.keyboard("{ArrowRight}");
     await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/albums/3/photos/30"));
+    screen.getByRole("button", { name: "Close viewer" }).focus();
     await user.keyboard("{Escape}");
     await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/albums\/3$/));
     expect(screen.queryByTestId("viewer")).not.toBeInTheDocument();
+    // Back on the album, the photo shown last has the focus.
+    expect(screen.getAllByTestId("album-photo")[2]).toHaveFocus();
 
     // The checkbox selects; while some are selected a click selects too, and opens nothing.
     await user.click(screen.getByLabelText("Select photo 1"));

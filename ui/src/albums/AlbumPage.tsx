@@ -1,5 +1,5 @@
-import { useId, useState } from "react";
-import { Link, useNavigate, useOutlet, useParams } from "react-router";
+import { useEffect, useId, useRef, useState } from "react";
+import { Link, useMatch, useNavigate, useOutlet, useParams } from "react-router";
 import { ApiError, errorMessage } from "../api/errors";
 import { AppHeader } from "../shared/AppHeader";
 import { type Album, albumPhotoPath, canEditAlbum } from "../shared/albums";
@@ -28,6 +28,18 @@ export function AlbumPage() {
   const { id } = useParams();
   // The viewer (a photo of the album) opens over the page, which keeps its place behind it.
   const outlet = useOutlet();
+  // When the viewer closes, focus goes to the photo it showed last.
+  const viewing = useMatch(ROUTES.albumPhoto);
+  const viewingId = viewing ? Number(viewing.params.photoId) : null;
+  const lastViewed = useRef<number | null>(null);
+  useEffect(() => {
+    if (viewingId !== null) {
+      lastViewed.current = viewingId;
+    } else if (lastViewed.current !== null) {
+      document.querySelector<HTMLElement>(`[data-photo-id="${lastViewed.current}"]`)?.focus();
+      lastViewed.current = null;
+    }
+  }, [viewingId]);
   if (!session?.user) return null;
   return (
     <>
