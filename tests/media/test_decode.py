@@ -415,3 +415,64 @@ def test_raw_extension_with_jpeg_content_is_decoded_as_jpeg(tmp_path: Path) -> N
     path.write_bytes(buffer.getvalue())
     decoded = open_image(path, orientation=1, max_size=None, kind=FileKind.RAW)
     assert decoded.format == "jpeg" and decoded.image.size == (64, 48)
+
+
+def _camera_jpeg(path: Path, size: tuple[int, int]) -> Path:
+    """A JPEG with real detail (a scaled fixture, so DCT scaling has something to smooth)."""
+    with Image.open(PHOTOS / "gps/empty_gps.jpg") as source:
+        source.resize(size, Image.Resampling.BILINEAR).save(path, quality=90)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("size", "method", "decoded"),
+    [
+        ((6000, 4000), "dct-3/8", (2250, 1500)),  # 24 MP: 1/4 is 1500 px, too small
+        ((4000, 6000), "dct-3/8", (1500, 2250)),
+        ((4032, 3024), "dct-1/2", (2016, 1512)),  # 3/8 would be 1512 px
+        ((8256, 5504), "dct-1/4", (2064, 1376)),  # 45 MP
+        ((1600, 1200), "full", (1600, 1200)),
+    ],
+)
+def test_jpegs_decode_at_the_smallest_dct_scale_that_is_large_enough(
+    tmp_path: Path, size: tuple[int, int], method: str, decoded: tuple[int, int]
+) -> None:
+    path = _camera_jpeg(tmp_path / "photo.jpg", size)
+    result = open_image(path, orientation=1, max_size=2048, overshoot=9 / 8)
+    assert result.method == method
+    assert result.image.size == decoded and result.size == size
+
+
+def test_the_3_8_scale_gives_the_same_picture_as_a_full_decode(tmp_path: Path) -> None:
+    path = _camera_jpeg(tmp_path / "photo.jpg", (6000, 4000))
+    result = open_image(path, orientation=6, max_size=2048, overshoot=9 / 8)
+    assert result.method == "dct-3/8"
+    assert result.image.size == (1500, 2250) and result.size == (4000, 6000)
+    with Image.open(path) as full:
+        reference = full.transpose(Image.Transpose.ROTATE_270).resize(
+            (1500, 2250), Image.Resampling.BOX
+        )
+    diff = np.abs(np.asarray(result.image, np.int16) - np.asarray(reference, np.int16))
+    assert diff.mean() < 3  # not shifted, not cropped, not turned the wrong way
+    assert np.abs(diff[-20:, :]).mean() < 4 and np.abs(diff[:, -20:]).mean() < 4  # edges too
+
+
+def test_a_refused_3_8_set_up_falls_back_to_pillows_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should Pillow's decoder stop accepting the 3/8 tile, the photo still decodes (at 1/2)."""
+    from photonix.media import decode
+
+    real = decode.draft_jpeg
+
+    def wrong_size(image: Image.Image, min_long_edge: int) -> str | None:
+        method = real(image, min_long_edge)
+        if method == "dct-3/8":
+            image._size = (image.size[0] - 7, image.size[1] - 7)  # not what libjpeg gives
+        return method
+
+    monkeypatch.setattr(decode, "draft_jpeg", wrong_size)
+    path = _camera_jpeg(tmp_path / "photo.jpg", (6000, 4000))
+    result = open_image(path, orientation=1, max_size=2048, overshoot=9 / 8)
+    assert result.method == "dct-1/2"
+    assert result.image.size == (2048, 1365)  # 3000 px resampled to the box

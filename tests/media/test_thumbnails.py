@@ -181,3 +181,19 @@ def test_thumbhash_matches_the_reference_bit_layout() -> None:
     assert header24 >> 23 == 0
     with pytest.raises(ValueError, match="doesn't fit"):
         rgba_to_thumbhash(np.zeros((101, 10, 4), dtype=np.uint8))
+
+
+def test_a_24_mp_jpeg_set_comes_from_one_3_8_scaled_decode(tmp_path: Path) -> None:
+    path = tmp_path / "24mp.jpg"
+    with Image.open(PHOTOS / "gps/empty_gps.jpg") as source:
+        source.resize((6000, 4000), Image.Resampling.BILINEAR).save(path, quality=90)
+    result = render_photo(path, orientation=1)
+    assert result.method == "dct-3/8"
+    assert (result.width, result.height) == (6000, 4000)
+    preview, grid = result.thumbnails["preview"], result.thumbnails["grid"]
+    # 2250 px is within the preview's 9/8 overshoot: kept as decoded, not resampled to 2048.
+    assert (preview.width, preview.height) == (2250, 1500)
+    assert (grid.width, grid.height) == (540, 360)
+    assert PREVIEW.fit(2250, 1500) == (2250, 1500)
+    assert PREVIEW.fit(3000, 2000) == (2048, 1365)  # beyond 9/8: fitted to the box
+    assert GRID.fit(600, 400) == (540, 360)  # the grid has no overshoot

@@ -7,10 +7,10 @@ pixels). It:
   ``.heic`` is decoded as a JPEG and an empty file fails with a clear reason;
 - refuses an image whose header claims more than ``max_pixels`` *before* decoding anything
   (decompression-bomb guard, our own limit: Pillow's global ``MAX_IMAGE_PIXELS`` is not used);
-- decodes at a reduced scale where the format allows it - JPEG DCT scaling through ``draft()``,
-  the embedded thumbnail of a HEIF, the embedded preview or half-size develop of a RAW
-  (:mod:`photonix.media.raw`) - to the smallest scale that still gives ``max_size`` pixels
-  (within :data:`DRAFT_TOLERANCE`) on the long edge;
+- decodes at a reduced scale where the format allows it - JPEG DCT scaling (1/8, 1/4, 3/8,
+  1/2: :func:`draft_jpeg`), the embedded thumbnail of a HEIF, the embedded preview or
+  half-size develop of a RAW (:mod:`photonix.media.raw`) - to the smallest scale that still
+  gives ``max_size`` pixels (within :data:`DRAFT_TOLERANCE`) on the long edge;
 - takes the primary image of a multi-image HEIF, the first frame of a GIF or MPO;
 - turns 16-bit images into 8-bit (scaled, not clipped), palettes and CMYK into RGB, converts an
   embedded ICC profile to sRGB, flattens transparency on a neutral background;
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import BinaryIO, Final
 
 import numpy as np
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
 from photonix.media.formats import RAW_CONTENT, FileKind, check_content, kind_for_path
 
@@ -48,6 +48,7 @@ __all__ = [
     "apply_orientation",
     "compose_transposes",
     "draft_for_long_edge",
+    "draft_jpeg",
     "open_image",
     "orientation_transpose",
 ]
@@ -144,6 +145,7 @@ def open_image(
     kind: FileKind | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     background: tuple[int, int, int] = DEFAULT_BACKGROUND,
+    overshoot: float = 1.0,
 ) -> DecodedImage:
     """Decode *path* once, as small as *max_size* allows, into an upright sRGB RGB image.
 
@@ -151,6 +153,9 @@ def open_image(
     - ``max_size``: the long edge the largest derived image needs; the result's long edge is at
       most that, and at least ``max_size * DRAFT_TOLERANCE`` unless the photo is smaller.
       ``None`` keeps the full resolution.
+    - ``overshoot``: a decode whose long edge is at most ``max_size * overshoot`` is kept as it
+      is rather than resampled (the thumbnailer's preview allows 9/8: a 24 MP JPEG decoded at
+      DCT scale 3/8 is 2250 px, and a resample of < 1.125x costs as much as the decode).
     - ``user_rotation``: the user's own rotation, degrees clockwise (0, 90, 180, 270).
     - ``kind``: RAW or PHOTO; by default from the file name. The content decides in the end: a
       JPEG named ``.cr2`` is decoded as a JPEG.
@@ -196,7 +201,7 @@ def open_image(
 
     image = _to_8bit(image)
     if max_size is not None:
-        image = _fit(image, max_size)
+        image = _fit(image, max_size, overshoot)
     image, icc_warning = _to_srgb(image)
     if icc_warning:
         warnings.append(icc_warning)
@@ -263,6 +268,48 @@ def draft_for_long_edge(image: Image.Image, min_long_edge: int) -> bool:
     return image.draft(image.mode, request) is not None and image.size != (width, height)
 
 
+#: JPEG DCT scales (eighths) libjpeg-turbo decodes directly, with the denominator Pillow's
+#: decoder hands it (``scale_num = 1``, ``scale_denom = d``: libjpeg-turbo then picks the
+#: smallest n/8 >= 1/d, so 1/3 gives 3/8).
+_JPEG_SCALES: Final = ((1, 8), (2, 4), (3, 3), (4, 2))
+
+
+def draft_jpeg(image: Image.Image, min_long_edge: int) -> str | None:
+    """Set a JPEG to decode at the smallest DCT scale (1/8, 1/4, 3/8 or 1/2) whose long edge is
+    still >= *min_long_edge*; returns the method (``"dct-3/8"``…) or None for a full decode.
+
+    Pillow's ``draft()`` offers only 1/2, 1/4 and 1/8. The 3/8 scale is what makes a 24 MP
+    photo (6000 px) decode straight to 2250 px instead of to 3000 px plus a resample that costs
+    as much as the decode: Pillow's JPEG decoder passes its ``scale`` to libjpeg-turbo as
+    ``scale_denom``, so the tile is set up as ``draft()`` does, with 3 and the size libjpeg-turbo
+    computes (``ceil(size * 3 / 8)``). If Pillow ever stops accepting that, the photo is decoded
+    with ``draft()`` instead (checked after ``load()`` by :func:`_decode_open_file`).
+    """
+    width, height = image.size
+    long_edge = max(width, height)
+    for eighths, denominator in _JPEG_SCALES:
+        if math.ceil(long_edge * eighths / 8) < min_long_edge:
+            continue
+        if eighths == 8 // denominator:  # 1/8, 1/4, 1/2: Pillow's own draft()
+            if not draft_for_long_edge(image, min_long_edge):
+                return None
+            return f"dct-1/{round(width / image.size[0])}"
+        if (
+            not isinstance(image, ImageFile.ImageFile)
+            or len(image.tile) != 1
+            or image.decoderconfig
+            or image.mode not in ("RGB", "L")
+        ):
+            return "dct-1/2" if draft_for_long_edge(image, min_long_edge) else None
+        size = (math.ceil(width * eighths / 8), math.ceil(height * eighths / 8))
+        tile = image.tile[0]
+        image.tile = [ImageFile._Tile(tile[0], (0, 0, *size), tile[2], tile[3])]
+        image._size = size
+        image.decoderconfig = (denominator, 0)
+        return f"dct-{eighths}/8"
+    return None
+
+
 @cache
 def _register_heif() -> None:
     import pillow_heif  # registers a Pillow plugin; only once
@@ -313,12 +360,25 @@ def _decode_open_file(
             # is exactly the container transform still to apply.
             container = _EXIF_TRANSPOSE.get(int(image.getexif().get(_EXIF_ORIENTATION, 1)))
         method = "full"
-        if min_long is not None and draft_for_long_edge(image, min_long):
+        if min_long is not None and image.format in ("JPEG", "MPO"):
+            method = draft_jpeg(image, min_long) or "full"
+        elif min_long is not None and draft_for_long_edge(image, min_long):
             if image.format == "HEIF":
                 method = "heif-thumbnail"
             else:
                 method = f"dct-1/{round(width / image.size[0])}"
-        image.load()
+        try:
+            image.load()
+        except (OSError, ValueError):
+            if method != "dct-3/8":
+                raise
+            # The 3/8 set-up was refused: decode again with Pillow's own draft().
+            fp.seek(0)
+            image = factory(fp, str(path)) if pillow_format is not None else Image.open(fp)
+            method = "full"
+            if draft_for_long_edge(image, min_long or 1):
+                method = f"dct-1/{round(width / image.size[0])}"
+            image.load()
     except DecodeError:
         image.close()
         raise
@@ -405,8 +465,9 @@ def _keep_info(new: Image.Image, old: Image.Image) -> Image.Image:
     return new
 
 
-def _fit(image: Image.Image, max_size: int) -> Image.Image:
-    """Shrink (never enlarge) so the long edge is at most *max_size*.
+def _fit(image: Image.Image, max_size: int, overshoot: float = 1.0) -> Image.Image:
+    """Shrink (never enlarge) so the long edge is at most *max_size* (or *max_size* x
+    *overshoot*, without resampling, when it already is that small).
 
     Like the JPEG DCT scaling, a whole-number box reduction (a 2x2 or 4x4 average: a few ms)
     that still leaves ``max_size * DRAFT_TOLERANCE`` is taken as is, e.g. a 4032 px HEIC
@@ -415,12 +476,12 @@ def _fit(image: Image.Image, max_size: int) -> Image.Image:
     """
     width, height = image.size
     long_edge = max(width, height)
-    if long_edge <= max_size:
+    if long_edge <= max_size * overshoot:
         return image
     factor = long_edge // math.ceil(max_size * DRAFT_TOLERANCE)
     if factor >= 2:
         reduced = _keep_info(image.reduce(factor), image)
-        if max(reduced.size) <= max_size:
+        if max(reduced.size) <= max_size * overshoot:
             return reduced
         image, (width, height), long_edge = reduced, reduced.size, max(reduced.size)
     scale = max_size / long_edge

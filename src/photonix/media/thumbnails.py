@@ -41,20 +41,25 @@ __all__ = [
 ]
 
 #: Raise when the derived files change; stored with them so "reprocess" can find stale ones.
-THUMBNAILER_VERSION: Final = 1
+THUMBNAILER_VERSION: Final = 2
 
 ImageFormat = Literal["JPEG", "WEBP"]
 
 
 @dataclass(frozen=True)
 class ThumbnailSize:
-    """One derived image: fitted inside ``max_width`` x ``max_height``, never enlarged."""
+    """One derived image: fitted inside ``max_width`` x ``max_height``, never enlarged.
+
+    ``overshoot``: an image up to that much larger than the box is kept as it is rather than
+    resampled (see :data:`PREVIEW`).
+    """
 
     name: str
     max_width: int
     max_height: int
     format: ImageFormat = "JPEG"
     quality: int = 82
+    overshoot: float = 1.0
 
     @property
     def long_edge(self) -> int:
@@ -63,13 +68,17 @@ class ThumbnailSize:
     def fit(self, width: int, height: int) -> tuple[int, int]:
         """The size of a *width* x *height* image fitted inside this box (never larger)."""
         scale = min(1.0, self.max_width / width, self.max_height / height)
+        if scale * self.overshoot >= 1.0:
+            return width, height
         return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 #: The viewer's image: 2048 px on the long edge (a phone held either way, a 1440p monitor, most
 #: of a 4K screen; the original is there for 100 % zoom). Decoding accepts 15/16 of it (1920 px)
-#: so a 12 MP phone JPEG (4032 px) decodes at DCT scale 1/2 (2016 px) instead of full size.
-PREVIEW: Final = ThumbnailSize("preview", 2048, 2048, "JPEG", 82)
+#: so a 12 MP phone JPEG (4032 px) decodes at DCT scale 1/2 (2016 px) instead of full size, and
+#: up to 9/8 (2304 px) is kept without a resample: a 24 MP JPEG (6000 px) decodes at DCT scale
+#: 3/8 straight to 2250 px, where resampling 3000 px to 2048 cost as much as the decode.
+PREVIEW: Final = ThumbnailSize("preview", 2048, 2048, "JPEG", 82, overshoot=9 / 8)
 #: The justified grid's tile: 360 px high (a 180 CSS px row at 2x, 240 px at 1.5x: sharp on a
 #: phone and on a 4K screen at 150-200 % scaling), up to 4:1 wide for panoramas.
 GRID: Final = ThumbnailSize("grid", 1440, 360, "JPEG", 80)
@@ -142,13 +151,15 @@ def render_photo(
     ``orientation`` is ``Metadata.orientation`` (the EXIF orientation still to apply),
     ``user_rotation`` the user's own rotation in degrees clockwise.
     """
+    largest = max(sizes, key=lambda size: size.long_edge)
     decoded = open_image(
         path,
         orientation=orientation,
-        max_size=largest_edge(sizes),
+        max_size=largest.long_edge,
         user_rotation=user_rotation,
         kind=kind,
         max_pixels=max_pixels,
+        overshoot=largest.overshoot,
     )
     return make_thumbnail_set(decoded, sizes)
 
