@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { FacetOption, FacetTag, Facets } from "../api/types";
 import { type Filters, hasFilters, type ListKey, toggleInList, withFilter } from "../shared/filters";
 import { labelFor, rememberLabel } from "../shared/labels";
-import { formatExposure, swatchColour } from "./facetFormat";
+import { formatExposure, optionsWithChosen, swatchColour } from "./facetFormat";
 import { useFacets } from "./queries";
 
 const TYPE_TITLES: Record<string, string> = {
@@ -26,33 +26,42 @@ function rememberFacets(facets: Facets) {
   for (const l of facets.lenses) rememberLabel("lens", l.id, l.name);
 }
 
+/** How many options a list shows before "All n". */
+const SHORT_LIST = 8;
+
 function OptionList({
   title,
-  options,
+  options: offered,
   selected,
   onToggle,
+  kind,
+  noun,
   testId,
 }: {
   title: string;
   options: (FacetOption | FacetTag)[];
   selected: number[];
   onToggle: (id: number) => void;
+  kind: string;
+  noun: string;
   testId?: string;
 }) {
   const [all, setAll] = useState(false);
+  const options = optionsWithChosen(offered, selected, kind, noun);
   if (!options.length) return null;
-  const shown = all ? options : options.slice(0, 8);
+  // The short list keeps the chosen options too, wherever their counts put them.
+  const shown = all ? options : options.filter((option, i) => i < SHORT_LIST || selected.includes(option.id));
   return (
     <fieldset className="facet" data-testid={testId}>
       <legend>{title}</legend>
       {shown.map((option) => (
         <label key={option.id} className="facet__option">
-          <input type="checkbox" checked={selected.includes(option.id)} onChange={() => onToggle(option.id)} />
+          <input type="checkbox" aria-label={option.name} checked={selected.includes(option.id)} onChange={() => onToggle(option.id)} />
           <span className="facet__name">{option.name}</span>
           <span className="facet__count">{option.count}</span>
         </label>
       ))}
-      {options.length > 8 && (
+      {options.length > SHORT_LIST && (
         <button type="button" className="link-button" onClick={() => setAll(!all)}>
           {all ? "Fewer" : `All ${options.length}`}
         </button>
@@ -169,6 +178,8 @@ export function FilterPanel({
     onChange(withFilter(withFilter(filters, lowKey, low as never), highKey, high as never));
 
   const tagTypes = data ? Object.keys(data.tags).filter((t) => t !== "place" && t !== "colour" && data.tags[t]?.length) : [];
+  const tagTypeOf = new Map<number, string>();
+  for (const type of tagTypes) for (const t of data?.tags[type] ?? []) tagTypeOf.set(t.id, type);
 
   return (
     <aside className="filters" aria-label="Filters">
@@ -210,11 +221,21 @@ export function FilterPanel({
             </fieldset>
           )}
           {tagTypes.map((type) => (
-            <OptionList key={type} title={titleOf(type)} options={data.tags[type] ?? []} selected={filters.tag ?? []} onToggle={toggle("tag")} testId={`facet-tags-${type}`} />
+            <OptionList
+              key={type}
+              title={titleOf(type)}
+              // A chosen tag is listed under its own type; one the facets no longer have, under the first.
+              options={data.tags[type] ?? []}
+              selected={(filters.tag ?? []).filter((id) => tagTypeOf.get(id) === type || (!tagTypeOf.has(id) && type === tagTypes[0]))}
+              onToggle={toggle("tag")}
+              kind="tag"
+              noun="Tag"
+              testId={`facet-tags-${type}`}
+            />
           ))}
-          <OptionList title="People" options={data.people} selected={filters.person ?? []} onToggle={toggle("person")} />
-          <OptionList title="Cameras" options={data.cameras} selected={filters.camera ?? []} onToggle={toggle("camera")} testId="facet-cameras" />
-          <OptionList title="Lenses" options={data.lenses} selected={filters.lens ?? []} onToggle={toggle("lens")} />
+          <OptionList title="People" options={data.people} selected={filters.person ?? []} onToggle={toggle("person")} kind="person" noun="Person" testId="facet-people" />
+          <OptionList title="Cameras" options={data.cameras} selected={filters.camera ?? []} onToggle={toggle("camera")} kind="camera" noun="Camera" testId="facet-cameras" />
+          <OptionList title="Lenses" options={data.lenses} selected={filters.lens ?? []} onToggle={toggle("lens")} kind="lens" noun="Lens" testId="facet-lenses" />
           <fieldset className="facet">
             <legend>Rating</legend>
             <div className="facet__chips">
