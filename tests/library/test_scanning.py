@@ -120,3 +120,44 @@ def test_rescan_queries_do_not_grow_with_the_files(
 def _folder_named(root: Path) -> LibraryFolder:
     _, (folder,) = library_add(root.name, [str(root)], scan=False)
     return folder
+
+
+def test_a_move_seen_by_a_rescan_keeps_the_photo_and_its_tags(
+    tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    """Moved while no watcher ran: the rescan sees a missing file and a new one with its content;
+    recording the new one carries the old row over, with its photo and a person's tag."""
+    import shutil
+
+    from photonix.classifiers.models import PhotoTag, Tag
+    from photonix.library.recording import file_record
+    from photonix.media.exiftool import ExifTool
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "photos" / "jpeg-exif" / "Nikon_D70.jpg"
+    (tmp_path / "2024").mkdir()
+    shutil.copyfile(fixture, tmp_path / "2024" / "lizard.jpg")
+    folder = _folder(tmp_path)
+    with ExifTool() as exiftool, django_capture_on_commit_callbacks(execute=False):
+        folder_scan(folder)
+        (file,) = PhotoFile.objects.all()
+        recorded = file_record(file.pk, exiftool)
+        assert recorded is not None and recorded.photo_id is not None
+        photo_id = recorded.photo_id
+        tag = Tag.objects.create(library_id=folder.library_id, type="keyword", name="lizard")
+        PhotoTag.objects.create(photo_id=photo_id, tag=tag, source="person", verdict="added")
+
+        (tmp_path / "animals").mkdir()
+        (tmp_path / "2024" / "lizard.jpg").rename(tmp_path / "animals" / "anole.jpg")
+        stats = folder_scan(folder)
+        assert (stats.new, stats.missing) == (1, 1)
+        new = PhotoFile.objects.get(path=str(tmp_path / "animals" / "anole.jpg"))
+        moved = file_record(new.pk, exiftool)
+
+    assert moved is not None
+    assert (moved.pk, moved.photo_id, moved.state) == (file.pk, photo_id, PhotoFile.State.OK)
+    assert list(PhotoFile.objects.values_list("path", flat=True)) == [
+        str(tmp_path / "animals" / "anole.jpg")
+    ]
+    assert list(PhotoTag.objects.filter(photo_id=photo_id).values_list("tag__name", flat=True)) == [
+        "lizard"
+    ]
