@@ -1,4 +1,6 @@
 """Versions of derived data kept by the pipeline. Raise one and "process missing" redoes that
 stage everywhere. (The thumbnailer's version lives with its code: ``photonix.media.thumbnails``.)"""
 
-RAW_DEVELOP_VERSION = 1
+#: 2: RAWs whose white level LibRaw misreads (film-scanner NEFs) are no longer developed into
+#: white, and the method used is recorded on the file (``PhotoFile.raw_method``).
+RAW_DEVELOP_VERSION = 2
