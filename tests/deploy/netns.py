@@ -53,11 +53,21 @@ def check_machine() -> str | None:
         return "network namespaces need Linux"
     if os.geteuid() != 0:
         return "creating network namespaces needs root"
-    for tool in ("ip", "unshare", "hostname", "runuser", "redis-server"):
+    packages = {
+        "ip": "iproute2",
+        "unshare": "util-linux",
+        "hostname": "hostname",
+        "runuser": "util-linux",
+        "redis-server": "redis-server",
+    }
+    for tool, package in packages.items():
         if shutil.which(tool) is None:
-            return f"the {tool!r} command is not installed"
+            return f"the {tool!r} command is not installed (Debian package {package})"
     if postgres_bin() is None:
-        return "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
+        return (
+            "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin "
+            "(Debian package postgresql)"
+        )
     try:
         pwd.getpwnam("postgres")
     except KeyError:
