@@ -31,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 import pytest
@@ -45,7 +45,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.multihost, pytest.mark.timeou
 REQUIRE = "PHOTONIX_REQUIRE_MULTIHOST"
 
 
-def cannot_run(reason: str) -> None:
+def cannot_run(reason: str) -> NoReturn:
     """Skip, saying why — or fail, when this machine is required to run the test."""
     message = f"multi-host test cannot run here: {reason}"
     if os.environ.get(REQUIRE) == "1":
