@@ -32,6 +32,14 @@ const SHORTCUTS: { section: string; keys: [string, string][] }[] = [
       ["d", "Download the original"],
     ],
   },
+  {
+    section: "Album",
+    keys: [
+      ["Enter (or click)", "Open the focused photo in the viewer, in the album's order"],
+      ["x (or the checkbox)", "Select the focused photo"],
+      ["Space, ← ↑ → ↓, Space", "Pick the photo up, move it, drop it (editors; Esc puts it back)"],
+    ],
+  },
 ];
 
 /** The keyboard-shortcut overlay, opened with "?" from any signed-in page. */
