@@ -16,7 +16,7 @@ from photonix.classifiers.models import PhotoTag
 from photonix.core.models import User
 from photonix.library import people, timeline
 from photonix.library.models import PhotoFile
-from photonix.library.search import parse_query
+from photonix.library.search import month_range, parse_query
 from tests.library import photos as make
 
 pytestmark = pytest.mark.django_db
@@ -725,6 +725,73 @@ def test_suggestions_are_prefix_matches_with_the_filters_they_stand_for(
     assert suggest("") == []
     # Bob's "cat" tag is not Alice's to see.
     assert tags["bob_cat"] not in [p.get("tag") for _, _, p in suggest("cat")]
+
+
+def test_a_camera_is_suggested_by_its_make_and_model_together(world: dict[str, Any]) -> None:
+    canon = ("camera", "Canon EOS 40D", {"camera": world["cameras"]["canon"]})
+    for text in ("canon eos", "Canon EOS 40D", "eos 40", "canon"):
+        body = _get(world["alice"], "/api/search/suggest", {"q": text})
+        assert [(s["kind"], s["label"], s["params"]) for s in body] == [canon], text
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "params", "found"),
+    [
+        ("cat paris", "cat · Paris", {"tag": ["cat"], "place": "paris"}, {"cat"}),
+        ("dog canon", "dog · Canon EOS 40D", {"tag": ["dog"], "camera": ["canon"]}, {"both"}),
+        ("cat dog", "cat · dog", {"tag": ["cat", "dog"]}, {"both"}),
+        ("red july 2019", "red · July 2019", {"tag": ["red"], "month": "2019-07"}, {"cat", "dog"}),
+        ("egyptian 2019", "Egyptian cat · 2019", {"tag": ["egyptian"], "year": 2019}, {"cat"}),
+        ("2020 cat", "cat · 2020", {"tag": ["cat"], "year": 2020}, {"both"}),
+        (
+            "d750 in july 2019",
+            "Nikon D750 · July 2019",
+            {"camera": ["nikon"], "month": "2019-07"},
+            {"dog"},
+        ),
+        ("cat par", "cat · Paris", {"tag": ["cat"], "place": "paris"}, {"cat"}),  # still typing
+    ],
+)
+def test_several_words_are_suggested_as_one_filter_each(
+    world: dict[str, Any], text: str, label: str, params: dict[str, Any], found: set[str]
+) -> None:
+    tags, cameras = world["tags"], world["cameras"]
+    expected: dict[str, Any] = {}
+    for key, value in params.items():
+        if key == "tag":
+            expected["tag"] = [tags[v] for v in value]
+        elif key == "place":
+            expected["place"] = tags[value]
+        elif key == "camera":
+            expected["camera"] = [cameras[v] for v in value]
+        elif key == "month":
+            year, month = map(int, value.split("-"))
+            first, last = month_range(year, month)
+            expected |= {"date_from": first.isoformat(), "date_to": last.isoformat()}
+        else:
+            expected |= {"date_from": f"{value}-01-01", "date_to": f"{value}-12-31"}
+    body = _get(world["alice"], "/api/search/suggest", {"q": text})
+    assert body[0] == {"kind": "words", "label": label, "params": expected}
+    # The suggestion's filters find what the words find as free text.
+    assert _names(world, _ids(world["alice"], **expected)) == found
+    assert _names(world, _ids(world["alice"], q=text)) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cat zebra",  # a word that names nothing
+        "cat july",  # July of any year is not one span of dates: free text does it
+        "cat 2018 2019",
+        "paris france",  # two places: a photo is in one of them (France holds Paris: q finds it)
+        "canon d750",  # two cameras, likewise
+    ],
+)
+def test_words_that_are_not_one_filter_each_are_not_suggested_together(
+    world: dict[str, Any], text: str
+) -> None:
+    body = _get(world["alice"], "/api/search/suggest", {"q": text})
+    assert "words" not in {s["kind"] for s in body}
 
 
 def test_at_most_ten_suggestions(world: dict[str, Any]) -> None:

@@ -612,19 +612,27 @@ class FacetsSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField()
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]}
+)
+class IdsField(serializers.JSONField):
+    """One id, or (in a "words" suggestion) a list of them."""
+
+
 class SuggestionParamsSerializer(serializers.Serializer[Any]):
-    tag = serializers.IntegerField(required=False)
+    tag = IdsField(required=False)
     place = serializers.IntegerField(required=False)
-    person = serializers.IntegerField(required=False)
-    camera = serializers.IntegerField(required=False)
-    lens = serializers.IntegerField(required=False)
+    person = IdsField(required=False)
+    camera = IdsField(required=False)
+    lens = IdsField(required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
 
 class SuggestionSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
-        choices=("tag", "place", "person", "camera", "lens", "month", "year")
+        choices=("tag", "place", "person", "camera", "lens", "month", "year", "words"),
+        help_text='"words": every word of the text as its own filter, together',
     )
     label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     params = SuggestionParamsSerializer(help_text="the filters to add to the URL")
@@ -703,7 +711,11 @@ class TimelineFacetsView(APIView):
 
 
 class SearchSuggestView(APIView):
-    """What the typed text could mean (tags, places, people, cameras, lenses, months, years)."""
+    """What the typed text could mean (tags, places, people, cameras, lenses, months, years).
+
+    When the whole text names nothing, its words each become a filter, all together (one
+    suggestion of kind "words": "cat paris july 2019").
+    """
 
     @extend_schema(
         operation_id="search_suggest",

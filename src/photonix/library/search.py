@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core.models import User
@@ -242,14 +243,8 @@ def _date_suggestions(user: User, text: str) -> list[dict[str, Any]]:
     return out[:SUGGESTIONS]
 
 
-def suggest(user: User, text: str) -> list[dict[str, Any]]:
-    """Up to ten things the typed text could mean, each with the filter it stands for."""
-    text = " ".join(text.split())[:100]
-    if not text:
-        return []
-    dates = _date_suggestions(user, text)
-    if text[0].isdigit():  # "20" is a year being typed, not a name
-        return dates
+def _name_suggestions(user: User, text: str) -> list[dict[str, Any]]:
+    """Tags, places, people, cameras and lenses named like ``text``, best first."""
     found: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
 
@@ -274,11 +269,11 @@ def suggest(user: User, text: str) -> list[dict[str, Any]]:
     for pk, name in people.suggest(user, text, SUGGESTIONS):
         add("person", name, {"person": pk})
     photos = _visible_photos(user)
+    # The make and the model together, as the camera is shown: "canon eos" and "Nikon D750"
+    # find it as well as "eos" or "d750" alone.
     cameras = (
-        Camera.objects.filter(
-            _name_match("make", text) | _name_match("model", text),
-            pk__in=photos.values("camera_id"),
-        )
+        Camera.objects.annotate(full=Concat("make", Value(" "), "model"))
+        .filter(_name_match("full", text), pk__in=photos.values("camera_id"))
         .order_by("make", "model")
         .values_list("pk", "make", "model")[:SUGGESTIONS]
     )
@@ -291,4 +286,69 @@ def suggest(user: User, text: str) -> list[dict[str, Any]]:
     )
     for pk, name in lenses:
         add("lens", name, {"lens": pk})
+    return found
+
+
+# Filters several of whose values a photo can match at once (ANDed), and the other lists.
+ANDED_PARAMS = ("tag", "person")
+LIST_PARAMS = ("tag", "person", "camera", "lens")
+
+
+def _words_suggestion(user: User, text: str) -> dict[str, Any] | None:
+    """Every word of ``text`` as its own filter, together ("cat paris july 2019").
+
+    Each word becomes the first thing it names (a tag, a place, a person, a camera, a lens);
+    a year, or a month and a year, becomes the dates. None when a word names nothing, or when
+    the dates are not one span (a month of any year, several years: free text does those).
+    """
+    parsed = parse_query(text)
+    if len(parsed.words) + (1 if parsed.years or parsed.months else 0) < 2:
+        return None
+    params: dict[str, Any] = {}
+    labels: list[str] = []
+    for word in parsed.words:
+        names = _name_suggestions(user, word)
+        if not names:
+            return None
+        first = names[0]
+        for key, value in first["params"].items():
+            values = params.setdefault(key, [])
+            if value in values:
+                continue
+            if values and key not in ANDED_PARAMS:
+                return None  # two cameras, two places: a photo has one of each
+            values.append(value)
+        if first["label"] not in labels:
+            labels.append(first["label"])
+    # Lists stay lists (the filters' own form); a place is one id.
+    params = {k: v if k in LIST_PARAMS else v[0] for k, v in params.items()}
+    if parsed.years or parsed.months:
+        if len(parsed.years) != 1 or len(parsed.months) > 1:
+            return None
+        year = parsed.years[0]
+        if parsed.months:
+            first_day, last_day = month_range(year, parsed.months[0])
+            labels.append(f"{calendar.month_name[parsed.months[0]]} {year}")
+        else:
+            first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            labels.append(str(year))
+        params["date_from"], params["date_to"] = first_day.isoformat(), last_day.isoformat()
+    return {"kind": "words", "label": " · ".join(labels), "params": params}
+
+
+def suggest(user: User, text: str) -> list[dict[str, Any]]:
+    """Up to ten things the typed text could mean, each with the filter it stands for.
+
+    The whole text as one name (or a month, a year); when nothing is named so, and the text
+    has several words, each word as its own filter, all of them together.
+    """
+    text = " ".join(text.split())[:100]
+    if not text:
+        return []
+    dates = _date_suggestions(user, text)
+    found = [] if text[0].isdigit() else _name_suggestions(user, text)  # "20": a year, typed
+    if not found:
+        words = _words_suggestion(user, text)
+        if words is not None:
+            return [words, *dates][:SUGGESTIONS]
     return (dates + found)[:SUGGESTIONS]

@@ -983,7 +983,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description What the typed text could mean (tags, places, people, cameras, lenses, months, years). */
+        /**
+         * @description What the typed text could mean (tags, places, people, cameras, lenses, months, years).
+         *
+         *     When the whole text names nothing, its words each become a filter, all together (one
+         *     suggestion of kind "words": "cat paris july 2019").
+         */
         get: operations["search_suggest"];
         put?: never;
         post?: never;
@@ -2243,6 +2248,18 @@ export interface components {
          */
         StatusEnum: "ok" | "degraded";
         Suggestion: {
+            /**
+             * @description "words": every word of the text as its own filter, together
+             *
+             *     * `tag` - tag
+             *     * `place` - place
+             *     * `person` - person
+             *     * `camera` - camera
+             *     * `lens` - lens
+             *     * `month` - month
+             *     * `year` - year
+             *     * `words` - words
+             */
             kind: components["schemas"]["SuggestionKindEnum"];
             label: string;
             /** @description the filters to add to the URL */
@@ -2256,15 +2273,16 @@ export interface components {
          *     * `lens` - lens
          *     * `month` - month
          *     * `year` - year
+         *     * `words` - words
          * @enum {string}
          */
-        SuggestionKindEnum: "tag" | "place" | "person" | "camera" | "lens" | "month" | "year";
+        SuggestionKindEnum: "tag" | "place" | "person" | "camera" | "lens" | "month" | "year" | "words";
         SuggestionParams: {
-            tag?: number;
+            tag?: number | number[];
             place?: number;
-            person?: number;
-            camera?: number;
-            lens?: number;
+            person?: number | number[];
+            camera?: number | number[];
+            lens?: number | number[];
             /** Format: date */
             date_from?: string;
             /** Format: date */

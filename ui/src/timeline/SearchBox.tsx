@@ -13,9 +13,13 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+// How a suggestion's kind is shown where its name alone would not say it.
+const KIND_LABELS: Partial<Record<Suggestion["kind"], string>> = { words: "every word" };
+
 /**
  * Search with suggestions: picking one turns the words into filters (a tag, a place, a person,
- * a camera, a month …); Enter without a suggestion searches the text.
+ * a camera, a month …, or each word its own, all together); Enter without a suggestion searches
+ * the text.
  */
 export function SearchBox({ filters, onChange }: { filters: Filters; onChange: (next: Filters) => void }) {
   const [text, setText] = useState("");
@@ -106,7 +110,7 @@ export function SearchBox({ filters, onChange }: { filters: Filters; onChange: (
                 choose(option);
               }}
             >
-              <span className="search__kind">{option.kind}</span>
+              <span className="search__kind">{KIND_LABELS[option.kind] ?? option.kind}</span>
               {option.label}
             </li>
           ))}
