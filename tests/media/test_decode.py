@@ -476,3 +476,15 @@ def test_a_refused_3_8_set_up_falls_back_to_pillows_draft(
     result = open_image(path, orientation=1, max_size=2048, overshoot=9 / 8)
     assert result.method == "dct-1/2"
     assert result.image.size == (2048, 1365)  # 3000 px resampled to the box
+
+
+@pytest.mark.parametrize(("mode", "method"), [("L", "dct-3/8"), ("CMYK", "dct-1/2")])
+def test_grey_jpegs_take_the_3_8_scale_and_cmyk_ones_pillows_draft(
+    tmp_path: Path, mode: str, method: str
+) -> None:
+    path = _camera_jpeg(tmp_path / "colour.jpg", (6000, 4000))
+    with Image.open(path) as colour:
+        colour.convert(mode).save(tmp_path / "photo.jpg")
+    result = open_image(tmp_path / "photo.jpg", orientation=1, max_size=2048, overshoot=9 / 8)
+    assert result.method == method
+    assert result.image.mode == "RGB" and 20 < np.asarray(result.image).mean() < 235
