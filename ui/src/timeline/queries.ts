@@ -1,5 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { api, unwrap } from "../api/client";
 import type { BulkRequest, Facets, MonthCount, Suggestion } from "../api/types";
 import type { Filters } from "../shared/filters";
@@ -14,16 +14,21 @@ export const LIVE_REFRESH_MAX_PAGES = 5;
  * look (the header's jobs summary, already polled), the timeline, months and facets are fetched
  * again. Not while `paused` (the viewer is open) nor once many pages are loaded, where refetching
  * every page would cost more than the news is worth.
+ *
+ * The count last seen is kept per query client, not per mount: photos that finish while the person
+ * is on another page (the header keeps polling) are news when the timeline is opened again, whose
+ * cached pages predate them.
  */
+const seenProcessed = new WeakMap<QueryClient, number>();
+
 export function useRefreshAsPhotosArrive(loadedPages: number, paused: boolean) {
   const queryClient = useQueryClient();
   const processed = useJobsSummary(indicatorInterval).data?.photos.processed;
-  const seen = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (processed === undefined) return;
     if (paused) return; // the news waits until the viewer closes
-    const before = seen.current;
-    seen.current = processed;
+    const before = seenProcessed.get(queryClient);
+    seenProcessed.set(queryClient, processed);
     if (before !== undefined && processed !== before && loadedPages <= LIVE_REFRESH_MAX_PAGES) {
       for (const kind of ["timeline", "months", "facets"] as const) {
         void queryClient.invalidateQueries({ queryKey: [...photoKeys.all, kind] });

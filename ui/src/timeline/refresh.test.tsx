@@ -11,7 +11,8 @@ import { LIVE_REFRESH_MAX_PAGES, useRefreshAsPhotosArrive } from "./queries";
 const processed = (count: number): JobSummary => ({ ...JOB_SUMMARY, photos: { ...JOB_SUMMARY.photos, processed: count } });
 
 function setup(initial: { pages: number; paused: boolean }) {
-  fakeApi({ "GET /api/jobs/summary": () => json(processed(10)) });
+  const server = { processed: 10 };
+  fakeApi({ "GET /api/jobs/summary": () => json(processed(server.processed)) });
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   for (const kind of ["timeline", "months", "facets", "map"] as const) {
     client.setQueryData([...photoKeys.all, kind, ""], { cached: kind });
@@ -28,7 +29,7 @@ function setup(initial: { pages: number; paused: boolean }) {
       client.setQueryData(jobsSummaryQueryKey, processed(count));
       await new Promise((resolve) => setTimeout(resolve, 10));
     });
-  return { client, hook, invalidated, arrive };
+  return { client, hook, invalidated, arrive, server };
 }
 
 describe("useRefreshAsPhotosArrive", () => {
@@ -56,6 +57,19 @@ describe("useRefreshAsPhotosArrive", () => {
     expect(invalidated("timeline")).toBe(false);
     hook.rerender({ pages: 1, paused: false });
     await waitFor(() => expect(invalidated("timeline")).toBe(true));
+  });
+
+  it("catches up on photos that finished while the timeline was not open", async () => {
+    const { client, hook, invalidated, arrive, server } = setup({ pages: 1, paused: false });
+    await waitFor(() => expect(client.getQueryData(jobsSummaryQueryKey)).toBeDefined());
+    await arrive(10);
+    hook.unmount(); // the person goes to another page; the header keeps polling
+    server.processed = 14;
+    client.setQueryData(jobsSummaryQueryKey, processed(14));
+    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+    renderHook(() => useRefreshAsPhotosArrive(1, false), { wrapper });
+    await waitFor(() => expect(invalidated("timeline")).toBe(true));
+    expect(invalidated("months")).toBe(true);
   });
 
   it("leaves a long scrolled timeline alone", async () => {
