@@ -17,11 +17,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from photonix.core.api import FIELD_ERRORS
 from photonix.core.models import User
 from photonix.library import selectors
 from photonix.library.models import Library, LibraryMember
 
 Role = LibraryMember.Role
+
+
+LAST_OWNER = "A library keeps at least one owner: make someone else an owner first."
 
 
 class LastOwnerError(ValueError):
@@ -45,7 +49,7 @@ def member_set_role(library: Library, user: User, role: str) -> LibraryMember:
     if membership is None:
         return LibraryMember.objects.create(library=library, user=user, role=role)
     if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(membership):
-        raise LastOwnerError("a library keeps at least one owner")
+        raise LastOwnerError(LAST_OWNER)
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -59,7 +63,7 @@ def member_remove(library: Library, user: User) -> None:
     if membership is None:
         return
     if membership.role == Role.OWNER and not _other_owners(membership):
-        raise LastOwnerError("a library keeps at least one owner")
+        raise LastOwnerError(LAST_OWNER)
     membership.delete()
 
 
@@ -108,7 +112,7 @@ class LibraryMembersView(APIView):
     @extend_schema(
         operation_id="libraries_members_add",
         request=LibraryMemberAddSerializer,
-        responses={201: LibraryMemberSerializer(many=True)},
+        responses={201: LibraryMemberSerializer(many=True), 400: FIELD_ERRORS},
     )
     def post(self, request: Request, library_id: int) -> Response:
         library = _library(request, library_id, manage=True)
@@ -118,7 +122,9 @@ class LibraryMembersView(APIView):
             username=payload.validated_data["username"], is_active=True
         ).first()
         if user is None:
-            raise ValidationError({"username": ["no active user has this name"]})
+            raise ValidationError(
+                {"username": [f"No active user is called {payload.validated_data['username']!r}."]}
+            )
         try:
             member_set_role(library, user, payload.validated_data["role"])
         except LastOwnerError as exc:
@@ -134,7 +140,7 @@ class LibraryMemberView(APIView):
     @extend_schema(
         operation_id="libraries_members_update",
         request=LibraryMemberRoleSerializer,
-        responses=LibraryMemberSerializer(many=True),
+        responses={200: LibraryMemberSerializer(many=True), 400: FIELD_ERRORS},
     )
     def patch(self, request: Request, library_id: int, user_id: int) -> Response:
         library = _library(request, library_id, manage=True)
@@ -147,7 +153,9 @@ class LibraryMemberView(APIView):
             raise ValidationError({"role": [str(exc)]}) from exc
         return _members(library)
 
-    @extend_schema(operation_id="libraries_members_remove", responses={204: None})
+    @extend_schema(
+        operation_id="libraries_members_remove", responses={204: None, 400: FIELD_ERRORS}
+    )
     def delete(self, request: Request, library_id: int, user_id: int) -> Response:
         library = _library(request, library_id, manage=True)
         user = get_object_or_404(User, pk=user_id, library_memberships__library=library)

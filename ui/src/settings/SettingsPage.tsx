@@ -6,7 +6,12 @@ import { FolderPicker } from "../shared/FolderPicker";
 import { FormAlert } from "../shared/FormAlert";
 import { classifierLabel } from "../shared/libraries";
 import { useSession } from "../shared/session";
+import { LibraryFolders } from "./LibraryFolders";
+import { LibraryMembers } from "./LibraryMembers";
+import { LibraryName } from "./LibraryName";
+import { ROLES, canManage } from "./manage";
 import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
+import "./settings.css";
 import { SystemStatus } from "./SystemStatus";
 
 function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean }) {
@@ -43,31 +48,28 @@ function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean 
 
 function LibraryCard({ library, user }: { library: Library; user: User }) {
   const scan = useScanLibrary();
+  // Gated on the caller's role in this library (administrators manage the libraries they are in).
+  const manage = canManage(library, user);
   return (
-    <article className="library" aria-label={library.name}>
+    <article className="library" aria-label={library.name} data-testid={`library-${library.id}`}>
       <div className="library__header">
-        <h3>{library.name}</h3>
+        <LibraryName library={library} manage={manage} />
+        <span className="badge" data-testid={`role-${library.id}`}>
+          Your role: {ROLES.find((r) => r.value === library.role)?.label ?? library.role}
+        </span>
         <span className="muted">
           {library.photo_count} photos{library.error_count ? ` · ${library.error_count} could not be imported` : ""}
         </span>
-        <button type="button" className="button button--small" disabled={scan.isPending} onClick={() => scan.mutate(library.id)}>
-          {scan.isSuccess ? "Scan started" : "Scan now"}
-        </button>
+        {manage && (
+          <button type="button" className="button button--small" disabled={scan.isPending} onClick={() => scan.mutate(library.id)}>
+            {scan.isSuccess ? "Scan started" : "Scan now"}
+          </button>
+        )}
       </div>
       {scan.isError && <p className="field__error">{errorMessage(scan.error)}</p>}
-      <ul className="folders">
-        {library.folders.map((folder) => (
-          <li key={folder.id}>
-            <code>{folder.path}</code>
-            <span className="muted">
-              {folder.watched ? " · watched" : ""}
-              {folder.last_scan_finished_at ? ` · scanned ${new Date(folder.last_scan_finished_at).toLocaleString()}` : ""}
-              {folder.last_scan_error ? ` · ${folder.last_scan_error}` : ""}
-            </span>
-          </li>
-        ))}
-      </ul>
-      <Classifiers library={library} canEdit={user.is_admin} />
+      <LibraryFolders library={library} me={user} manage={manage} />
+      <LibraryMembers library={library} me={user} manage={manage} />
+      <Classifiers library={library} canEdit={manage} />
     </article>
   );
 }
@@ -134,7 +136,7 @@ function AddLibrary() {
   );
 }
 
-/** Libraries and their folders, classifier switches, the account and the system's health. */
+/** Libraries (name, folders, members, classifier switches), the account and the system's health. */
 export function SettingsPage() {
   const { data: session } = useSession();
   const libraries = useLibraries();

@@ -1,0 +1,131 @@
+// Managing a library from Settings: its name, its folders and its members (docs/accounts.md).
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import type { paths } from "../api/schema";
+import type { Library, User } from "../api/types";
+import { libraryKeys } from "../shared/libraries";
+
+type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
+
+export type Member = JsonOf<paths["/api/libraries/{library_id}/members"]["get"]["responses"][200]>[number];
+export type Role = Member["role"];
+export type FolderRemoved = JsonOf<
+  paths["/api/libraries/{library_id}/folders/{folder_id}"]["delete"]["responses"][200]
+>;
+
+export const ROLES: readonly { value: Role; label: string; description: string }[] = [
+  { value: "viewer", label: "Viewer", description: "sees the photos" },
+  { value: "editor", label: "Editor", description: "also rates, tags, rotates and hides photos" },
+  { value: "owner", label: "Owner", description: "also manages the library and its members" },
+];
+
+export const memberKeys = { list: (id: number) => ["libraries", id, "members"] as const };
+
+type UserRow = JsonOf<paths["/api/users"]["get"]["responses"][200]>[number];
+
+/** Every user, for suggestions when adding a member (administrators only may list them). */
+export function useUserNames(enabled: boolean) {
+  return useQuery({
+    queryKey: ["users", "list"] as const,
+    queryFn: async (): Promise<UserRow[]> => unwrap(await api.GET("/api/users")),
+    enabled,
+  });
+}
+
+/** Owners manage a library; so do administrators who are members of it. */
+export function canManage(library: Library, user: User): boolean {
+  return user.is_admin || library.role === "owner";
+}
+
+/** Only administrators add server folders: a folder brings every photo in it into the library. */
+export function canAddFolders(user: User): boolean {
+  return user.is_admin;
+}
+
+function useLibraryMutation<Vars, Data>(mutationFn: (vars: Vars) => Promise<Data>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: libraryKeys.all, exact: true }),
+  });
+}
+
+export function useRenameLibrary(id: number) {
+  return useLibraryMutation(async (name: string) =>
+    unwrap(await api.PATCH("/api/libraries/{library_id}", { params: { path: { library_id: id } }, body: { name } })),
+  );
+}
+
+export function useAddFolder(id: number) {
+  return useLibraryMutation(async (body: { path: string; watched: boolean }) =>
+    unwrap(await api.POST("/api/libraries/{library_id}/folders", { params: { path: { library_id: id } }, body })),
+  );
+}
+
+export function useSetWatched(id: number) {
+  return useLibraryMutation(async ({ folder, watched }: { folder: number; watched: boolean }) =>
+    unwrap(
+      await api.PATCH("/api/libraries/{library_id}/folders/{folder_id}", {
+        params: { path: { library_id: id, folder_id: folder } },
+        body: { watched },
+      }),
+    ),
+  );
+}
+
+export function useRemoveFolder(id: number) {
+  return useLibraryMutation(
+    async (folder: number): Promise<FolderRemoved> =>
+      unwrap(
+        await api.DELETE("/api/libraries/{library_id}/folders/{folder_id}", {
+          params: { path: { library_id: id, folder_id: folder } },
+        }),
+      ),
+  );
+}
+
+export function useMembers(id: number) {
+  return useQuery({
+    queryKey: memberKeys.list(id),
+    queryFn: async (): Promise<Member[]> =>
+      unwrap(await api.GET("/api/libraries/{library_id}/members", { params: { path: { library_id: id } } })),
+  });
+}
+
+/** Add, re-role and remove members; the list comes back with each change. */
+export function useMemberActions(id: number, me: User) {
+  const queryClient = useQueryClient();
+  const key = memberKeys.list(id);
+  const path = { library_id: id };
+  // Your own role may have changed: the library list carries it, and gates the controls.
+  const refreshOwn = (userId: number) => {
+    if (userId === me.id) void queryClient.invalidateQueries({ queryKey: libraryKeys.all, exact: true });
+  };
+  const add = useMutation({
+    mutationFn: async (body: { username: string; role: Role }) =>
+      unwrap(await api.POST("/api/libraries/{library_id}/members", { params: { path }, body })),
+    onSuccess: (members) => queryClient.setQueryData(key, members),
+  });
+  const setRole = useMutation({
+    mutationFn: async ({ user, role }: { user: number; role: Role }) =>
+      unwrap(
+        await api.PATCH("/api/libraries/{library_id}/members/{user_id}", {
+          params: { path: { ...path, user_id: user } },
+          body: { role },
+        }),
+      ),
+    onSuccess: (members, { user }) => {
+      queryClient.setQueryData(key, members);
+      refreshOwn(user);
+    },
+  });
+  const remove = useMutation({
+    mutationFn: async (user: number) =>
+      unwrap(await api.DELETE("/api/libraries/{library_id}/members/{user_id}", { params: { path: { ...path, user_id: user } } })),
+    onSuccess: (_data, user) => {
+      queryClient.setQueryData<Member[]>(key, (members) => members?.filter((m) => m.user_id !== user));
+      refreshOwn(user);
+    },
+  });
+  return { add, setRole, remove };
+}
