@@ -650,8 +650,10 @@ class MapSerializer(serializers.Serializer[Any]):
     truncated = serializers.BooleanField(help_text="more photos have a location than are sent")
 
 
-def _filtered(request: Request) -> QuerySet[Photo]:
-    return filters.filtered_photos(_user(request), filters.parse_filters(request.query_params))
+def _filtered(request: Request, *, whole: bool = False) -> QuerySet[Photo]:
+    """The filtered photos (``whole``: for a query that reads all of them, see ``filter_q``)."""
+    chosen = filters.parse_filters(request.query_params)
+    return filters.filtered_photos(_user(request), chosen, whole=whole)
 
 
 class TimelineView(APIView):
@@ -689,7 +691,7 @@ class TimelineMonthsView(APIView):
         responses={200: MonthSerializer(many=True), 400: FIELD_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        return Response(timeline.month_index(_filtered(request)))
+        return Response(timeline.month_index(_filtered(request, whole=True)))
 
 
 class TimelineFacetsView(APIView):
@@ -735,7 +737,7 @@ class MapView(APIView):
         responses={200: MapSerializer, 400: FIELD_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        return Response(timeline.map_points(_filtered(request), timeline.MAP_LIMIT))
+        return Response(timeline.map_points(_filtered(request, whole=True), timeline.MAP_LIMIT))
 
 
 class FileMetadataView(APIView):

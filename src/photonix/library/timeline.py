@@ -13,6 +13,7 @@ import binascii
 import copy
 import datetime as dt
 import operator
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -444,7 +445,7 @@ CACHE_SIZE = 256
 _CACHE: OrderedDict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 # SQLite: one connection per database file that only ever reads ``PRAGMA data_version``.
-_PROBES: dict[tuple[str, int, int], sqlite3.Connection] = {}
+_PROBES: dict[tuple[str, int, int, int], sqlite3.Connection] = {}
 
 
 def _frozen(value: Any) -> Any:
@@ -478,13 +479,16 @@ def _change_marker() -> Any:
         stat = Path(name).stat()  # a file made again at the same path is another database
     except OSError:
         return None
-    probe_key = (name, stat.st_dev, stat.st_ino)
+    # A connection is not carried over into a forked process: each process opens its own.
+    probe_key = (name, stat.st_dev, stat.st_ino, os.getpid())
     with _CACHE_LOCK:
         probe = _PROBES.get(probe_key)
         if probe is None:
             probe = sqlite3.connect(name, timeout=5, check_same_thread=False)
             _PROBES[probe_key] = probe
-        return (stat.st_dev, stat.st_ino, probe.execute("PRAGMA data_version").fetchone()[0])
+        # Read to the end, so that no read transaction stays open (it would hold the WAL back).
+        (version,) = probe.execute("PRAGMA data_version").fetchall()[0]
+    return (stat.st_dev, stat.st_ino, version)
 
 
 def map_points(photos: QuerySet[Photo], limit: int = MAP_LIMIT) -> dict[str, Any]:
