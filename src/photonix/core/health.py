@@ -119,9 +119,7 @@ def check_workers(timeout: float = 2.0) -> Component:
         names = sorted(replies)
         if not names:
             raise RuntimeError("no worker answered a ping")
-        consumed = {
-            str(queue.get("name")) for queues in replies.values() for queue in queues or ()
-        }
+        consumed = {str(queue.get("name")) for queues in replies.values() for queue in queues or ()}
         detail = f"{len(names)} answering: {', '.join(names)}"
         problems = unconsumed_queues(consumed)
         if any(not problem.endswith("(paused)") for problem in problems):
