@@ -16,6 +16,7 @@ from django.test import Client
 
 from photonix.classifiers.models import PhotoTag
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
+from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
 from tests.security.conftest import FIXTURE, SECRET_FILE, World
 
 
@@ -175,11 +176,20 @@ def test_watching_needs_a_boolean(world: World) -> None:
 # --- Remove a folder ------------------------------------------------------------------------
 
 
-def test_removing_a_folder_keeps_the_files_on_disk(world: World) -> None:
+def test_removing_a_folder_keeps_the_files_on_disk(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     original = Path(world.file.path)
     before = original.read_bytes()
+    thumbnails = [thumbnail_path(world.photo.pk, size, 1) for size in SIZE_BY_NAME]
+    assert all(path.is_file() for path in thumbnails)
+    # Another photo's thumbnail beside them, whose id starts with the same digits, stays.
+    neighbour = thumbnail_path(world.photo.pk * 10 + 1, "grid", 1)
+    neighbour.parent.mkdir(parents=True, exist_ok=True)
+    neighbour.write_bytes(b"someone else's thumbnail")
     url = f"/api/libraries/{world.library.pk}/folders/{world.folder.pk}"
-    response = world.client("owner").delete(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client("owner").delete(url)
     assert response.status_code == 200, response.content
     assert response.json() == {"files": 1, "photos": 1}
     assert original.read_bytes() == before, "a photo file on disk was touched"
@@ -188,6 +198,9 @@ def test_removing_a_folder_keeps_the_files_on_disk(world: World) -> None:
     assert not Photo.objects.filter(pk=world.photo.pk).exists()
     assert not PhotoFile.objects.filter(pk=world.file.pk).exists()
     assert not PhotoTag.objects.filter(photo_id=world.photo.pk).exists()
+    # What Photonix derived from the photo is deleted; nothing else.
+    assert not any(path.exists() for path in thumbnails)
+    assert neighbour.read_bytes() == b"someone else's thumbnail"
     # The library and the other library are untouched.
     assert Library.objects.filter(pk=world.library.pk).exists()
     assert world.other_library.folders.count() == 1

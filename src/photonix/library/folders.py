@@ -9,13 +9,15 @@ Who may do what:
   whoever runs the server — as for creating a library.
 
 Removing a folder never touches the disk. Its files leave the library, and so do the photos that
-had no file elsewhere — with what people added to them (ratings, tags, faces, album places). A
+had no file elsewhere — with what people added to them (ratings, tags, faces, album places) and
+the thumbnails Photonix made of them. A
 photo that still has a version in another folder stays and is recorded again from it. Adding the
 folder back imports its photos again as new ones.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,7 @@ from photonix.library import api, selectors, services
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 
 Role = LibraryMember.Role
+logger = logging.getLogger(__name__)
 
 
 # --- Services -------------------------------------------------------------------------------
@@ -109,6 +112,20 @@ def folder_set_watched(folder: LibraryFolder, watched: bool) -> LibraryFolder:
     return folder
 
 
+def _derived_files_delete(photo_ids: list[int]) -> None:
+    """Delete the thumbnails and previews of photos that no longer exist (every size, version)."""
+    from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
+
+    size = next(iter(SIZE_BY_NAME))
+    for photo_id in photo_ids:
+        folder = thumbnail_path(photo_id, size, 0).parent
+        for path in folder.glob(f"{photo_id}-*"):
+            try:
+                path.unlink()
+            except OSError as exc:  # gone already, or not ours to delete: nothing to undo
+                logger.warning("could not delete %s: %s", path, exc)
+
+
 @dataclass(frozen=True)
 class FolderRemoved:
     files: int
@@ -124,8 +141,11 @@ def folder_remove(folder: LibraryFolder) -> FolderRemoved:
     photo_ids = set(files.exclude(photo=None).values_list("photo_id", flat=True))
     folder.delete()  # its files go with it (CASCADE)
     orphans = Photo.objects.filter(pk__in=photo_ids, files__isnull=True)
-    photo_count = orphans.count()
+    orphan_ids = list(orphans.values_list("pk", flat=True))
     orphans.delete()
+    # The thumbnails and previews Photonix made of them go too (never anything in the folder).
+    if orphan_ids:
+        transaction.on_commit(lambda: _derived_files_delete(orphan_ids))
     # Photos with a version left elsewhere whose preferred version was in the folder: record
     # what is left, which chooses the preferred version again and redoes what derives from it.
     survivors = list(
@@ -140,7 +160,7 @@ def folder_remove(folder: LibraryFolder) -> FolderRemoved:
 
         transaction.on_commit(lambda: enqueue_record(survivors))
     transaction.on_commit(services._publish_folders_changed)
-    return FolderRemoved(files=file_count, photos=photo_count)
+    return FolderRemoved(files=file_count, photos=len(orphan_ids))
 
 
 # --- API ------------------------------------------------------------------------------------
