@@ -8,11 +8,11 @@ Who may do what:
   into the library, whoever they belong to on the server, so choosing server folders stays with
   whoever runs the server — as for creating a library.
 
-Removing a folder never touches the disk. Its files leave the library, and so do the photos that
-had no file elsewhere — with what people added to them (ratings, tags, faces, album places) and
-the thumbnails Photonix made of them. A
-photo that still has a version in another folder stays and is recorded again from it. Adding the
-folder back imports its photos again as new ones.
+Removing a folder never touches the folder on disk. Its files leave the library, and so do the
+photos that had no file elsewhere — with what people added to them (ratings, tags, faces, album
+places) and the thumbnails Photonix made of them in its data directory. A photo that still has a
+version in another folder stays and is recorded again from it. Adding the folder back imports its
+photos again as new ones.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class FolderRemoved:
 
 @transaction.atomic
 def folder_remove(folder: LibraryFolder) -> FolderRemoved:
-    """Take ``folder`` out of its library. Nothing on disk is touched (see the module's text)."""
+    """Take ``folder`` out of its library. Nothing in the folder is touched (see the module)."""
     folder = LibraryFolder.objects.select_for_update().get(pk=folder.pk)
     files = PhotoFile.objects.filter(folder=folder)
     file_count = files.count()
