@@ -210,8 +210,9 @@ def test_a_timeline_page_is_one_query(world: dict[str, Any], django_assert_max_n
     # The facets are one query per list: the aggregates, tags, cameras, lenses (and people)...
     with django_assert_max_num_queries(AUTH_QUERIES + 5):
         assert client.get("/api/timeline/facets").status_code == 200
-    # ... and one more for each facet counted without its own filter (camera: with the names).
-    recounts = {"camera": 2, "place": 1, "colour": 1, "rating_min": 1, "date_from": 1}
+    # ... and one more for each facet counted without its own filter (camera: with the names),
+    # and one for the ids under the tags and the place chosen.
+    recounts = {"camera": 2, "place": 1, "colour": 1, "rating_min": 1, "date_from": 1, "trees": 1}
     with django_assert_max_num_queries(AUTH_QUERIES + 5 + sum(recounts.values())):
         assert client.get("/api/timeline/facets", params).status_code == 200
 
@@ -535,6 +536,9 @@ def test_or_facets_count_without_their_own_filter(
     assert canon_three["total"] == 1
     assert _counts(canon_three["cameras"]) == {"Canon EOS 40D": 1}
     assert canon_three["ratings"] == {"0": 1, "1": 0, "2": 0, "3": 0, "4": 0, "5": 1}
+    # A tag that does not exist finds nothing, and leaves the cameras to count nothing.
+    unknown = facets(tag=999_999, camera=cameras["canon"])
+    assert unknown["total"] == 0 and unknown["cameras"] == []
     # No photo is both: the camera that would bring some back is still offered.
     assert facets(camera=cameras["nikon"], tag=tags["egyptian"])["cameras"] == [
         {"id": cameras["canon"], "name": "Canon EOS 40D", "count": 1}

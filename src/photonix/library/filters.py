@@ -122,6 +122,9 @@ def parse_filters(params: QueryDict) -> dict[str, Any]:
     return dict(payload.validated_data)
 
 
+# A condition no photo meets that still compiles to SQL (``pk__in=[]`` cannot be written
+# into a statement of our own: Django drops the whole query instead).
+NOTHING = Q(pk__isnull=True)
 NOT_RECORDED = tuple(state for state in PhotoFile.State if state != PhotoFile.State.OK)
 
 
@@ -157,12 +160,15 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def filter_q(filters: dict[str, Any], *, whole: bool = False) -> Q:
+def filter_q(
+    filters: dict[str, Any], *, whole: bool = False, trees: dict[int, list[int]] | None = None
+) -> Q:
     """The condition the validated ``filters`` stand for.
 
     ``whole``: for a query that reads the whole selection. Tags and people are then ``id IN``
     the photos that carry them, which lets the database start from those few photos; a page
     keeps EXISTS, so that walking the timeline index stops as soon as the page is full.
+    ``trees``: the ids under each tag filter, read beforehand (``search.tag_trees``).
     """
     # ``hidden IN (x)`` rather than ``NOT hidden``: the form an index on ``hidden`` can serve.
     q = Q(hidden__in=[filters.get("hidden", False)])
@@ -172,21 +178,23 @@ def filter_q(filters: dict[str, Any], *, whole: bool = False) -> Q:
     if "place" in filters:
         tags.append(filters["place"])
     for tag_id in tags:
-        q &= (
-            Q(pk__in=search.photos_with_tag_tree(tag_id))
-            if whole
-            else Q(search.has_tag_tree(tag_id))
-        )
+        if whole and trees is not None and tag_id in trees:
+            tree = trees[tag_id]
+            q &= Q(pk__in=search.photos_with_tags(tree)) if tree else NOTHING
+        elif whole:
+            q &= Q(pk__in=search.photos_with_tag_tree(tag_id))
+        else:
+            q &= Q(search.has_tag_tree(tag_id))
     if "colour" in filters:
         colour = filters["colour"]
         q &= Q(pk__in=search.photos_with_tag(colour)) if whole else Q(search.has_tag(colour))
     for person_id in filters.get("person", []):
         if whole:
             shown = people.photos_with_person(person_id)
-            q &= Q(pk__in=[]) if shown is None else Q(pk__in=shown)
+            q &= NOTHING if shown is None else Q(pk__in=shown)
         else:
             has = people.has_person(person_id)
-            q &= Q(pk__in=[]) if has is None else Q(has)
+            q &= NOTHING if has is None else Q(has)
     if filters.get("camera"):
         q &= Q(camera_id__in=filters["camera"])
     if filters.get("lens"):
@@ -212,11 +220,23 @@ def filter_q(filters: dict[str, Any], *, whole: bool = False) -> Q:
     return q
 
 
-def selection_q(user: User, filters: dict[str, Any], *, whole: bool = False) -> Q:
-    """The user's photos that pass ``filters`` (``whole``: see ``filter_q``)."""
-    return visible_q(user, whole=whole) & filter_q(filters, whole=whole)
+def selection_q(
+    user: User,
+    filters: dict[str, Any],
+    *,
+    whole: bool = False,
+    trees: dict[int, list[int]] | None = None,
+) -> Q:
+    """The user's photos that pass ``filters`` (``whole``, ``trees``: see ``filter_q``)."""
+    return visible_q(user, whole=whole) & filter_q(filters, whole=whole, trees=trees)
 
 
-def filtered_photos(user: User, filters: dict[str, Any], *, whole: bool = False) -> QuerySet[Photo]:
+def filtered_photos(
+    user: User,
+    filters: dict[str, Any],
+    *,
+    whole: bool = False,
+    trees: dict[int, list[int]] | None = None,
+) -> QuerySet[Photo]:
     """The photos of ``selection_q``, unordered."""
-    return Photo.objects.filter(selection_q(user, filters, whole=whole))
+    return Photo.objects.filter(selection_q(user, filters, whole=whole, trees=trees))

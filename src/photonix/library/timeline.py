@@ -26,7 +26,7 @@ from django.db.models.functions import Substr, TruncMonth
 
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core.models import User
-from photonix.library import people
+from photonix.library import people, search
 from photonix.library.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
 from photonix.library.models import Camera, Lens, Photo
 from photonix.library.search import SHOWN_VERDICTS
@@ -425,12 +425,14 @@ def facets(user: User, chosen: dict[str, Any]) -> dict[str, Any]:
             if hit is not None and hit[0] == marker:
                 _CACHE.move_to_end(key)
                 return copy.deepcopy(hit[1])
-    selection = selection_q(user, chosen, whole=True)
+    # The tag trees once, as ids: one query, and PostgreSQL can then estimate the selection.
+    trees = search.tag_trees([*chosen.get("tag", []), *filter(None, [chosen.get("place")])])
+    selection = selection_q(user, chosen, whole=True, trees=trees)
     result = _facets_of(Photo.objects.filter(selection), Photo.objects.exclude(selection))
     for facet, params in OWN_FACET_PARAMS.items():
         if any(param in chosen for param in params):
             others = {k: v for k, v in chosen.items() if k not in params}
-            _recount(facet, filtered_photos(user, others, whole=True), result)
+            _recount(facet, filtered_photos(user, others, whole=True, trees=trees), result)
     if marker is not None:
         with _CACHE_LOCK:
             _CACHE[key] = (marker, copy.deepcopy(result))
