@@ -56,6 +56,35 @@ def broker_outstanding() -> tuple[dict[str, int], int]:
     return per_queue, int(counts[-1])
 
 
+def unacked_work() -> int:
+    """Messages delivered and not yet acknowledged, not counting beat's housekeeping.
+
+    A task runs with its own message unacknowledged (``acks_late``): the reconciliation, asking
+    whether the broker holds any work, must not count itself (or a re-clustering that started
+    beside it) as work, or it would never act.
+    """
+    import json
+
+    from photonix.celery import app
+
+    client = redis.Redis.from_url(redis_client_url(settings.CELERY_BROKER_URL), socket_timeout=5)
+    try:
+        raw = client.hvals("unacked")
+    finally:
+        client.close()
+    count = 0
+    for value in raw:
+        try:
+            message = json.loads(value)[0]
+            name = str(message.get("headers", {}).get("task", ""))
+        except (ValueError, TypeError, IndexError, AttributeError):
+            name = ""  # not ours to read: count it as work
+        task = app.tasks.get(name)
+        if task is None or getattr(task, "records_jobs", True):
+            count += 1
+    return count
+
+
 def outstanding() -> Outstanding:
     from photonix.pipeline.models import PhotoPipeline
 

@@ -283,11 +283,12 @@ def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
     the task of a message the broker lost has no next event — no worker will ever receive it.
     """
     from photonix.library.tasks import enqueue_record
-    from photonix.pipeline.progress import broker_outstanding
+    from photonix.pipeline.progress import broker_outstanding, unacked_work
 
     nothing = {"photos": 0, "files": 0, "jobs_lost": 0}
     queued, unacked = broker_outstanding()
-    if sum(queued.values()) + unacked:
+    # Its own message is unacknowledged while it runs: housekeeping is not counted as work.
+    if sum(queued.values()) or (unacked and unacked_work()):
         return nothing
     client = _redis()
     try:
