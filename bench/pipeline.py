@@ -1,17 +1,19 @@
 """The pipeline end to end, on the embedded default (``photonix serve``).
 
-    .venv/bin/python bench/pipeline.py [--photos 60] [--latency-runs 5] [--idle-seconds 30]
+    .venv/bin/python bench/pipeline.py [--photos 60] [--latency-runs 5] [--idle-seconds 630]
+                                       [--hosts 1,2] [--skip a,b,c,d]
 
 Prints
   (a) the time from a JPEG landing in a watched folder to its thumbnail being served by the API,
-  (b) database transactions per second while idle (PostgreSQL's own counters, so every process —
-      workers, watcher, beat — is counted; needs PostgreSQL on 127.0.0.1:5432),
-  (c) photos per minute through the whole pipeline with 1 and with 2 worker processes.
+  (b) database transactions while idle (PostgreSQL's own counters, so every process — workers,
+      watcher, beat and its housekeeping — is counted; needs PostgreSQL on 127.0.0.1:5432), over
+      more than one period of beat's 5-minute housekeeping (reconcile, recluster), with the time
+      of each transaction seen; the default 630 s covers two periods,
+  (c) photos per minute through the whole pipeline with 1 and with 2 worker processes,
+  (d) photos per minute with 1 and with 2 worker *hosts* (network namespaces, PostgreSQL and
+      Redis on a services host; the machinery of ``bench/hosts.py``; root only), and the ratio.
 
 Everything runs in temporary data directories on ports of its own and is stopped at the end.
-
-The same pipeline spread over one and two worker *hosts* (network namespaces, PostgreSQL and
-Redis on a services host; root only): ``bench/hosts.py``.
 """
 
 from __future__ import annotations
@@ -119,7 +121,10 @@ class Install:
 
 @contextmanager
 def install(
-    concurrency: int = 2, database_url: str | None = None, watcher: bool = True
+    concurrency: int = 2,
+    database_url: str | None = None,
+    watcher: bool = True,
+    log_level: str = "WARNING",
 ) -> Iterator[Install]:
     data = Path(tempfile.mkdtemp(prefix="pxb-"))  # short: the broker's unix socket lives here
     env = {
@@ -129,7 +134,7 @@ def install(
         "PHOTONIX_FLOWER_PORT": str(free_port()),
         "PHOTONIX_WORKER_CONCURRENCY": str(concurrency),
         "PHOTONIX_WATCHER": "true" if watcher else "false",
-        "PHOTONIX_LOG_LEVEL": "WARNING",
+        "PHOTONIX_LOG_LEVEL": log_level,
     }
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -173,7 +178,24 @@ def latency(runs: int) -> list[float]:
     return times
 
 
-def idle_queries(seconds: float) -> float | None:
+BEAT_PERIOD = 300  # reconcile-pipeline and recluster-faces, settings.CELERY_BEAT_SCHEDULE
+PG_REPORT_DELAY = 15  # PostgreSQL's backends report their counters up to ~10 s after going idle
+
+
+def housekeeping_runs(log: Path) -> dict[str, int]:
+    """How many times each of beat's 5-minute tasks ran to the end, from the worker's log."""
+    text = log.read_text(errors="replace")
+    return {
+        name: sum(1 for line in text.splitlines() if f"{name}[" in line and "succeeded" in line)
+        for name in ("photonix.pipeline.reconcile", "photonix.faces.recluster")
+    }
+
+
+def idle_queries(
+    seconds: float, sample: float = 10.0
+) -> tuple[int, float, list[int], dict[str, int]] | None:
+    """Transactions while idle: (count, over how many seconds, seconds at which they were seen,
+    how many times each housekeeping task ran meanwhile)."""
     name = f"photonix_bench_{os.getpid()}"
     try:
         admin = psycopg.connect(PG_ADMIN, autocommit=True)
@@ -183,7 +205,8 @@ def idle_queries(seconds: float) -> float | None:
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
         url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-        with install(database_url=url) as server:
+        # INFO: the worker logs each task it runs, so the housekeeping runs can be counted.
+        with install(database_url=url, log_level="INFO") as server:
             folder = server.data / "lib"
             make_photos(folder, 5)
             server.add_library(folder)
@@ -200,11 +223,20 @@ def idle_queries(seconds: float) -> float | None:
                 return int(row[0]) if row else 0
 
             admin.execute("SELECT pg_stat_clear_snapshot()")
-            before = transactions()
-            time.sleep(seconds)
-            admin.execute("SELECT pg_stat_clear_snapshot()")
-            after = transactions()
-            return (after - before) / seconds
+            ran_before = housekeeping_runs(server.data / "serve.log")
+            before = last = transactions()
+            seen: list[int] = []
+            start = time.monotonic()
+            total = seconds + PG_REPORT_DELAY
+            while (elapsed := time.monotonic() - start) < total:
+                time.sleep(min(sample, max(0.1, total - elapsed)))
+                admin.execute("SELECT pg_stat_clear_snapshot()")
+                now = transactions()
+                seen += [round(time.monotonic() - start)] * (now - last)
+                last = now
+            ran = housekeeping_runs(server.data / "serve.log")
+            runs = {name: ran[name] - ran_before[name] for name in ran}
+            return last - before, total, seen, runs
     finally:
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
@@ -227,29 +259,93 @@ def throughput(photos: int, concurrency: int) -> float:
     return photos / elapsed * 60
 
 
+def worker_hosts(photos: int, counts: list[int], concurrency: int = 2) -> dict[int, float]:
+    """Photos per minute with each number of worker hosts (``bench/hosts.py``'s machinery)."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from tests.deploy.netns import Hosts, check_machine
+
+    import hosts as bench_hosts  # bench/hosts.py
+
+    if reason := check_machine():
+        print(f"(d) skipped: cannot build worker hosts here: {reason}")
+        return {}
+    base = Path(tempfile.mkdtemp(prefix="pxbh-"))
+    machine = Hosts(base, prefix="pb")
+    rates: dict[int, float] = {}
+    try:
+        machine.make_services_host()
+        machine.start_services()
+        for n in counts:
+            rates[n] = bench_hosts.run_once(machine, base, n, photos, concurrency)
+            print(
+                f"(d) {photos} photos, whole pipeline: {n} worker host(s) x {concurrency} "
+                f"processes: {rates[n]:.0f} photos/min",
+                flush=True,
+            )
+    finally:
+        machine.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
+    return rates
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=60)
     parser.add_argument("--latency-runs", type=int, default=5)
-    parser.add_argument("--idle-seconds", type=float, default=30)
+    parser.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=2 * BEAT_PERIOD + 30,
+        help=f"idle measurement; more than {BEAT_PERIOD} s covers a beat housekeeping period",
+    )
+    parser.add_argument("--hosts", default="1,2", help="worker host counts for (d)")
+    parser.add_argument("--skip", default="", help="measures to leave out, e.g. a,d")
     args = parser.parse_args()
+    skip = set(args.skip.split(","))
 
-    times = latency(args.latency_runs)
-    print(
-        f"(a) watched folder -> thumbnail served: median {sorted(times)[len(times) // 2]:.2f} s, "
-        f"max {max(times):.2f} s over {len(times)} photos (target < 2 s)"
-    )
-    rate = idle_queries(args.idle_seconds)
-    if rate is not None:
+    if "a" not in skip:
+        times = latency(args.latency_runs)
         print(
-            f"(b) idle database transactions: {rate:.3f}/s over {args.idle_seconds:g} s (target 0)"
+            f"(a) watched folder -> thumbnail served: median "
+            f"{sorted(times)[len(times) // 2]:.2f} s, max {max(times):.2f} s over {len(times)} "
+            "photos (target < 2 s)",
+            flush=True,
         )
-    one = throughput(args.photos, 1)
-    two = throughput(args.photos, 2)
-    print(
-        f"(c) {args.photos} photos, whole pipeline: 1 worker process {one:.0f} photos/min, "
-        f"2 worker processes {two:.0f} photos/min ({two / one:.2f}x) on {os.cpu_count()} cores"
-    )
+    if "b" not in skip:
+        if args.idle_seconds <= BEAT_PERIOD:
+            print(
+                f"(b) note: {args.idle_seconds:g} s is shorter than beat's {BEAT_PERIOD} s period"
+            )
+        idle = idle_queries(args.idle_seconds)
+        if idle is not None:
+            count, over, seen, runs = idle
+            periods = over / BEAT_PERIOD
+            ran = ", ".join(f"{name.rsplit('.', 1)[1]} {n}x" for name, n in runs.items())
+            print(
+                f"(b) idle database transactions: {count} in {over:.0f} s = {count / over:.4f}/s "
+                f"({periods:.1f} beat housekeeping periods of {BEAT_PERIOD} s, which ran: {ran}; "
+                f"target 0); seen at: {', '.join(f'{t} s' for t in seen) or 'never'}",
+                flush=True,
+            )
+    if "c" not in skip:
+        one = throughput(args.photos, 1)
+        two = throughput(args.photos, 2)
+        print(
+            f"(c) {args.photos} photos, whole pipeline: 1 worker process {one:.0f} photos/min, "
+            f"2 worker processes {two:.0f} photos/min ({two / one:.2f}x) on {os.cpu_count()} "
+            "cores",
+            flush=True,
+        )
+    if "d" not in skip:
+        counts = [int(n) for n in args.hosts.split(",")]
+        rates = worker_hosts(args.photos, counts)
+        if len(rates) > 1:
+            first, last = counts[0], counts[-1]
+            print(
+                f"(d) {last} worker hosts vs {first}: {rates[last] / rates[first]:.2f}x on "
+                f"{os.cpu_count()} cores shared by every host"
+            )
     return 0
 
 
