@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Photonix: one image for every role. The command picks the role:
-#   docker run photonix web | worker --queues media,classify | beat | watch | flower | status
+#   docker run photonix web | worker --queues import,media | beat | watch | flower | status
 # docker-compose.yml runs them all with PostgreSQL and Redis; docs/deploy.md explains the rest.
 
 # -- the web app (React), built once ------------------------------------------------------------
