@@ -7,7 +7,7 @@ import { AddToAlbumDialog } from "../shared/AddToAlbumDialog";
 import { albumPath } from "../shared/albums";
 import { filtersToSearch } from "../shared/filters";
 import { originalUrl } from "../shared/photoUrls";
-import { exposureLine, flattenMetadata, formatBytes } from "./format";
+import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel } from "./format";
 import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 
@@ -141,6 +141,11 @@ export function InfoPanel({
                   .filter(Boolean)
                   .join(" · ")}
               </span>
+              {rawMethodLabel(file.raw_method) && (
+                <span className="muted" data-testid="info-raw-method">
+                  {rawMethodLabel(file.raw_method)}
+                </span>
+              )}
             </dd>
           </div>
         )}

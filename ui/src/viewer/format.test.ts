@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exposureLine, flattenMetadata, formatBytes } from "./format";
+import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel } from "./format";
 
 describe("viewer formatting", () => {
   it("writes sizes and exposure", () => {
@@ -19,5 +19,14 @@ describe("viewer formatting", () => {
       ["XMP:Subject", "a, b"],
       ["File", ""],
     ]);
+  });
+
+  it("says how a RAW was made viewable", () => {
+    expect(rawMethodLabel("preview")).toBe("Shown from the camera's embedded preview");
+    expect(rawMethodLabel("develop")).toBe("Developed from the sensor data");
+    expect(rawMethodLabel("develop-half")).toContain("half size");
+    expect(rawMethodLabel("preview-fallback")).toContain("could not develop");
+    expect(rawMethodLabel("")).toBeNull();
+    expect(rawMethodLabel(undefined)).toBeNull();
   });
 });

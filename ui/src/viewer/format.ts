@@ -51,3 +51,16 @@ export function flattenMetadata(value: unknown, prefix = ""): [string, string][]
   }
   return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => flattenMetadata(v, prefix ? `${prefix}:${key}` : key));
 }
+
+const RAW_METHODS: Record<string, string> = {
+  preview: "Shown from the camera's embedded preview",
+  "preview-fallback": "Shown from the camera's embedded preview (LibRaw could not develop it)",
+  "develop-half": "Developed from the sensor data at half size",
+  develop: "Developed from the sensor data",
+};
+
+/** How a RAW file was made viewable, in words; null for other files or a RAW not developed yet. */
+export function rawMethodLabel(method: string | null | undefined): string | null {
+  if (!method) return null;
+  return RAW_METHODS[method] ?? `Developed (${method})`;
+}
