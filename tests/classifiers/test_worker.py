@@ -86,5 +86,5 @@ def test_builtin_classifiers_tag_imported_photos_and_a_missing_model_blocks_noth
         assert tags(cat.pk, "place") == set()
         assert tags(tuscany.pk, "place") == {"Italy", "Tuscany, Italy", "Arezzo, Tuscany"}
         row = PhotoTag.objects.get(photo=cat, tag__name="Egyptian cat")
-        assert row.source == "object" and row.version == 1 and 0 < row.confidence <= 1
+        assert row.source == "object" and row.version == 2 and 0 < row.confidence <= 1
         assert not Job.objects.filter(photo=cat, stage="classify:object", state="failed").exists()

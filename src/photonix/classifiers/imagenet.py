@@ -147,6 +147,33 @@ _GROUPS: Final[dict[tuple[str, ...], tuple[int, ...]]] = {
 }  # fmt: skip
 
 
+# Drinks whose ImageNet class is pictured in its vessel: the class's photos are a cup of espresso
+# and a glass of red wine, so a photo the model calls "espresso" shows a cup. This is what the
+# photo shows, not what the thing is: "espresso" stays a coffee and a drink, never a cup, in the
+# hierarchy above (its tag's parents); only the photo also gets the vessel's tag.
+SHOWN_IN: Final[dict[int, tuple[str, ...]]] = {
+    966: ("glass",),  # red wine
+    967: ("cup",),  # espresso
+}
+
+
+def shown_in(index: int) -> tuple[str, ...]:
+    """The vessels a photo of class ``index`` shows besides it ("espresso" → ("cup",))."""
+    return SHOWN_IN.get(index, ())
+
+
+def counts_towards(index: int) -> tuple[str, ...]:
+    """Every broader word class ``index``'s confidence adds to, each once.
+
+    Its own chain (the class "cup" counts towards the word "cup" and "tableware"), and the vessel it
+    is pictured in with that vessel's broader words (espresso → coffee, drink, cup, tableware).
+    """
+    words = list(_parents().get(index, ()))
+    for vessel in shown_in(index):
+        words += [vessel, *ancestors_of(vessel)]
+    return tuple(dict.fromkeys(words))
+
+
 @cache
 def labels() -> tuple[str, ...]:
     names = LABELS_FILE.read_text(encoding="utf-8").splitlines()

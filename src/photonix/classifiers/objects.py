@@ -3,11 +3,14 @@
 The built-in model is EfficientNet-Lite0 (shipped, about 4 ms a photo on one CPU core). It names
 one of 1000 ImageNet classes; each class also counts towards its broader words (see
 :mod:`photonix.classifiers.imagenet`), whose confidence is the sum of their classes' — three cat
-breeds at 30 % each make a confident "cat". It has no boxes: a detector is for a later model.
+breeds at 30 % each make a confident "cat" — and towards the vessel a drink's class is pictured in
+(a photo of espresso shows a cup: :data:`~photonix.classifiers.imagenet.SHOWN_IN`). It has no
+boxes: a detector is for a later model.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from photonix.classifiers import imagenet
@@ -86,11 +89,15 @@ def predictions_from(probs: Any, threshold: float) -> list[Prediction]:
         )
     broader: dict[str, float] = {}
     for index in order[:50]:  # the tail adds nothing worth the time
-        for word in imagenet.parents(index):
+        for word in imagenet.counts_towards(index):
             broader[word] = broader.get(word, 0.0) + float(probs[index])
-    leaves = {p.name for p in found}
+    leaves = {p.name: i for i, p in enumerate(found)}
     for word, p in sorted(broader.items(), key=lambda item: -item[1]):
-        if p >= threshold and word not in leaves:
+        if word in leaves:  # the class "cup" and the word "cup": one tag, the surer of the two
+            leaf = found[leaves[word]]
+            surer = round(min(max(leaf.confidence, p), 1.0), 4)
+            found[leaves[word]] = replace(leaf, confidence=surer)
+        elif p >= threshold:
             found.append(
                 Prediction(
                     "object",
@@ -106,7 +113,7 @@ class ObjectClassifier:
     """ImageNet objects, with broader words."""
 
     name = "object"
-    version = 1
+    version = 2  # 2: drinks also tag their vessel, a class and a word of one name are one tag
 
     def __init__(self, model: str = MODEL) -> None:
         self.model_name = model
