@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.library.scanning import FolderUnavailableError, folder_scan
@@ -161,3 +163,34 @@ def test_a_move_seen_by_a_rescan_keeps_the_photo_and_its_tags(
     assert list(PhotoTag.objects.filter(photo_id=photo_id).values_list("tag__name", flat=True)) == [
         "lizard"
     ]
+
+
+def test_purging_a_missing_photo_deletes_its_thumbnails(
+    tmp_path: Path, settings, django_capture_on_commit_callbacks
+) -> None:
+    from photonix.library.models import Photo
+    from photonix.library.recording import files_purge_missing
+    from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
+
+    settings.DATA_DIR = str(tmp_path / "data")
+    folder = _folder(tmp_path)
+    photo = Photo.objects.create(library_id=folder.library_id)
+    PhotoFile.objects.create(
+        library_id=folder.library_id,
+        folder=folder,
+        photo=photo,
+        path=f"{tmp_path}/gone.jpg",
+        kind=PhotoFile.Kind.PHOTO,
+        state=PhotoFile.State.MISSING,
+        size=1,
+        mtime_ns=1,
+        missing_since=timezone.now() - dt.timedelta(days=2),
+    )
+    thumbnails = [thumbnail_path(photo.pk, size, 1) for size in SIZE_BY_NAME]
+    for path in thumbnails:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"thumbnail")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert files_purge_missing(3600) == 1
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    assert not any(path.exists() for path in thumbnails)

@@ -17,7 +17,6 @@ photos again as new ones.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,11 +32,10 @@ from rest_framework.views import APIView
 
 from photonix.core.api import FIELD_ERRORS, DetailSerializer
 from photonix.core.models import User
-from photonix.library import api, selectors, services
-from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
+from photonix.library import api, recording, selectors, services
+from photonix.library.models import Library, LibraryFolder, LibraryMember, PhotoFile
 
 Role = LibraryMember.Role
-logger = logging.getLogger(__name__)
 
 
 # --- Services -------------------------------------------------------------------------------
@@ -112,20 +110,6 @@ def folder_set_watched(folder: LibraryFolder, watched: bool) -> LibraryFolder:
     return folder
 
 
-def _derived_files_delete(photo_ids: list[int]) -> None:
-    """Delete the thumbnails and previews of photos that no longer exist (every size, version)."""
-    from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
-
-    size = next(iter(SIZE_BY_NAME))
-    for photo_id in photo_ids:
-        folder = thumbnail_path(photo_id, size, 0).parent
-        for path in folder.glob(f"{photo_id}-*"):
-            try:
-                path.unlink()
-            except OSError as exc:  # gone already, or not ours to delete: nothing to undo
-                logger.warning("could not delete %s: %s", path, exc)
-
-
 @dataclass(frozen=True)
 class FolderRemoved:
     files: int
@@ -140,12 +124,7 @@ def folder_remove(folder: LibraryFolder) -> FolderRemoved:
     file_count = files.count()
     photo_ids = set(files.exclude(photo=None).values_list("photo_id", flat=True))
     folder.delete()  # its files go with it (CASCADE)
-    orphans = Photo.objects.filter(pk__in=photo_ids, files__isnull=True)
-    orphan_ids = list(orphans.values_list("pk", flat=True))
-    orphans.delete()
-    # The thumbnails and previews Photonix made of them go too (never anything in the folder).
-    if orphan_ids:
-        transaction.on_commit(lambda: _derived_files_delete(orphan_ids))
+    orphan_ids = recording.photos_orphaned_delete(photo_ids)
     # Photos with a version left elsewhere whose preferred version was in the folder: record
     # what is left, which chooses the preferred version again and redoes what derives from it.
     survivors = list(
