@@ -478,6 +478,24 @@ def test_a_refused_3_8_set_up_falls_back_to_pillows_draft(
     assert result.image.size == (2048, 1365)  # 3000 px resampled to the box
 
 
+def test_pillow_internals_of_another_shape_fall_back_to_pillows_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should Pillow rename its tile type, the photo still decodes (at 1/2), not "damaged"."""
+    import types
+
+    from PIL import ImageFile
+
+    from photonix.media import decode
+
+    # decode.py's view of Pillow without ``_Tile`` (Pillow's own plugins keep theirs).
+    monkeypatch.setattr(decode, "ImageFile", types.SimpleNamespace(ImageFile=ImageFile.ImageFile))
+    path = _camera_jpeg(tmp_path / "photo.jpg", (6000, 4000))
+    result = open_image(path, orientation=1, max_size=2048, overshoot=9 / 8)
+    assert result.method == "dct-1/2"
+    assert result.image.size == (2048, 1365)
+
+
 @pytest.mark.parametrize(("mode", "method"), [("L", "dct-3/8"), ("CMYK", "dct-1/2")])
 def test_grey_jpegs_take_the_3_8_scale_and_cmyk_ones_pillows_draft(
     tmp_path: Path, mode: str, method: str

@@ -283,7 +283,8 @@ def draft_jpeg(image: Image.Image, min_long_edge: int) -> str | None:
     as much as the decode: Pillow's JPEG decoder passes its ``scale`` to libjpeg-turbo as
     ``scale_denom``, so the tile is set up as ``draft()`` does, with 3 and the size libjpeg-turbo
     computes (``ceil(size * 3 / 8)``). If Pillow ever stops accepting that, the photo is decoded
-    with ``draft()`` instead (checked after ``load()`` by :func:`_decode_open_file`).
+    with ``draft()`` instead: a tile of another shape is caught here, a refused decode after
+    ``load()`` by :func:`_decode_open_file`.
     """
     width, height = image.size
     long_edge = max(width, height)
@@ -302,8 +303,12 @@ def draft_jpeg(image: Image.Image, min_long_edge: int) -> str | None:
         ):
             return "dct-1/2" if draft_for_long_edge(image, min_long_edge) else None
         size = (math.ceil(width * eighths / 8), math.ceil(height * eighths / 8))
-        tile = image.tile[0]
-        image.tile = [ImageFile._Tile(tile[0], (0, 0, *size), tile[2], tile[3])]
+        try:  # Pillow internals: should they change shape, Pillow's own draft() instead
+            tile = image.tile[0]
+            new_tile = ImageFile._Tile(tile[0], (0, 0, *size), tile[2], tile[3])
+        except (AttributeError, TypeError, IndexError):
+            return "dct-1/2" if draft_for_long_edge(image, min_long_edge) else None
+        image.tile = [new_tile]
         image._size = size
         image.decoderconfig = (denominator, 0)
         return f"dct-{eighths}/8"
