@@ -2,8 +2,9 @@ import { useId, useState } from "react";
 import { errorMessage } from "../api/errors";
 import type { Library, User } from "../api/types";
 import { ConfirmModal } from "../shared/Modal";
+import { useUsers } from "../shared/users";
 import { describeError } from "./errors";
-import { type Member, type Role, ROLES, useMemberActions, useMembers, useUserNames } from "./manage";
+import { type Member, type Role, ROLES, useMemberActions, useMembers } from "./manage";
 
 function roleLabel(role: Role): string {
   return ROLES.find((r) => r.value === role)?.label ?? role;
@@ -12,7 +13,7 @@ function roleLabel(role: Role): string {
 function AddMember({ library, me }: { library: Library; me: User }) {
   const { add } = useMemberActions(library.id, me);
   // Administrators may list every user, and get suggestions; owners type the username.
-  const users = useUserNames(me.is_admin);
+  const users = useUsers(me.is_admin);
   const [username, setUsername] = useState("");
   const [role, setRole] = useState<Role>("viewer");
   const id = useId();

@@ -21,17 +21,6 @@ export const ROLES: readonly { value: Role; label: string; description: string }
 
 export const memberKeys = { list: (id: number) => ["libraries", id, "members"] as const };
 
-type UserRow = JsonOf<paths["/api/users"]["get"]["responses"][200]>[number];
-
-/** Every user, for suggestions when adding a member (administrators only may list them). */
-export function useUserNames(enabled: boolean) {
-  return useQuery({
-    queryKey: ["users", "list"] as const,
-    queryFn: async (): Promise<UserRow[]> => unwrap(await api.GET("/api/users")),
-    enabled,
-  });
-}
-
 /** Owners manage a library; so do administrators who are members of it. */
 export function canManage(library: Library, user: User): boolean {
   return user.is_admin || library.role === "owner";
