@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { paths } from "../api/schema";
-import { type Album, type AlbumPhoto, albumKeys, useInvalidateAlbums } from "../shared/albums";
+import { type Album, type AlbumPhoto, albumKeys, useInvalidateAlbums, useRemoveFromAlbum } from "../shared/albums";
 import { shareKeys } from "../shared/shareLinks";
 import type { ReorderBody } from "./logic";
 
@@ -42,11 +42,7 @@ export function useAlbumActions(id: number) {
       unwrap(await api.POST("/api/albums/{album_id}/photos", { params: { path }, body: { ids } })),
     onSuccess: () => void invalidate(),
   });
-  const removePhotos = useMutation({
-    mutationFn: async (ids: number[]) =>
-      unwrap(await api.POST("/api/albums/{album_id}/photos/remove", { params: { path }, body: { ids } })),
-    onSuccess: () => void invalidate(),
-  });
+  const removePhotos = useRemoveFromAlbum(id);
   const reorder = useMutation({
     mutationFn: async ({ body }: { body: ReorderBody; order: number[] }) =>
       unwrap(await api.POST("/api/albums/{album_id}/reorder", { params: { path }, body })),
