@@ -288,6 +288,17 @@ def test_workers_of_split_queues_finish_every_photo(
     )
     assert not health["ok"]
     assert "queue 'classify' has 6 waiting and no worker consumes it" in health["detail"]
+    # Paused by a person (the mark alone: a resume would add the queue to these workers), the
+    # same queue is named but no longer fails the check.
+    from photonix.pipeline.services import PAUSED_KEY
+
+    redis.Redis.from_url(clean_broker).sadd(PAUSED_KEY, "classify")
+    try:
+        health = check_workers(timeout=1.0)
+    finally:
+        redis.Redis.from_url(clean_broker).srem(PAUSED_KEY, "classify")
+    assert health["ok"], health
+    assert "queue 'classify' has 6 waiting and no worker consumes it (paused)" in health["detail"]
 
     worker(concurrency=1, queues="classify,faces")
     for photo in photos:

@@ -92,19 +92,23 @@ class UnconsumedQueueError(RuntimeError):
     """Work waits in a queue that no running worker consumes: it would wait forever."""
 
 
-def unconsumed_queues(consumed: set[str]) -> list[str]:
-    """Queues holding messages that no worker consumes (paused ones are said, not failed)."""
+def unconsumed_queues(consumed: set[str]) -> tuple[list[str], list[str]]:
+    """Queues holding messages that no worker consumes: (stuck ones, paused ones), described."""
     from photonix.pipeline.progress import broker_outstanding
     from photonix.pipeline.services import paused_queues
 
     waiting, _ = broker_outstanding()
     paused = paused_queues()
-    return [
-        f"queue {queue!r} has {count} waiting and no worker consumes it"
-        + (" (paused)" if queue in paused else "")
-        for queue, count in waiting.items()
-        if count and queue not in consumed
-    ]
+    stuck: list[str] = []
+    held: list[str] = []
+    for queue, count in waiting.items():
+        if count and queue not in consumed:
+            problem = f"queue {queue!r} has {count} waiting and no worker consumes it"
+            if queue in paused:
+                held.append(problem + " (paused)")
+            else:
+                stuck.append(problem)
+    return stuck, held
 
 
 def check_workers(timeout: float = 2.0) -> Component:
@@ -121,10 +125,10 @@ def check_workers(timeout: float = 2.0) -> Component:
             raise RuntimeError("no worker answered a ping")
         consumed = {str(queue.get("name")) for queues in replies.values() for queue in queues or ()}
         detail = f"{len(names)} answering: {', '.join(names)}"
-        problems = unconsumed_queues(consumed)
-        if any(not problem.endswith("(paused)") for problem in problems):
-            raise UnconsumedQueueError(f"{detail}; but {'; '.join(problems)}")
-        return "; ".join([detail, *problems])
+        stuck, held = unconsumed_queues(consumed)
+        if stuck:
+            raise UnconsumedQueueError(f"{detail}; but {'; '.join(stuck + held)}")
+        return "; ".join([detail, *held])
 
     return _timed(run)
 
