@@ -66,6 +66,26 @@ class World:
     face_id: int
     tokens: dict[str, tuple[int, str]] = field(default_factory=dict)
 
+    def path_values(self) -> dict[str, Any]:
+        """A real value for each path parameter of the API (``user_id``: the viewer; no
+        ``token_id``: each caller picks the token it may revoke)."""
+        return {
+            "library_id": self.library.pk,
+            "folder_id": self.folder.pk,
+            "photo_id": self.photo.pk,
+            "file_id": self.file.pk,
+            "tag_id": self.tag.pk,
+            "event_id": self.event.pk,
+            "job_id": self.job.pk,
+            "album_id": self.album.pk,
+            "share_id": self.share.pk,
+            "user_id": self.users["viewer"].pk,
+            "token": self.share_token,
+            "size": "preview",
+            "person_id": self.person_id,
+            "face_id": self.face_id,
+        }
+
     def client(self, role: str) -> Client:
         client = Client()
         if role != "anonymous":

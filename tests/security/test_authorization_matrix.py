@@ -215,25 +215,12 @@ EXACT: dict[str, tuple[Cell, ...]] = {
 
 
 def _url(path: str, role: str, world: World) -> str:
-    values: dict[str, Any] = {
-        "library_id": world.library.pk,
-        "folder_id": world.folder.pk,
-        "photo_id": world.photo.pk,
-        "file_id": world.file.pk,
-        "tag_id": world.tag.pk,
-        "event_id": world.event.pk,
-        "job_id": world.job.pk,
-        "album_id": world.album.pk,
-        "share_id": world.share.pk,
-        # Album members: the album editor's membership; library members: the viewer's (the
-        # owners may change or remove either).
-        "user_id": world.users["editor" if path.startswith("/api/albums/") else "viewer"].pk,
-        "token": world.share_token,
-        "token_id": world.tokens["owner" if role == "anonymous" else role][0],
-        "size": "preview",
-        "person_id": world.person_id,
-        "face_id": world.face_id,
-    }
+    values = world.path_values()
+    # Album members: the album editor's membership; library members: the viewer's (the owners
+    # may change or remove either).
+    if path.startswith("/api/albums/"):
+        values["user_id"] = world.users["editor"].pk
+    values["token_id"] = world.tokens["owner" if role == "anonymous" else role][0]
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)

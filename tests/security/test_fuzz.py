@@ -81,23 +81,7 @@ def _real_path_parameters(world: World) -> dict[str, Any]:
     # A token of its own for ``tokens_revoke``: revoking the one the fuzz signs in with would
     # leave every later request a 401.
     spare, _ = core_services.token_create(world.users["admin"], "revoked by the fuzz")
-    return {
-        "library_id": world.library.pk,
-        "folder_id": world.folder.pk,
-        "photo_id": world.photo.pk,
-        "file_id": world.file.pk,
-        "tag_id": world.tag.pk,
-        "event_id": world.event.pk,
-        "job_id": world.job.pk,
-        "album_id": world.album.pk,
-        "share_id": world.share.pk,
-        "user_id": world.users["viewer"].pk,
-        "token": world.share_token,
-        "token_id": spare.pk,
-        "size": "preview",
-        "person_id": world.person_id,
-        "face_id": world.face_id,
-    }
+    return {**world.path_values(), "token_id": spare.pk}
 
 
 def _session(world: World) -> tuple[dict[str, str], dict[str, str]]:
