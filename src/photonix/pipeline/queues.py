@@ -16,8 +16,6 @@ from typing import Final
 from kombu import Queue
 
 QUEUE_NAMES: Final = ("default", "import", "media", "classify", "faces")
-#: The queues photos need: each must have a worker somewhere (``photonix status`` checks).
-WORK_QUEUES: Final = ("import", "media", "classify", "faces")
 
 CELERY_QUEUES: Final = tuple(Queue(name, routing_key=name) for name in QUEUE_NAMES)
 
@@ -33,11 +31,3 @@ CELERY_TASK_ROUTES: Final = {
     "photonix.classify.*": {"queue": "classify"},
     "photonix.faces.*": {"queue": "faces"},
 }
-
-
-def queue_for_task(name: str) -> str:
-    """The queue a task of this name is sent to (``default`` when no route names it)."""
-    for pattern, route in CELERY_TASK_ROUTES.items():
-        if name == pattern or (pattern.endswith("*") and name.startswith(pattern[:-1])):
-            return str(route["queue"])
-    return "default"
