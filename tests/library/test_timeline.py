@@ -592,8 +592,8 @@ def test_facets_are_kept_until_anything_is_committed() -> None:
     assert first["ratings"]["1"] == 1 and first["total"] == 1
     # Asked again with nothing changed: no counting, only the change marker (a query on
     # PostgreSQL; SQLite's is read on a connection of its own). PostgreSQL's marker is the
-    # server's WAL position, which any database of the server moves on (other tests share it
-    # here), so there it is enough that one of a few tries is served from the cache.
+    # server's snapshot, which a commit in any database of the server changes (other tests
+    # share it here), so there it is enough that one of a few tries is served from the cache.
     marker = 1 if connection.vendor == "postgresql" else 0
     served = []
     for _ in range(1 if connection.vendor == "sqlite" else 20):

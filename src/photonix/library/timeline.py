@@ -462,18 +462,20 @@ def _change_marker() -> Any:
     """A value that changes whenever anything is committed to the database; None: don't cache.
 
     SQLite: ``PRAGMA data_version`` on a connection of our own, which changes when any other
-    connection (in any process) commits. PostgreSQL: the current WAL position, which every
-    commit moves on. The marker is read before the facets are counted, so a commit that lands
-    while they are counted changes it, and what was counted is never served after a change.
-    Inside a transaction (which may hold changes not committed yet) nothing is cached.
+    connection (in any process) commits. PostgreSQL: the current snapshot (the transactions in
+    progress and the next one to come), which every commit or rollback of a writing transaction
+    changes, on a standby too. (The WAL position could already hold a commit that becomes
+    visible only after the facets are counted, and vacuum or checkpoints move it on.) The
+    marker is read before the facets are counted, so a commit that lands while they are
+    counted changes it, and what was counted is never served after a change. Inside a
+    transaction (which may hold changes not committed yet) nothing is cached.
     """
     if connection.in_atomic_block:
         return None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text")
-            recovering, lsn = cursor.fetchone()
-        return None if recovering else lsn
+            cursor.execute("SELECT pg_current_snapshot()::text")
+            return cursor.fetchone()[0]
     if connection.vendor != "sqlite":
         return None
     name = str(connection.settings_dict["NAME"])
