@@ -2,36 +2,19 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Album } from "../shared/albums";
-import { IDLE_SUMMARY, SIGNED_IN_SESSION, fakeApi, json } from "../test/fakeApi";
+import { IDLE_SUMMARY, SIGNED_IN_SESSION, albumFixture, fakeApi, json, photoItem } from "../test/fakeApi";
 import { renderApp } from "../test/render";
 
-const ALBUM: Album = {
-  id: 3,
-  library: 1,
-  name: "Paris",
+const ALBUM: Album = albumFixture(3, "Paris", {
   description: "Spring",
-  sort: "taken",
-  photo_count: 3,
   date_from: "2024-01-03",
   date_to: "2024-01-09",
   cover: { id: 10, thumbnail_version: 1, placeholder: "" },
-  cover_id: null,
-  my_role: "owner",
   created_at: "2024-02-01T00:00:00Z",
   updated_at: "2024-02-01T00:00:00Z",
-};
-
-const photo = (id: number, day: number) => ({
-  id,
-  taken_at: `2024-01-0${day}T10:00:00`,
-  width: 100,
-  height: 80,
-  rating: null,
-  hidden: false,
-  placeholder: "",
-  thumbnail_version: 1,
 });
-const PHOTOS = [photo(10, 3), photo(20, 5), photo(30, 9)];
+
+const PHOTOS = [photoItem(10, 3), photoItem(20, 5), photoItem(30, 9)];
 
 function routes(extra: Record<string, (request: Request) => Response | Promise<Response>> = {}) {
   return {

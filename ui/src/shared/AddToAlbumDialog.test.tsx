@@ -2,25 +2,11 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import { fakeApi, json } from "../test/fakeApi";
+import { FAMILY_LIBRARIES, albumFixture, fakeApi, json } from "../test/fakeApi";
 import { AddToAlbumDialog } from "./AddToAlbumDialog";
 import type { Album } from "./albums";
 
-const album = (id: number, name: string, my_role: Album["my_role"]): Album => ({
-  id,
-  library: 1,
-  name,
-  description: "",
-  sort: "taken",
-  photo_count: 4,
-  date_from: null,
-  date_to: null,
-  cover: null,
-  cover_id: null,
-  my_role,
-  created_at: "2024-01-01T00:00:00Z",
-  updated_at: "2024-01-01T00:00:00Z",
-});
+const album = (id: number, name: string, my_role: Album["my_role"]): Album => albumFixture(id, name, { my_role, photo_count: 4 });
 
 function renderDialog(onDone = vi.fn(), onClose = vi.fn()) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -32,7 +18,6 @@ function renderDialog(onDone = vi.fn(), onClose = vi.fn()) {
   return { onDone, onClose };
 }
 
-const LIBRARIES = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0 }];
 
 describe("AddToAlbumDialog", () => {
   it("adds the selection to an album the person may edit", async () => {
@@ -40,7 +25,7 @@ describe("AddToAlbumDialog", () => {
     const bodies: unknown[] = [];
     fakeApi({
       "GET /api/albums": () => json([album(1, "Paris", "owner"), album(2, "Read only", "viewer")]),
-      "GET /api/libraries": () => json(LIBRARIES),
+      "GET /api/libraries": () => json(FAMILY_LIBRARIES),
       "POST /api/albums/1/photos": async (request) => {
         bodies.push(await request.json());
         return json({ added: 2, ignored: 0 });
@@ -60,7 +45,7 @@ describe("AddToAlbumDialog", () => {
     const bodies: unknown[] = [];
     fakeApi({
       "GET /api/albums": () => json([]),
-      "GET /api/libraries": () => json(LIBRARIES),
+      "GET /api/libraries": () => json(FAMILY_LIBRARIES),
       "POST /api/albums": async (request) => {
         bodies.push(await request.json());
         return json({ ...album(9, "Beach", "owner"), photo_count: 2 }, 201);

@@ -1,5 +1,6 @@
 import { vi } from "vitest";
-import type { Health, Job, JobSummary, Session, User } from "../api/types";
+import type { Health, Job, JobSummary, Library, Session, User } from "../api/types";
+import type { Album } from "../shared/albums";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -172,3 +173,40 @@ export const API_TOKEN = {
   created_at: "2024-04-01T08:00:00Z",
   last_used_at: null,
 };
+
+/** An album as the API lists it, owned by the person; tests override what they are about. */
+export function albumFixture(id: number, name: string, overrides: Partial<Album> = {}): Album {
+  return {
+    id,
+    library: 1,
+    name,
+    description: "",
+    sort: "taken",
+    photo_count: 3,
+    date_from: null,
+    date_to: null,
+    cover: null,
+    cover_id: null,
+    my_role: "owner",
+    created_at: "2024-01-01T00:00:00Z",
+    updated_at: "2024-01-01T00:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A photo as the timeline and album photo lists give it, taken on day `day` of January 2024. */
+export function photoItem(id: number, day: number) {
+  return {
+    id,
+    taken_at: `2024-01-0${day}T10:00:00`,
+    width: 100,
+    height: 80,
+    rating: null,
+    hidden: false,
+    placeholder: "",
+    thumbnail_version: 1,
+  };
+}
+
+/** The one library the album dialogs offer ("Family"). */
+export const FAMILY_LIBRARIES: Library[] = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0, role: "owner" }];

@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
-import { fakeApi, json } from "../test/fakeApi";
+import { FAMILY_LIBRARIES, albumFixture, fakeApi, json } from "../test/fakeApi";
 import { ActionBar } from "./ActionBar";
 
 function renderBar(ids: number[]) {
@@ -17,35 +17,16 @@ function renderBar(ids: number[]) {
   );
 }
 
-const LIBRARIES = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0 }];
-
 describe("ActionBar", () => {
   it("makes a new album from the selection and links to it", async () => {
     const user = userEvent.setup();
     const bodies: unknown[] = [];
     fakeApi({
       "GET /api/albums": () => json([]),
-      "GET /api/libraries": () => json(LIBRARIES),
+      "GET /api/libraries": () => json(FAMILY_LIBRARIES),
       "POST /api/albums": async (request) => {
         bodies.push(await request.json());
-        return json(
-          {
-            id: 9,
-            library: 1,
-            name: "Beach",
-            description: "",
-            sort: "taken",
-            photo_count: 3,
-            date_from: null,
-            date_to: null,
-            cover: null,
-            cover_id: null,
-            my_role: "owner",
-            created_at: "",
-            updated_at: "",
-          },
-          201,
-        );
+        return json(albumFixture(9, "Beach"), 201);
       },
     });
     renderBar([5, 6, 7]);

@@ -3,38 +3,14 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { PhotoDetail } from "../api/types";
 import type { Album } from "../shared/albums";
-import { IDLE_SUMMARY, SIGNED_IN_SESSION, fakeApi, json, type Handler } from "../test/fakeApi";
+import { FAMILY_LIBRARIES, IDLE_SUMMARY, SIGNED_IN_SESSION, albumFixture, fakeApi, json, photoItem, type Handler } from "../test/fakeApi";
 import { renderApp } from "../test/render";
 
-const album = (id: number, name: string, my_role: Album["my_role"] = "owner"): Album => ({
-  id,
-  library: 1,
-  name,
-  description: "",
-  sort: "manual",
-  photo_count: 3,
-  date_from: "2024-01-03",
-  date_to: "2024-01-09",
-  cover: null,
-  cover_id: null,
-  my_role,
-  created_at: "2024-02-01T00:00:00Z",
-  updated_at: "2024-02-01T00:00:00Z",
-});
-
-const item = (id: number, day: number) => ({
-  id,
-  taken_at: `2024-01-0${day}T10:00:00`,
-  width: 100,
-  height: 80,
-  rating: null,
-  hidden: false,
-  placeholder: "",
-  thumbnail_version: 1,
-});
+const album = (id: number, name: string, my_role: Album["my_role"] = "owner"): Album =>
+  albumFixture(id, name, { my_role, sort: "manual", date_from: "2024-01-03", date_to: "2024-01-09" });
 
 const detail = (id: number): PhotoDetail => ({
-  ...item(id, 5),
+  ...photoItem(id, 5),
   library: 1,
   taken_source: "exif",
   camera: "Canon EOS 40D",
@@ -65,7 +41,7 @@ const detail = (id: number): PhotoDetail => ({
 });
 
 // The album's own order (manual): 30 comes first, so previous and next are not the date order.
-const ORDER = [item(30, 9), item(10, 3), item(20, 5)];
+const ORDER = [photoItem(30, 9), photoItem(10, 3), photoItem(20, 5)];
 
 function routes(role: Album["my_role"], extra: Record<string, Handler> = {}) {
   return {
@@ -77,7 +53,7 @@ function routes(role: Album["my_role"], extra: Record<string, Handler> = {}) {
     "GET /api/photos/20": () => json(detail(20)),
     "GET /api/photos/30": () => json(detail(30)),
     "GET /api/albums": () => json([album(3, "Paris", role), album(5, "Beach")]),
-    "GET /api/libraries": () => json([{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0 }]),
+    "GET /api/libraries": () => json(FAMILY_LIBRARIES),
     ...extra,
   };
 }
