@@ -19,8 +19,8 @@ from rest_framework import serializers
 from photonix.core.models import User
 from photonix.library import people, search
 from photonix.library.models import LibraryMember, Photo, PhotoFile
+from photonix.library.search import LIST_PARAMS
 
-LIST_PARAMS = ("tag", "person", "camera", "lens")
 # Filters whose facet is counted as if they were not set (see ``timeline.facets``): the options
 # of an OR list, and of a single choice that picking another option replaces.
 OWN_FACET_PARAMS: dict[str, tuple[str, ...]] = {

@@ -320,7 +320,8 @@ def _name_suggestions(user: User, text: str) -> list[dict[str, Any]]:
     return found
 
 
-# Filters several of whose values a photo can match at once (ANDed), and the other lists.
+# Filters several of whose values a photo can match at once (ANDed), and every filter given
+# as a list (``filters.parse_filters`` reads these with ``getlist``).
 ANDED_PARAMS = ("tag", "person")
 LIST_PARAMS = ("tag", "person", "camera", "lens")
 
