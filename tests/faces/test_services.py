@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -182,3 +183,19 @@ def test_periodic_task_reclusters_only_marked_libraries(
     result = tasks.recluster()
     assert result[str(photos[0].library_id)]["groups"] == 1
     assert tasks.recluster() == {}
+
+
+def test_the_recognizer_stores_nothing_once_it_is_no_longer_wanted(face_models: Any) -> None:
+    """Switched off while it ran (``stages.classify`` asks): the faces found are not stored."""
+    from photonix.faces.classifier import FaceRecognizer
+    from photonix.media.decode import open_image
+    from tests.faces.conftest import FACES
+
+    recognizer = FaceRecognizer()
+    recognizer._models = face_models
+    photo = make_photo(make_library("Off"), "Boris_Becker_0003.jpg")
+    image = open_image(FACES / "Boris_Becker_0003.jpg", orientation=1, max_size=2048).image
+    assert recognizer.run(photo, image, still_wanted=lambda: False) == -1
+    assert not Face.objects.filter(photo=photo).exists()
+    assert recognizer.run(photo, image) == 2
+    assert Face.objects.filter(photo=photo).count() == 2

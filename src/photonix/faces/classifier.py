@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from photonix.classifiers.registry import Prediction
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PIL.Image import Image
 
     from photonix.faces.detection import DetectedFace, FaceModels
@@ -51,8 +53,17 @@ class FaceRecognizer:
             for f in self.analyse(image)
         ]
 
-    def run(self, photo: Photo, image: Image) -> int:
-        """Detect and embed the faces of the photo's upright preview, store them, group them."""
+    def run(
+        self, photo: Photo, image: Image, still_wanted: Callable[[], bool] = lambda: True
+    ) -> int:
+        """Detect and embed the faces of the photo's upright preview, store them, group them.
+
+        ``still_wanted`` is asked before anything is stored (see ``stages.classify``): -1 when
+        it says no.
+        """
         from photonix.faces.services import photo_store_faces
 
-        return photo_store_faces(photo, self.analyse(image), self.version)
+        faces = self.analyse(image)
+        if not still_wanted():
+            return -1
+        return photo_store_faces(photo, faces, self.version)

@@ -200,7 +200,7 @@ def classify(
     # A classifier that stores its own results (faces) has ``run(photo, image)``; it wins.
     run = getattr(classifier, "run", None)
     if callable(run):
-        return int(run(photo, upright))
+        return int(run(photo, upright, still_wanted))
     predictions = classifier.predict(upright)
     if not still_wanted():
         return -1
