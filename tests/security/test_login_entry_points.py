@@ -64,6 +64,23 @@ def test_password_change_locks_out_and_shares_the_sign_in_lock(world: World) -> 
     assert _login("olivia", PASSWORD, address="10.9.9.9").status_code == 429
 
 
+def test_a_password_changed_forgets_the_failures_before_it(world: World, settings: Any) -> None:
+    """As a sign-in does: the right current password clears the username's failed attempts."""
+    client = Client(REMOTE_ADDR="10.0.0.4")
+    client.force_login(world.users["owner"])
+    attempts = settings.PHOTONIX_LOGIN_MAX_FAILURES - 1
+
+    def change(old: str, new: str) -> int:
+        body = {"old_password": old, "new_password": new}
+        return client.post("/api/auth/password", body, content_type="application/json").status_code
+
+    new = "another horse battery staple"
+    assert [change("wrong", new) for _ in range(attempts)] == [400] * attempts
+    assert change(PASSWORD, new) == 204
+    assert [change("wrong", PASSWORD) for _ in range(attempts)] == [400] * attempts
+    assert change(new, PASSWORD) == 204
+
+
 def test_share_password_locks_out(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     # One fixed instant: the share's attempt windows are per minute, and the test must not
     # straddle two of them.

@@ -192,6 +192,7 @@ class PasswordChangeView(APIView):
             )
         except DjangoValidationError as exc:
             return Response(_errors(exc, "new_password"), status=status.HTTP_400_BAD_REQUEST)
+        auth.lockout_register_success(user.username, address)  # as a sign-in does
         update_session_auth_hash(request._request, user)  # this browser stays signed in
         return Response(status=status.HTTP_204_NO_CONTENT)
 
