@@ -7,6 +7,7 @@ version reprocesses the photo: both go through ``photo_dispatch``, replaced here
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -412,3 +413,19 @@ def test_rotating_a_photo_turns_its_face_and_tag_boxes(
     assert boxes()[0] == pytest.approx(TURNED[90], abs=1e-12)
     _patch(setup["owner"], photo.pk, {"rotation": 0})
     assert boxes() == (BOX, BOX)
+
+
+def test_rotating_turns_the_tag_boxes_without_the_faces_app(
+    setup: dict[str, Any], dispatched: list[tuple[int, list[str]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photonix.library import people
+
+    monkeypatch.setattr(people, "installed", lambda: False)
+    # Nothing in the library may import the faces app's models itself.
+    monkeypatch.setitem(sys.modules, "photonix.faces.models", None)
+    photo, folder = setup["photo"], setup["folder"]
+    boxed = make.tagged(photo, make.tag(folder, "cat"))
+    boxed.box = list(BOX)
+    boxed.save(update_fields=["box"])
+    assert _patch(setup["owner"], photo.pk, {"rotation": 90}).status_code == 200
+    assert PhotoTag.objects.get(pk=boxed.pk).box == pytest.approx(TURNED[90], abs=1e-12)

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core.models import User
+from photonix.library import people
 from photonix.library.models import LibraryMember, Photo, PhotoFile
 from photonix.library.recording import photo_apply_metadata
 from photonix.media.metadata import parse
@@ -124,12 +125,12 @@ def _boxes_rotate(photo: Photo, turn: int) -> None:
 
     Runs in the caller's transaction with the new rotation, so a box never disagrees with it.
     """
-    from photonix.faces.models import Face  # faces builds on library; imported when used
-
-    faces = list(Face.objects.select_for_update().filter(photo=photo))
-    for face in faces:
-        face.x, face.y, face.width, face.height = _clean(box_rotate(face.box, turn))
-    Face.objects.bulk_update(faces, ["x", "y", "width", "height"])
+    face_model = people.face_model()  # the faces app may not be installed
+    if face_model is not None:
+        faces: list[Any] = list(face_model._default_manager.select_for_update().filter(photo=photo))
+        for face in faces:
+            face.x, face.y, face.width, face.height = _clean(box_rotate(face.box, turn))
+        face_model._default_manager.bulk_update(faces, ["x", "y", "width", "height"])
     tags = list(PhotoTag.objects.select_for_update().filter(photo=photo).exclude(box__isnull=True))
     changed = []
     for photo_tag in tags:

@@ -30,6 +30,12 @@ def _models() -> tuple[type[Model], type[Model]] | None:
     return apps.get_model(APP_LABEL, "Person"), apps.get_model(APP_LABEL, "Face")
 
 
+def face_model() -> type[Model] | None:
+    """The faces app's Face model, or None when the app is not installed."""
+    models = _models()
+    return None if models is None else models[1]
+
+
 def _has_field(model: type[Model], name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
