@@ -44,7 +44,7 @@ def _safely(func: Callable[..., None]) -> Callable[..., None]:
         try:
             func(*args, **kwargs)
         except Exception:
-            logger.exception("could not update the job record (%s)", func.__name__)
+            logger.exception("job signal handler %s failed", func.__name__)
 
     wrapper.__name__ = func.__name__
     return wrapper
