@@ -21,6 +21,12 @@ from photonix.library import people, search
 from photonix.library.models import LibraryMember, Photo, PhotoFile
 from photonix.library.search import LIST_PARAMS
 
+RANGES = (
+    ("aperture", "aperture_min", "aperture_max"),
+    ("exposure_time", "exposure_min", "exposure_max"),
+    ("iso", "iso_min", "iso_max"),
+    ("focal_length", "focal_min", "focal_max"),
+)
 # Filters whose facet is counted as if they were not set (see ``timeline.facets``): the options
 # of an OR list, and of a single choice that picking another option replaces.
 OWN_FACET_PARAMS: dict[str, tuple[str, ...]] = {
@@ -30,18 +36,9 @@ OWN_FACET_PARAMS: dict[str, tuple[str, ...]] = {
     "colour": ("colour",),
     "rating": ("rating_min",),
     "flash": ("flash",),
-    "aperture": ("aperture_min", "aperture_max"),
-    "exposure_time": ("exposure_min", "exposure_max"),
-    "iso": ("iso_min", "iso_max"),
-    "focal_length": ("focal_min", "focal_max"),
+    **{name: (low, high) for name, low, high in RANGES},
     "dates": ("date_from", "date_to"),
 }
-RANGES = (
-    ("aperture", "aperture_min", "aperture_max"),
-    ("exposure_time", "exposure_min", "exposure_max"),
-    ("iso", "iso_min", "iso_max"),
-    ("focal_length", "focal_min", "focal_max"),
-)
 
 
 # The largest id a database column holds (SQLite and PostgreSQL bigint): larger ones are
