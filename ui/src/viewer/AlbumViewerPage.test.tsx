@@ -131,4 +131,14 @@ describe("the viewer opened in an album", () => {
     expect(bodies).toEqual([{ ids: [20] }]);
     expect(screen.queryByRole("dialog", { name: "Add 1 photo to an album" })).not.toBeInTheDocument();
   });
+
+  it("says so when the albums holding the photo cannot be loaded", async () => {
+    const user = userEvent.setup();
+    fakeApi(routes("viewer", { "GET /api/albums": () => json({ detail: "Boom." }, 500) }));
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    const info = await screen.findByRole("complementary", { name: "Photo information" });
+    expect(await within(info).findByText(/Could not load the albums holding this photo/)).toBeInTheDocument();
+    expect(within(info).queryByTestId("info-albums")).not.toBeInTheDocument();
+  });
 });

@@ -202,11 +202,17 @@ export function InfoPanel({
           </ul>
         </section>
       )}
-      {(albums.data?.length ?? 0) > 0 && (
+      {albums.isError && (
+        <section className="info__section">
+          <h3>In albums</h3>
+          <p className="field__error">Could not load the albums holding this photo. {errorMessage(albums.error)}</p>
+        </section>
+      )}
+      {albums.data && albums.data.length > 0 && (
         <section className="info__section">
           <h3>In albums</h3>
           <ul className="info__tags" data-testid="info-albums">
-            {albums.data?.map((item) => (
+            {albums.data.map((item) => (
               <li key={item.id}>
                 <Link className="chip" to={albumPath(item.id)}>
                   {item.name}
