@@ -611,6 +611,10 @@ def test_facets_are_kept_until_anything_is_committed() -> None:
     Photo.objects.filter(pk=photo.pk).update(rating=5)
     second = _get(client, "/api/timeline/facets", {"camera": canon.pk})
     assert (second["ratings"]["1"], second["ratings"]["5"]) == (0, 1)
+    # What was counted before that commit (Alice's and Bob's) is gone, not only passed over.
+    from photonix.library import timeline
+
+    assert len({seen for seen, _ in timeline._CACHE.values()}) == 1
     # ... or by another one, a worker, on a connection of its own.
     table = Photo._meta.db_table
     if connection.vendor == "sqlite":

@@ -435,6 +435,8 @@ def facets(user: User, chosen: dict[str, Any]) -> dict[str, Any]:
             _recount(facet, filtered_photos(user, others, whole=True, trees=trees), result)
     if marker is not None:
         with _CACHE_LOCK:
+            for stale in [k for k, (seen, _) in _CACHE.items() if seen != marker]:
+                del _CACHE[stale]  # counted before the last commit: never served again
             _CACHE[key] = (marker, copy.deepcopy(result))
             _CACHE.move_to_end(key)
             while len(_CACHE) > CACHE_SIZE:
@@ -442,8 +444,10 @@ def facets(user: User, chosen: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-# Facets kept in this process, each with the database's change marker when it was counted.
-CACHE_SIZE = 256
+# Facets kept in this process, each with the database's change marker when it was counted. A
+# result holds every tag of the selection (a few hundred KB in a library of thousands of tags),
+# hence few entries; a commit makes them all stale, and they go at the next store.
+CACHE_SIZE = 32
 _CACHE: OrderedDict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 # SQLite: one connection per database file that only ever reads ``PRAGMA data_version``.
