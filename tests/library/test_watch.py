@@ -22,8 +22,9 @@ import pytest
 import redis
 
 from photonix.classifiers.models import PhotoTag, Tag
+from photonix.core.broker_client import FOLDERS_CHANNEL
 from photonix.library.models import LibraryFolder, PhotoFile
-from photonix.library.services import FOLDERS_CHANNEL, library_add
+from photonix.library.services import library_add
 
 pytestmark = pytest.mark.integration
 

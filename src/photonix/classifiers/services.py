@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from photonix.classifiers.models import CalendarEvent, PhotoTag, Tag
 from photonix.classifiers.registry import Prediction
+from photonix.core import work
 from photonix.library.models import Photo
 
 
@@ -116,9 +117,7 @@ def classifier_switch_set(library_id: int, name: str, enabled: bool) -> bool:
             ClassifierSwitch.objects.filter(pk=switch.pk).update(enabled=enabled)
             changed = True
         if changed and enabled:
-            from photonix.pipeline.services import process_missing
-
-            transaction.on_commit(lambda: process_missing(library_id))
+            work.process_library(library_id)
     return changed
 
 
@@ -141,10 +140,7 @@ def calendar_event_add(library_id: int, name: str, date: dt.date, *, yearly: boo
                 match |= Q(taken_local__date=day)
         ids = list(photos.filter(match).values_list("pk", flat=True))
         if ids:
-            from photonix.pipeline.services import photos_dispatch
-
-            stage = f"classify:{EventClassifier.name}"
-            transaction.on_commit(lambda: photos_dispatch(ids, force_stages=[stage]))
+            work.process_photos(ids, force_stages=[f"classify:{EventClassifier.name}"])
     return event
 
 

@@ -20,6 +20,7 @@ from django.db import connection
 import photonix
 from photonix.celery import app as celery_app
 from photonix.conf import redact_url
+from photonix.core.broker_client import broker_outstanding, paused_queues, redis_client_url
 
 
 class Component(TypedDict):
@@ -33,13 +34,6 @@ class HealthReport(TypedDict):
     version: str
     components: dict[str, Component]
     versions: dict[str, str]
-
-
-def redis_client_url(broker_url: str) -> str:
-    """The redis-py form of a Celery broker URL (``redis+socket://`` becomes ``unix://``)."""
-    if broker_url.startswith("redis+socket://"):
-        return "unix://" + broker_url.removeprefix("redis+socket://")
-    return broker_url
 
 
 def _timed(check: Callable[[], str]) -> Component:
@@ -94,9 +88,6 @@ class UnconsumedQueueError(RuntimeError):
 
 def unconsumed_queues(consumed: set[str]) -> tuple[list[str], list[str]]:
     """Queues holding messages that no worker consumes: (stuck ones, paused ones), described."""
-    from photonix.pipeline.progress import broker_outstanding
-    from photonix.pipeline.services import paused_queues
-
     waiting, _ = broker_outstanding()
     paused = paused_queues()
     stuck: list[str] = []

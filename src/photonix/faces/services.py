@@ -19,11 +19,11 @@ from typing import Any, Final
 
 import numpy as np
 import redis
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from PIL import Image
 
+from photonix.core.broker_client import broker_redis
 from photonix.faces import clustering
 from photonix.faces.detection import (
     DetectedFace,
@@ -55,9 +55,7 @@ class FaceError(ValueError):
 
 
 def _redis() -> redis.Redis:
-    from photonix.core.health import redis_client_url
-
-    return redis.Redis.from_url(redis_client_url(settings.CELERY_BROKER_URL), socket_timeout=5)
+    return broker_redis()
 
 
 def library_mark_dirty(library_id: int) -> None:

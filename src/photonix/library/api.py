@@ -19,13 +19,13 @@ from rest_framework.views import APIView
 
 from photonix.classifiers.models import PhotoTag
 from photonix.classifiers.services import classifier_switch_set
+from photonix.core import work
 from photonix.core.api import FIELD_ERRORS, DetailSerializer, IsAdmin
 from photonix.core.models import User
 from photonix.library import browse, edits, filters, people, search, selectors, services, timeline
 from photonix.library.filters import MAX_ID
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 from photonix.library.search import SHOWN_VERDICTS
-from photonix.library.tasks import scan_folder
 
 
 class Pages(PageNumberPagination):
@@ -367,8 +367,7 @@ class LibraryScanView(APIView):
                 {"detail": "Only the library's owners can start a scan."},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        for folder_id in library.folders.values_list("pk", flat=True):
-            scan_folder.delay(folder_id)
+        work.scan_folders(library.folders.values_list("pk", flat=True))
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

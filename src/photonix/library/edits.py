@@ -16,12 +16,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from photonix.classifiers.models import PhotoTag, Tag
+from photonix.core import work
 from photonix.core.models import User
 from photonix.library import people
 from photonix.library.models import LibraryMember, Photo, PhotoFile
 from photonix.library.recording import photo_apply_metadata
 from photonix.media.metadata import parse
-from photonix.pipeline import services as pipeline_services
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def photo_update(photo: Photo, changes: Mapping[str, Any]) -> Photo:
     if fields:
         photo.save(update_fields=[*fields, "updated_at"])
     if rotated:
-        pipeline_services.photo_dispatch(photo.pk, force_stages=["thumbnails"])
+        work.process_photo(photo.pk, force_stages=["thumbnails"])
     return photo
 
 
@@ -92,7 +92,7 @@ def photo_prefer_file(photo: Photo, file: PhotoFile) -> Photo:
         if rating is not None:
             photo.rating = rating
     photo.save()
-    pipeline_services.photo_dispatch(photo.pk, force_stages=["*"])
+    work.process_photo(photo.pk, force_stages=["*"])
     return photo
 
 

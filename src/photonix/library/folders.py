@@ -30,7 +30,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from photonix.core import work
 from photonix.core.api import FIELD_ERRORS, DetailSerializer
+from photonix.core.broker_client import publish_folders_changed
 from photonix.core.models import User
 from photonix.library import api, recording, selectors, services
 from photonix.library.models import Library, LibraryFolder, LibraryMember, PhotoFile
@@ -92,8 +94,8 @@ def folder_add(library: Library, raw: str, *, watched: bool = True) -> LibraryFo
             f"{path} overlaps folder {overlap.path} of {where}: its photos would be imported twice"
         )
     folder = LibraryFolder.objects.create(library=library, path=path, watched=watched)
-    transaction.on_commit(lambda: services._enqueue_scans([folder.pk]))
-    transaction.on_commit(services._publish_folders_changed)
+    work.scan_folders([folder.pk])
+    transaction.on_commit(publish_folders_changed)
     return folder
 
 
@@ -105,8 +107,8 @@ def folder_set_watched(folder: LibraryFolder, watched: bool) -> LibraryFolder:
         folder.save(update_fields=["watched"])
         if watched:
             folder_id = folder.pk
-            transaction.on_commit(lambda: services._enqueue_scans([folder_id]))
-        transaction.on_commit(services._publish_folders_changed)
+            work.scan_folders([folder_id])
+        transaction.on_commit(publish_folders_changed)
     return folder
 
 
@@ -135,10 +137,8 @@ def folder_remove(folder: LibraryFolder) -> FolderRemoved:
         ).values_list("pk", flat=True)
     )
     if survivors:
-        from photonix.library.tasks import enqueue_record
-
-        transaction.on_commit(lambda: enqueue_record(survivors))
-    transaction.on_commit(services._publish_folders_changed)
+        work.record_files(survivors)
+    transaction.on_commit(publish_folders_changed)
     return FolderRemoved(files=file_count, photos=len(orphan_ids))
 
 

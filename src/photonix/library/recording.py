@@ -18,11 +18,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from photonix.core import work
 from photonix.library.models import Camera, Lens, Photo, PhotoFile
 from photonix.media.exiftool import ExifTool
 from photonix.media.metadata import Metadata, MetadataError, find_sidecar, read_metadata
-from photonix.pipeline.canvas import ALL_STAGES
-from photonix.pipeline.services import photo_dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -234,11 +233,11 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
             # The photo's facts are those of its preferred version; another version recorded
             # later (the RAW beside a JPEG) leaves them alone.
             if photo.preferred_file_id != file.pk or (previous_hash and previous_hash != digest):
-                redo = list(ALL_STAGES)  # new pixels: every derived thing is stale
+                redo = ["*"]  # new pixels: every derived thing is stale
             photo.preferred_file = file
             photo_apply_metadata(photo, meta)
             photo.save()
-        photo_dispatch(photo.pk, force_stages=redo)
+        work.process_photo(photo.pk, force_stages=redo)
     logger.info("recorded %s as photo %s", file.path, photo.pk)
     return file
 

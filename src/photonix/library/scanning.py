@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from photonix.core import work
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.media.formats import FileKind, kind_for_path
 
@@ -103,8 +104,6 @@ def folder_is_available(folder: LibraryFolder) -> bool:
 
 def folder_scan(folder: LibraryFolder) -> ScanStats:
     """Compare the folder on disk with what is recorded, and enqueue recording of what changed."""
-    from photonix.library.tasks import enqueue_record
-
     if not folder_is_available(folder):
         raise FolderUnavailableError(
             f"folder {folder.path} is not available (missing, unmounted or unreadable); "
@@ -134,13 +133,13 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
             if not all(f.pk for f in created):  # no pks with ignore_conflicts: look them up
                 paths = [f.path for f in to_create]
                 ids = list(PhotoFile.objects.filter(path__in=paths).values_list("pk", flat=True))
-            transaction.on_commit(lambda ids=ids: enqueue_record(ids))  # type: ignore[misc]
+            work.record_files(ids)
             to_create.clear()
         if to_update:
             # One UPDATE for the batch, not one per file.
             PhotoFile.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
             ids = [f.pk for f in to_update]
-            transaction.on_commit(lambda ids=ids: enqueue_record(ids))  # type: ignore[misc]
+            work.record_files(ids)
             to_update.clear()
 
     root = Path(folder.path)

@@ -13,6 +13,8 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from photonix.core import work
+from photonix.core.broker_client import publish_folders_changed
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryFolder, LibraryMember, PhotoFile
 from photonix.library.scanning import KIND_FOR_FILE_KIND, files_mark_missing, sidecar_candidates
@@ -20,18 +22,10 @@ from photonix.media.formats import FileKind, kind_for_path
 from photonix.media.metadata import find_sidecar
 
 logger = logging.getLogger(__name__)
-FOLDERS_CHANNEL = "photonix:library-folders"
 
 
 class LibraryError(ValueError):
     """A library request that cannot be carried out; the message says why."""
-
-
-def _publish_folders_changed() -> None:
-    """Tell the watcher to reload its folders (Redis pub/sub on the broker; no polling)."""
-    from photonix.library.watcher import publish_folders_changed
-
-    publish_folders_changed()
 
 
 def _normalise_folder(raw: str) -> str:
@@ -99,8 +93,8 @@ def library_add(
         added.append(LibraryFolder.objects.create(library=library, path=path, watched=watched))
     if scan:
         ids = [folder.pk for folder in added]
-        transaction.on_commit(lambda: _enqueue_scans(ids))
-    transaction.on_commit(_publish_folders_changed)
+        work.scan_folders(ids)
+    transaction.on_commit(publish_folders_changed)
     return library, added
 
 
@@ -108,13 +102,6 @@ def _folders_containing(path: str) -> QuerySet[LibraryFolder]:
     """Folders that are ``path`` itself or one of its parents."""
     parents = [str(p) for p in Path(path).parents]
     return LibraryFolder.objects.filter(path__in=parents)
-
-
-def _enqueue_scans(folder_ids: list[int]) -> None:
-    from photonix.library.tasks import scan_folder
-
-    for folder_id in folder_ids:
-        scan_folder.delay(folder_id)
 
 
 def folder_for_path(path: str) -> LibraryFolder | None:
@@ -125,8 +112,6 @@ def folder_for_path(path: str) -> LibraryFolder | None:
 
 def path_changed(path: str) -> PhotoFile | None:
     """A file was created or changed (and is completely written): record it again."""
-    from photonix.library.tasks import enqueue_record
-
     folder = folder_for_path(path)
     if folder is None:
         return None
@@ -168,7 +153,7 @@ def path_changed(path: str) -> PhotoFile | None:
                 missing_since=None,
             )
         file_id = file.pk
-        transaction.on_commit(lambda: enqueue_record([file_id]))
+        work.record_files([file_id])
     return file
 
 
@@ -178,8 +163,6 @@ def sidecar_changed(path: str) -> list[PhotoFile]:
     A file is recorded again unless it was recorded with its current sidecar (same mtime), so the
     several events of one save cost one recording.
     """
-    from photonix.library.tasks import enqueue_record
-
     base = path[: -len(".xmp")]
     owners = [
         file
@@ -204,7 +187,7 @@ def sidecar_changed(path: str) -> list[PhotoFile]:
             PhotoFile.objects.filter(pk__in=ids).update(
                 state=PhotoFile.State.PENDING, pending_since=timezone.now()
             )
-            transaction.on_commit(lambda: enqueue_record(ids))
+            work.record_files(ids)
     return changed
 
 
@@ -248,7 +231,7 @@ def path_moved(src: str, dest: str) -> int:
         return moved
     if Path(dest).is_dir():  # a folder moved in from outside every library
         folder_id = dest_folder.pk
-        transaction.on_commit(lambda: _enqueue_scans([folder_id]))
+        work.scan_folders([folder_id])
     else:  # an unknown file renamed (an editor's temporary file given its final name)
         transaction.on_commit(lambda: path_changed(dest))
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown
@@ -46,11 +45,6 @@ def exiftool() -> ExifTool:
 def _close_exiftool(**_: object) -> None:
     if _exiftool is not None:
         _exiftool.close()
-
-
-def enqueue_record(file_ids: Iterable[int]) -> None:
-    for file_id in file_ids:
-        record_file.delay(file_id)
 
 
 @shared_task(base=ScanTask, name="photonix.library.scan_folder")

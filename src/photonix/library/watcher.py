@@ -32,28 +32,15 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from photonix.core.health import redis_client_url
+from photonix.core import work
+from photonix.core.broker_client import FOLDERS_CHANNEL, redis_client_url
+from photonix.library import services
+from photonix.library.models import LibraryFolder
 
 logger = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 1.0
 CLOSED_SETTLE_SECONDS = 0.05
-
-
-def publish_folders_changed() -> None:
-    """Ask a running watcher to reload its folders. Harmless when none runs."""
-    from photonix.library.services import FOLDERS_CHANNEL
-
-    try:
-        client = redis.Redis.from_url(
-            redis_client_url(settings.CELERY_BROKER_URL), socket_timeout=2
-        )
-        client.publish(FOLDERS_CHANNEL, "reload")
-        client.close()
-    except redis.RedisError as exc:
-        logger.warning(
-            "could not tell the watcher about new folders (%s); it reloads at start", exc
-        )
 
 
 def _path(raw: str | bytes) -> str:
@@ -120,9 +107,7 @@ def _size(path: str) -> int:
 
 
 def _changed(path: str) -> None:
-    from photonix.library.services import path_changed
-
-    path_changed(path)
+    services.path_changed(path)
 
 
 def _handle(func: Any, *args: str) -> None:
@@ -156,27 +141,20 @@ class _Handler(FileSystemEventHandler):
             self.settler.touch(_path(event.src_path), CLOSED_SETTLE_SECONDS)
 
     def on_deleted(self, event: FileSystemEvent) -> None:
-        from photonix.library.services import path_deleted
-
         path = _path(event.src_path)
         self.settler.forget(path)
-        _handle(path_deleted, path)
+        _handle(services.path_deleted, path)
 
     def on_moved(self, event: FileSystemEvent) -> None:
-        from photonix.library.services import path_moved
-
         src, dest = _path(event.src_path), _path(event.dest_path)
         self.settler.forget(src)
-        _handle(path_moved, src, dest)
+        _handle(services.path_moved, src, dest)
 
 
 def _dir_appeared(path: str) -> None:
-    from photonix.library.services import folder_for_path
-    from photonix.library.tasks import scan_folder
-
-    folder = folder_for_path(path + "/x")
+    folder = services.folder_for_path(path + "/x")
     if folder is not None:
-        scan_folder.delay(folder.pk)
+        work.scan_folders([folder.pk])
 
 
 class FolderWatcher:
@@ -200,8 +178,6 @@ class FolderWatcher:
         self.settler.stop()
 
     def reload(self) -> None:
-        from photonix.library.models import LibraryFolder
-
         close_old_connections()
         wanted = set(LibraryFolder.objects.filter(watched=True).values_list("path", flat=True))
         close_old_connections()
@@ -227,8 +203,6 @@ class FolderWatcher:
 
 def _listen_for_reloads(watcher: FolderWatcher, stop: threading.Event) -> None:
     """Reload folders when the API or CLI announces a change. Reconnects with backoff."""
-    from photonix.library.services import FOLDERS_CHANNEL
-
     delay = 1.0
     while not stop.is_set():
         try:

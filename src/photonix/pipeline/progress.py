@@ -12,16 +12,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import redis
-from django.conf import settings
-
-from photonix.core.health import redis_client_url
+from photonix.celery import app
+from photonix.core.broker_client import broker_outstanding, broker_redis
 from photonix.library.models import PhotoFile
-from photonix.pipeline.queues import QUEUE_NAMES
-
-# kombu's Redis transport keeps one list per priority step: "queue", "queue\x06\x163", ...
-PRIORITY_SEPARATOR = "\x06\x16"
-PRIORITY_STEPS = (0, 3, 6, 9)
 
 
 @dataclass(frozen=True)
@@ -37,25 +30,6 @@ class Outstanding:
         return waiting + self.pending_files + self.unfinished_photos
 
 
-def broker_outstanding() -> tuple[dict[str, int], int]:
-    """Messages waiting in each queue, and messages delivered but not yet acknowledged."""
-    client = redis.Redis.from_url(redis_client_url(settings.CELERY_BROKER_URL), socket_timeout=5)
-    try:
-        pipe = client.pipeline(transaction=False)
-        for queue in QUEUE_NAMES:
-            for step in PRIORITY_STEPS:
-                pipe.llen(queue if step == 0 else f"{queue}{PRIORITY_SEPARATOR}{step}")
-        pipe.hlen("unacked")
-        counts = pipe.execute()
-    finally:
-        client.close()
-    per_queue = {
-        queue: sum(counts[i * len(PRIORITY_STEPS) : (i + 1) * len(PRIORITY_STEPS)])
-        for i, queue in enumerate(QUEUE_NAMES)
-    }
-    return per_queue, int(counts[-1])
-
-
 def unacked_work() -> int:
     """Messages delivered and not yet acknowledged, not counting beat's housekeeping.
 
@@ -65,9 +39,7 @@ def unacked_work() -> int:
     """
     import json
 
-    from photonix.celery import app
-
-    client = redis.Redis.from_url(redis_client_url(settings.CELERY_BROKER_URL), socket_timeout=5)
+    client = broker_redis()
     try:
         raw = client.hvals("unacked")
     finally:

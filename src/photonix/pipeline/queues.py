@@ -15,7 +15,7 @@ from typing import Final
 
 from kombu import Queue
 
-QUEUE_NAMES: Final = ("default", "import", "media", "classify", "faces")
+from photonix.core.broker_client import QUEUE_NAMES
 
 CELERY_QUEUES: Final = tuple(Queue(name, routing_key=name) for name in QUEUE_NAMES)
 

@@ -12,19 +12,35 @@ import logging
 from collections.abc import Iterable
 
 import redis
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from photonix.core.health import redis_client_url
+from photonix.celery import app
+from photonix.core.broker_client import PAUSED_KEY, QUEUE_NAMES, broker_redis
 from photonix.library.models import Photo, PhotoFile
 from photonix.pipeline import canvas
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
-from photonix.pipeline.queues import QUEUE_NAMES
 
 logger = logging.getLogger(__name__)
 
-PAUSED_KEY = "photonix:paused-queues"
+
+RECORD_FILE = "photonix.library.record_file"
+SCAN_FOLDER = "photonix.library.scan_folder"
+
+
+def _send(name: str, ids: Iterable[int]) -> None:
+    for pk in ids:
+        app.signature(name, args=(pk,)).apply_async()
+
+
+def send_record(file_ids: Iterable[int]) -> None:
+    """Send a ``record_file`` task for each file, now (import tasks are sent by name)."""
+    _send(RECORD_FILE, file_ids)
+
+
+def send_scan(folder_ids: Iterable[int]) -> None:
+    """Send a ``scan_folder`` task for each folder, now."""
+    _send(SCAN_FOLDER, folder_ids)
 
 
 def photo_dispatch(
@@ -120,16 +136,12 @@ def job_retry(job: Job) -> list[str]:
         if job.photo_id is not None:
             return photo_dispatch(job.photo_id)
         if job.name == "photonix.library.record_file" and job.args:
-            from photonix.library.tasks import enqueue_record
-
             file_id = int(job.args[0])
             PhotoFile.objects.filter(pk=file_id).update(
                 state=PhotoFile.State.PENDING, pending_since=timezone.now(), error=""
             )
-            transaction.on_commit(lambda: enqueue_record([file_id]))
+            transaction.on_commit(lambda: send_record([file_id]))
             return ["import"]
-        from photonix.celery import app
-
         name, args, kwargs = job.name, list(job.args), dict(job.kwargs)
         transaction.on_commit(lambda: app.send_task(name, args=args, kwargs=kwargs))
         return [job.stage]
@@ -163,21 +175,11 @@ def jobs_dismiss(job_ids: Iterable[int] | None = None, stage: str | None = None)
 
 # -- pausing queues ------------------------------------------------------------------------------
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(redis_client_url(settings.CELERY_BROKER_URL), socket_timeout=5)
-
-
-def paused_queues() -> set[str]:
-    client = _redis()
-    try:
-        return {q.decode() for q in client.smembers(PAUSED_KEY)}  # type: ignore[union-attr]
-    finally:
-        client.close()
+    return broker_redis()
 
 
 def queue_pause(queue: str) -> None:
     """Workers stop taking work from ``queue`` (running tasks finish); kept across restarts."""
-    from photonix.celery import app
-
     if queue not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {queue!r}")
     client = _redis()
@@ -189,8 +191,6 @@ def queue_pause(queue: str) -> None:
 
 
 def queue_resume(queue: str) -> None:
-    from photonix.celery import app
-
     if queue not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {queue!r}")
     client = _redis()
@@ -282,7 +282,6 @@ def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
     handlers, and it has to be: a record is closed by the signal of its task's next event, and
     the task of a message the broker lost has no next event — no worker will ever receive it.
     """
-    from photonix.library.tasks import enqueue_record
     from photonix.pipeline.progress import broker_outstanding, unacked_work
 
     nothing = {"photos": 0, "files": 0, "jobs_lost": 0}
@@ -319,7 +318,7 @@ def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
     dispatched = photos_dispatch(photo_ids) if photo_ids else 0
     if file_ids:
         PhotoFile.objects.filter(pk__in=file_ids).update(pending_since=timezone.now())
-        enqueue_record(file_ids)
+        send_record(file_ids)
     if dispatched or file_ids:
         logger.warning(
             "reconciliation: dispatched %d photos and %d files again (the broker had lost them)",
