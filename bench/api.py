@@ -249,7 +249,7 @@ def run(photos: int, runs: int, seed: int) -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from photonix.library.timeline import cursor_encode
+    from photonix.library.browse.timeline import cursor_encode
 
     call_command("migrate", verbosity=0)
     picks = filled(photos) or fill(photos, random.Random(seed))

@@ -55,15 +55,17 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from photonix.core import work
-    from photonix.library import scanning
+    from photonix.core import work as work_requests
+    from photonix.library.importing import scanning
     from photonix.library.models import PhotoFile
     from photonix.library.services import library_add
 
     enqueued: list[int] = []
     # Count what the scan asks to record instead of sending it to a broker.
-    work.files_to_record.disconnect(dispatch_uid="pipeline-record")
-    work.files_to_record.connect(lambda file_ids, **_: enqueued.extend(file_ids), weak=False)
+    work_requests.files_to_record.disconnect(dispatch_uid="pipeline-record")
+    work_requests.files_to_record.connect(
+        lambda file_ids, **_: enqueued.extend(file_ids), weak=False
+    )
 
     try:
         call_command("migrate", verbosity=0)

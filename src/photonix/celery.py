@@ -11,3 +11,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photonix.settings")
 app = Celery("photonix")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks that live below an app's top package (the library's import tasks).
+app.autodiscover_tasks(["photonix.library.importing"])

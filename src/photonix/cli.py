@@ -177,7 +177,7 @@ def cmd_flower(args: argparse.Namespace, config: conf.Config) -> int:
 
 def cmd_watch(args: argparse.Namespace, config: conf.Config) -> int:
     _django_setup()
-    from photonix.library.watcher import run_watcher
+    from photonix.library.importing.watcher import run_watcher
 
     lock = _single_instance("watch", args, config)
     if lock is None:
@@ -264,7 +264,7 @@ def cmd_wait(args: argparse.Namespace, config: conf.Config) -> int:
 
 def cmd_export(args: argparse.Namespace, config: conf.Config) -> int:
     _django_setup()
-    from photonix.library.export import export_library
+    from photonix.library.browse.export import export_library
     from photonix.library.models import Library
 
     library = Library.objects.filter(name__iexact=args.library).first()

@@ -11,8 +11,8 @@ import pytest
 
 from photonix.classifiers import registry
 from photonix.classifiers.models import ClassifierSwitch, PhotoTag
+from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import PhotoFile
-from photonix.library.scanning import folder_scan
 from photonix.library.services import library_add
 from photonix.pipeline.models import Job
 from tests.classifiers.plugins import MissingModel

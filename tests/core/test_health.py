@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, override_settings
 
 from photonix.conf import redact_url
-from photonix.core.health import redis_client_url
+from photonix.core.broker_client import redis_client_url
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from photonix.classifiers import registry
 from photonix.classifiers.models import ClassifierSwitch
 from photonix.faces import tasks
 from photonix.faces.models import Face
+from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import PhotoFile
-from photonix.library.scanning import folder_scan
 from photonix.library.services import library_add
 from photonix.pipeline.models import Job
 from tests.faces.conftest import FACES

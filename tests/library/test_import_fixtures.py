@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from photonix.library.export import export_rows
+from photonix.library.browse.export import export_rows
+from photonix.library.importing.recording import file_record
+from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import Library, Photo, PhotoFile
-from photonix.library.recording import file_record
-from photonix.library.scanning import folder_scan
 from photonix.library.services import library_add
 from photonix.media.exiftool import ExifTool
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from photonix.library.importing.recording import file_record
+from photonix.library.importing.scanning import folder_scan
+from photonix.library.importing.services import path_changed, path_deleted, path_moved
 from photonix.library.models import LibraryFolder, Photo, PhotoFile
-from photonix.library.recording import file_record
-from photonix.library.scanning import folder_scan
-from photonix.library.services import library_add, path_changed, path_deleted, path_moved
+from photonix.library.services import library_add
 from photonix.media.exiftool import ExifTool
 
 pytestmark = pytest.mark.django_db

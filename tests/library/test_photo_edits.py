@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from photonix.classifiers.models import PhotoTag, Tag
-from photonix.library import people, recording
+from photonix.library.browse import people
+from photonix.library.importing import recording
 from photonix.library.models import Photo, PhotoFile
 from photonix.pipeline import services as pipeline_services
 from tests.library import photos as make
@@ -362,7 +363,7 @@ def test_box_rotate_lands_where_the_pixels_land(turn: int) -> None:
     """The box transform agrees with the one the thumbnails are rendered with."""
     from PIL import Image, ImageDraw
 
-    from photonix.library.edits import box_rotate
+    from photonix.library.browse.edits import box_rotate
     from photonix.media.decode import apply_orientation
 
     assert box_rotate(BOX, turn) == pytest.approx(TURNED[turn], abs=1e-12)
@@ -418,7 +419,7 @@ def test_rotating_a_photo_turns_its_face_and_tag_boxes(
 def test_rotating_turns_the_tag_boxes_without_the_faces_app(
     setup: dict[str, Any], dispatched: list[tuple[int, list[str]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from photonix.library import people
+    from photonix.library.browse import people
 
     monkeypatch.setattr(people, "installed", lambda: False)
     # Nothing in the library may import the faces app's models itself.

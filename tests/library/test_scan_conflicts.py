@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import PhotoFile
-from photonix.library.scanning import folder_scan
 from photonix.library.services import library_add
 
 pytestmark = pytest.mark.django_db

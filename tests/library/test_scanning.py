@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from photonix.library.importing.scanning import FolderUnavailableError, folder_scan
 from photonix.library.models import LibraryFolder, PhotoFile
-from photonix.library.scanning import FolderUnavailableError, folder_scan
 from photonix.library.services import library_add
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_a_move_seen_by_a_rescan_keeps_the_photo_and_its_tags(
     import shutil
 
     from photonix.classifiers.models import PhotoTag, Tag
-    from photonix.library.recording import file_record
+    from photonix.library.importing.recording import file_record
     from photonix.media.exiftool import ExifTool
 
     fixture = Path(__file__).parents[1] / "fixtures" / "photos" / "jpeg-exif" / "Nikon_D70.jpg"
@@ -168,8 +168,8 @@ def test_a_move_seen_by_a_rescan_keeps_the_photo_and_its_tags(
 def test_purging_a_missing_photo_deletes_its_thumbnails(
     tmp_path: Path, settings, django_capture_on_commit_callbacks
 ) -> None:
+    from photonix.library.importing.recording import files_purge_missing
     from photonix.library.models import Photo
-    from photonix.library.recording import files_purge_missing
     from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
 
     settings.DATA_DIR = str(tmp_path / "data")

@@ -5,12 +5,11 @@ from pathlib import Path
 import pytest
 
 from photonix.core.models import User
+from photonix.library.importing.services import path_deleted, path_moved
 from photonix.library.models import LibraryMember, PhotoFile
 from photonix.library.services import (
     LibraryError,
     library_add,
-    path_deleted,
-    path_moved,
 )
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.test import Client
 
 from photonix.classifiers.models import PhotoTag
 from photonix.core.models import User
-from photonix.library import people, timeline
+from photonix.library.browse import people, timeline
+from photonix.library.browse.search import month_range, parse_query
 from photonix.library.models import PhotoFile
-from photonix.library.search import month_range, parse_query
 from tests.library import photos as make
 
 pytestmark = pytest.mark.django_db
@@ -612,7 +612,7 @@ def test_facets_are_kept_until_anything_is_committed() -> None:
     second = _get(client, "/api/timeline/facets", {"camera": canon.pk})
     assert (second["ratings"]["1"], second["ratings"]["5"]) == (0, 1)
     # What was counted before that commit (Alice's and Bob's) is gone, not only passed over.
-    from photonix.library import timeline
+    from photonix.library.browse import timeline
 
     assert len({seen for seen, _ in timeline._CACHE.values()}) == 1
     # ... or by another one, a worker, on a connection of its own.

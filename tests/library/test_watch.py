@@ -22,7 +22,7 @@ import pytest
 import redis
 
 from photonix.classifiers.models import PhotoTag, Tag
-from photonix.core.broker_client import FOLDERS_CHANNEL
+from photonix.core.queues import FOLDERS_CHANNEL
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.library.services import library_add
 

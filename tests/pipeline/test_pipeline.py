@@ -24,9 +24,9 @@ from django.utils import timezone
 from photonix.classifiers import registry
 from photonix.classifiers.models import ClassifierSwitch, PhotoTag
 from photonix.core.models import User
-from photonix.library.export import export_rows
+from photonix.library.browse.export import export_rows
+from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import Library, Photo, PhotoFile
-from photonix.library.scanning import folder_scan
 from photonix.library.services import library_add
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
@@ -290,7 +290,7 @@ def test_workers_of_split_queues_finish_every_photo(
     assert "queue 'classify' has 6 waiting and no worker consumes it" in health["detail"]
     # Paused by a person (the mark alone: a resume would add the queue to these workers), the
     # same queue is named but no longer fails the check.
-    from photonix.pipeline.services import PAUSED_KEY
+    from photonix.core.queues import PAUSED_KEY
 
     redis.Redis.from_url(clean_broker).sadd(PAUSED_KEY, "classify")
     try:

@@ -21,8 +21,8 @@ import redis
 from django.db import connection
 
 from photonix.classifiers import registry
+from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import Photo, PhotoFile
-from photonix.library.scanning import folder_scan
 from photonix.library.services import library_add
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline

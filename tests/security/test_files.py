@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
+from photonix.library.importing.scanning import folder_scan
+from photonix.library.importing.services import path_changed
 from photonix.library.models import LibraryFolder, PhotoFile
-from photonix.library.scanning import folder_scan
-from photonix.library.services import LibraryError, library_add, path_changed
+from photonix.library.services import LibraryError, library_add
 from photonix.pipeline.stages import thumbnail_path
 from tests.security.conftest import World
 

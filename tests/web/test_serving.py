@@ -12,9 +12,9 @@ from django.test import Client, override_settings
 from PIL import Image
 
 from photonix.core.models import User
+from photonix.library.importing.recording import file_record
+from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import Photo, PhotoFile
-from photonix.library.recording import file_record
-from photonix.library.scanning import folder_scan
 from photonix.library.services import library_add
 from photonix.media.exiftool import ExifTool
 from photonix.pipeline import stages

@@ -22,10 +22,10 @@ from rest_framework.views import APIView
 
 from photonix.albums import selectors, services
 from photonix.albums.models import Album, AlbumMember, ShareLink
-from photonix.core.api import FIELD_ERRORS, DetailSerializer
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, request_user
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
-from photonix.library.filters import MAX_ID
+from photonix.library.browse.filters import MAX_ID
 from photonix.library.models import Photo
 
 EDITORS = (AlbumMember.Role.OWNER, AlbumMember.Role.EDITOR)
@@ -37,12 +37,6 @@ class AlbumPages(PageNumberPagination):
     page_size = 200
     page_size_query_param = "page_size"
     max_page_size = 1000
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
-    return user
 
 
 def _iso_date(value: Any) -> str | None:
@@ -238,7 +232,7 @@ def _members_data(album: Album) -> list[dict[str, Any]]:
 def _album(request: Request, album_id: int, roles: tuple[str, ...] | None = None) -> Album:
     """The album, if the user is a member (404 otherwise); 403 unless their role is in
     ``roles``."""
-    album = get_object_or_404(selectors.albums_for(_user(request)), pk=album_id)
+    album = get_object_or_404(selectors.albums_for(request_user(request)), pk=album_id)
     if roles is not None and album.my_role not in roles:  # type: ignore[attr-defined]
         raise _Forbidden
     return album
@@ -274,7 +268,7 @@ class AlbumBaseView(APIView):
 
 
 def _summary(request: Request, album_id: int) -> Any:
-    album = selectors.albums_with_summary(_user(request)).get(pk=album_id)
+    album = selectors.albums_with_summary(request_user(request)).get(pk=album_id)
     return _albums_data([album], many=False)
 
 
@@ -297,7 +291,7 @@ class AlbumListView(AlbumBaseView):
                 raise ValidationError({key: ["must be an id"]})
         library = params.get("library")
         albums = selectors.albums_with_summary(
-            _user(request),
+            request_user(request),
             library_id=None if library is None else int(library),
             q=params.get("q", ""),
         )
@@ -313,7 +307,7 @@ class AlbumListView(AlbumBaseView):
     )
     def post(self, request: Request) -> Response:
         """Create an album in one of your libraries, optionally with photos (you own it)."""
-        user = _user(request)
+        user = request_user(request)
         payload = AlbumCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -379,7 +373,7 @@ class AlbumPhotosView(AlbumBaseView, generics.GenericAPIView[Photo]):
         payload = PhotoIdsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         added, ignored = services.album_add_photos(
-            album, _user(request), payload.validated_data["ids"]
+            album, request_user(request), payload.validated_data["ids"]
         )
         return Response({"added": added, "ignored": ignored})
 
@@ -470,7 +464,7 @@ class AlbumMemberView(AlbumBaseView):
     )
     def delete(self, request: Request, album_id: int, user_id: int) -> Response:
         """Stop sharing the album with someone (owners), or leave it yourself."""
-        user = _user(request)
+        user = request_user(request)
         album = _album(request, album_id, None if user_id == user.pk else OWNERS)
         member = get_object_or_404(album.members.select_related("user"), user_id=user_id)
         services.album_member_remove(album, member.user)
@@ -600,7 +594,7 @@ class SharePatchSerializer(serializers.Serializer[Any]):
 
 
 def _share(request: Request, share_id: int) -> ShareLink:
-    return get_object_or_404(selectors.shares_for(_user(request)), pk=share_id)
+    return get_object_or_404(selectors.shares_for(request_user(request)), pk=share_id)
 
 
 class ShareListView(AlbumBaseView):
@@ -612,7 +606,7 @@ class ShareListView(AlbumBaseView):
         responses=ShareLinkSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        shares = selectors.shares_for(_user(request))
+        shares = selectors.shares_for(request_user(request))
         album = request.query_params.get("album")
         if album is not None:
             if not album.isdigit():
@@ -628,7 +622,7 @@ class ShareListView(AlbumBaseView):
     def post(self, request: Request) -> Response:
         """Create a public link to an album (its owners) or to photos you can see. The answer
         carries the token and the page's URL: they cannot be shown again."""
-        user = _user(request)
+        user = request_user(request)
         payload = ShareCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 
 from photonix.albums import selectors, sharing
 from photonix.albums.models import ShareLink
-from photonix.core.api import DetailSerializer
+from photonix.core.http import DetailSerializer
 from photonix.library.models import Photo
 from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
 from photonix.web.serving import IMAGE, NOT_READY, file_response, thumbnails_root

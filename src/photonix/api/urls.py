@@ -5,8 +5,8 @@ from photonix.albums import public as share_public
 from photonix.core import accounts
 from photonix.core import api as core_api
 from photonix.library import api as library_api
-from photonix.library import folders as library_folders
-from photonix.library import members as library_members
+from photonix.library.browse import api as browse_api
+from photonix.library.importing import api as importing_api
 from photonix.pipeline import api as pipeline_api
 from photonix.web import serving
 
@@ -24,53 +24,53 @@ urlpatterns = [
     path("tokens/<int:token_id>", accounts.TokenDetailView.as_view(), name="token"),
     path("libraries", library_api.LibraryListView.as_view(), name="libraries"),
     path("server/folders", library_api.ServerFoldersView.as_view(), name="server-folders"),
-    path("libraries/<int:library_id>", library_folders.LibraryDetailView.as_view(), name="library"),
+    path("libraries/<int:library_id>", library_api.LibraryDetailView.as_view(), name="library"),
     path(
         "libraries/<int:library_id>/folders",
-        library_folders.LibraryFoldersView.as_view(),
+        library_api.LibraryFoldersView.as_view(),
         name="library-folders",
     ),
     path(
         "libraries/<int:library_id>/folders/<int:folder_id>",
-        library_folders.LibraryFolderView.as_view(),
+        library_api.LibraryFolderView.as_view(),
         name="library-folder",
     ),
     path(
         "libraries/<int:library_id>/scan",
-        library_api.LibraryScanView.as_view(),
+        importing_api.LibraryScanView.as_view(),
         name="library-scan",
     ),
     path(
         "libraries/<int:library_id>/errors",
-        library_api.LibraryErrorsView.as_view(),
+        importing_api.LibraryErrorsView.as_view(),
         name="library-errors",
     ),
     path(
         "libraries/<int:library_id>/members",
-        library_members.LibraryMembersView.as_view(),
+        library_api.LibraryMembersView.as_view(),
         name="library-members",
     ),
     path(
         "libraries/<int:library_id>/members/<int:user_id>",
-        library_members.LibraryMemberView.as_view(),
+        library_api.LibraryMemberView.as_view(),
         name="library-member",
     ),
-    path("photos", library_api.PhotoListView.as_view(), name="photos"),
-    path("photos/bulk", library_api.PhotoBulkView.as_view(), name="photos-bulk"),
-    path("photos/<int:photo_id>", library_api.PhotoDetailView.as_view(), name="photo"),
+    path("photos", browse_api.PhotoListView.as_view(), name="photos"),
+    path("photos/bulk", browse_api.PhotoBulkView.as_view(), name="photos-bulk"),
+    path("photos/<int:photo_id>", browse_api.PhotoDetailView.as_view(), name="photo"),
     path(
         "photos/<int:photo_id>/preferred",
-        library_api.PhotoPreferredView.as_view(),
+        browse_api.PhotoPreferredView.as_view(),
         name="photo-preferred",
     ),
-    path("timeline", library_api.TimelineView.as_view(), name="timeline"),
-    path("timeline/months", library_api.TimelineMonthsView.as_view(), name="timeline-months"),
-    path("timeline/facets", library_api.TimelineFacetsView.as_view(), name="timeline-facets"),
-    path("search/suggest", library_api.SearchSuggestView.as_view(), name="search-suggest"),
-    path("map", library_api.MapView.as_view(), name="map"),
+    path("timeline", browse_api.TimelineView.as_view(), name="timeline"),
+    path("timeline/months", browse_api.TimelineMonthsView.as_view(), name="timeline-months"),
+    path("timeline/facets", browse_api.TimelineFacetsView.as_view(), name="timeline-facets"),
+    path("search/suggest", browse_api.SearchSuggestView.as_view(), name="search-suggest"),
+    path("map", browse_api.MapView.as_view(), name="map"),
     path(
         "files/<int:file_id>/metadata",
-        library_api.FileMetadataView.as_view(),
+        browse_api.FileMetadataView.as_view(),
         name="file-metadata",
     ),
     path("jobs/summary", pipeline_api.JobSummaryView.as_view(), name="jobs-summary"),

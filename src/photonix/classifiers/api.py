@@ -19,8 +19,7 @@ from rest_framework.views import APIView
 
 from photonix.classifiers import registry, selectors, services
 from photonix.classifiers.models import CalendarEvent, ClassifierSwitch, PhotoTag, Tag
-from photonix.core.api import DetailSerializer
-from photonix.core.models import User
+from photonix.core.http import DetailSerializer, request_user
 from photonix.library import selectors as library_selectors
 from photonix.library.models import Library, LibraryMember, Photo
 
@@ -28,23 +27,17 @@ EDITORS = (LibraryMember.Role.OWNER, LibraryMember.Role.EDITOR)
 OWNERS = (LibraryMember.Role.OWNER,)
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
-    return user
-
-
 def _library(request: Request, library_id: int) -> Library:
-    return get_object_or_404(library_selectors.libraries_for(_user(request)), pk=library_id)
+    return get_object_or_404(library_selectors.libraries_for(request_user(request)), pk=library_id)
 
 
 def _photo(request: Request, photo_id: int) -> Photo:
-    libraries = library_selectors.libraries_for(_user(request)).values("pk")
+    libraries = library_selectors.libraries_for(request_user(request)).values("pk")
     return get_object_or_404(Photo.objects.filter(library__in=libraries), pk=photo_id)
 
 
 def _forbidden(request: Request, library: Library, roles: tuple[str, ...]) -> Response | None:
-    user = _user(request)
+    user = request_user(request)
     if user.is_superuser or library_selectors.library_role(user, library) in roles:
         return None
     return Response(
@@ -117,7 +110,7 @@ class CalendarEventSerializer(serializers.ModelSerializer[CalendarEvent]):
 def _photo_tags(request: Request, photo: Photo) -> dict[str, Any]:
     rejected = request.query_params.get("rejected") in ("1", "true")
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in selectors.photo_tags_for(_user(request), photo.pk, rejected=rejected):
+    for row in selectors.photo_tags_for(request_user(request), photo.pk, rejected=rejected):
         grouped.setdefault(row.tag.type, []).append(PhotoTagSerializer(row).data)
     return {"photo": photo.pk, "tags": grouped}
 
@@ -206,7 +199,7 @@ class LibraryTagsView(APIView):
     def get(self, request: Request, library_id: int) -> Response:
         library = _library(request, library_id)
         tags = selectors.library_tags_for(
-            _user(request), library.pk, request.query_params.get("type") or None
+            request_user(request), library.pk, request.query_params.get("type") or None
         )
         return Response(LibraryTagSerializer(tags, many=True).data)
 
@@ -282,7 +275,7 @@ class LibraryEventsView(APIView):
     )
     def get(self, request: Request, library_id: int) -> Response:
         library = _library(request, library_id)
-        events = selectors.calendar_events_for(_user(request), library.pk)
+        events = selectors.calendar_events_for(request_user(request), library.pk)
         return Response(CalendarEventSerializer(events, many=True).data)
 
     @extend_schema(

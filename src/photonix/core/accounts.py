@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from photonix.core import auth, services
-from photonix.core.api import FIELD_ERRORS, DetailSerializer, IsAdmin, LoginThrottle
+from photonix.core.api import LoginThrottle
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin
 from photonix.core.models import ApiToken, User
 
 

@@ -10,10 +10,9 @@ from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from photonix.core import auth, services
 from photonix.core.health import health_report
+from photonix.core.http import FIELD_ERRORS, DetailSerializer
 from photonix.core.models import User
 
 
@@ -57,10 +57,6 @@ class LoginSerializer(serializers.Serializer[Any]):
     password = serializers.CharField(max_length=256, trim_whitespace=False)
 
 
-class DetailSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
 class ComponentSerializer(serializers.Serializer[Any]):
     ok = serializers.BooleanField()
     detail = serializers.CharField()
@@ -81,11 +77,6 @@ class HealthSerializer(serializers.Serializer[Any]):
 
 
 logger = logging.getLogger(__name__)
-
-FIELD_ERRORS = OpenApiResponse(
-    response=OpenApiTypes.OBJECT,
-    description="Errors by field name: `{field: [message, ...]}`.",
-)
 
 
 class LoginThrottle(AnonRateThrottle):
@@ -222,10 +213,3 @@ class HealthView(APIView):
             status.HTTP_200_OK if report["status"] == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
         )
         return Response(report, status=code)
-
-
-class IsAdmin(IsAuthenticated):
-    """An administrator of the installation (the UI's ``is_admin``: a superuser)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(super().has_permission(request, view) and request.user.is_superuser)

@@ -8,21 +8,13 @@ no task and imports no app: queue names and keys are plain data.
 from __future__ import annotations
 
 import logging
-from typing import Final
 
 import redis
 from django.conf import settings
 
+from photonix.core.queues import FOLDERS_CHANNEL, PAUSED_KEY, QUEUE_NAMES
+
 logger = logging.getLogger(__name__)
-
-# Every queue a Photonix task can be routed to (see ``photonix.pipeline.queues`` for the routes).
-QUEUE_NAMES: Final = ("default", "import", "media", "classify", "faces")
-
-# The queues a person paused from the jobs page: workers cancel their consumers on start.
-PAUSED_KEY: Final = "photonix:paused-queues"
-
-# Pub/sub channel on which the watcher hears that a library's folders changed.
-FOLDERS_CHANNEL: Final = "photonix:library-folders"
 
 # kombu's Redis transport keeps one list per priority step: "queue", "queue\x06\x163", ...
 PRIORITY_SEPARATOR = "\x06\x16"

@@ -8,6 +8,7 @@ import secrets
 
 from django.contrib.auth import password_validation
 from django.db import transaction
+from django.dispatch import Signal
 
 from photonix.core.models import ApiToken, User
 
@@ -16,6 +17,10 @@ logger = logging.getLogger(__name__)
 
 class SetupAlreadyDoneError(Exception):
     """The first administrator exists; setup cannot run again."""
+
+
+# Sent inside the transaction that created the first administrator; ``user`` is that user.
+first_admin_created = Signal()
 
 
 def setup_required() -> bool:
@@ -37,15 +42,9 @@ def user_create_first_admin(*, username: str, password: str, email: str = "") ->
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    # Libraries added from the command line before anyone signed up belong to the first admin.
-    from photonix.library.models import Library, LibraryMember
-
-    LibraryMember.objects.bulk_create(
-        [
-            LibraryMember(library=library, user=user, role=LibraryMember.Role.OWNER)
-            for library in Library.objects.all()
-        ]
-    )
+    # Libraries added from the command line before anyone signed up belong to the first admin
+    # (the library app answers this, in the same transaction).
+    first_admin_created.send(sender=None, user=user)
     return user
 
 

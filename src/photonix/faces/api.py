@@ -20,8 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.core.api import DetailSerializer
-from photonix.core.models import User
+from photonix.core.http import DetailSerializer, request_user
 from photonix.faces import selectors, services
 from photonix.faces.models import Face, Person
 from photonix.library import selectors as library_selectors
@@ -32,15 +31,8 @@ from photonix.web.serving import contained_path, thumbnails_root
 CROP = OpenApiResponse(response=OpenApiTypes.BINARY, description="A square JPEG of the face.")
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):  # IsAuthenticated ran first
-        raise Http404
-    return user
-
-
 def _editable(request: Request, library_id: int) -> None:
-    if not selectors.can_edit(_user(request), library_id):
+    if not selectors.can_edit(request_user(request), library_id):
         raise PermissionDenied("Only the library's owners and editors can correct faces.")
 
 
@@ -143,11 +135,11 @@ class PhotoIdsSerializer(serializers.Serializer[Any]):
 
 
 def _person(request: Request, person_id: int) -> Person:
-    return get_object_or_404(selectors.people_for(_user(request)), pk=person_id)
+    return get_object_or_404(selectors.people_for(request_user(request)), pk=person_id)
 
 
 def _face(request: Request, face_id: int) -> Face:
-    return get_object_or_404(selectors.faces_for(_user(request)), pk=face_id)
+    return get_object_or_404(selectors.faces_for(request_user(request)), pk=face_id)
 
 
 def _bad(exc: Exception) -> Response:
@@ -159,7 +151,7 @@ class LibraryPeopleView(APIView):
 
     @extend_schema(operation_id="people_list", responses=PersonSerializer(many=True))
     def get(self, request: Request, library_id: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         get_object_or_404(library_selectors.libraries_for(user), pk=library_id)
         people = selectors.people_for(user).filter(library_id=library_id)
         named = request.query_params.get("named")
@@ -230,7 +222,7 @@ class PersonPhotosView(APIView):
         """The ids of the photos this person is on, newest first."""
         person = _person(request, person_id)
         photos = (
-            library_selectors.photos_for(_user(request))
+            library_selectors.photos_for(request_user(request))
             .filter(pk__in=selectors.person_faces(person).values("photo_id"))
             .values_list("pk", flat=True)
         )
@@ -241,7 +233,7 @@ class PhotoFacesView(APIView):
     @extend_schema(operation_id="photos_faces", responses=FaceSerializer(many=True))
     def get(self, request: Request, photo_id: int) -> Response:
         """The faces on a photo (rejected ones left out), with whose they are."""
-        photo = get_object_or_404(library_selectors.photos_for(_user(request)), pk=photo_id)
+        photo = get_object_or_404(library_selectors.photos_for(request_user(request)), pk=photo_id)
         faces = (
             Face.objects.filter(photo=photo)
             .exclude(verdict=Face.Verdict.REJECTED)

@@ -1,4 +1,4 @@
-"""HTTP API of the library: libraries and their folders, photos, files and import errors."""
+"""HTTP API of libraries: the libraries themselves, their folders and their members."""
 
 from __future__ import annotations
 
@@ -7,62 +7,24 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.classifiers.models import PhotoTag
 from photonix.classifiers.services import classifier_switch_set
-from photonix.core import work
-from photonix.core.api import FIELD_ERRORS, DetailSerializer, IsAdmin
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, request_user
 from photonix.core.models import User
-from photonix.library import browse, edits, filters, people, search, selectors, services, timeline
-from photonix.library.filters import MAX_ID
-from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
-from photonix.library.search import SHOWN_VERDICTS
+from photonix.library import selectors, server_folders, services
+from photonix.library.folders import folder_add, folder_remove, folder_set_watched, library_rename
+from photonix.library.members import LastOwnerError, member_remove, member_set_role
+from photonix.library.models import Library, LibraryFolder, LibraryMember
+from photonix.library.serializers import LibrarySerializer
 
-
-class Pages(PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
-class FolderSerializer(serializers.ModelSerializer[LibraryFolder]):
-    class Meta:
-        model = LibraryFolder
-        fields = (
-            "id",
-            "path",
-            "watched",
-            "last_scan_started_at",
-            "last_scan_finished_at",
-            "last_scan_stats",
-            "last_scan_error",
-        )
-        read_only_fields = fields
-
-
-class LibrarySerializer(serializers.ModelSerializer[Library]):
-    folders = FolderSerializer(many=True, read_only=True)
-    photo_count = serializers.IntegerField(read_only=True)
-    error_count = serializers.IntegerField(read_only=True)
-    role = serializers.ChoiceField(
-        choices=LibraryMember.Role.choices,
-        read_only=True,
-        help_text="The caller's role in this library: owners manage it.",
-    )
-
-    class Meta:
-        model = Library
-        fields = ("id", "name", "created_at", "folders", "photo_count", "error_count", "role")
-        read_only_fields = fields
+Role = LibraryMember.Role
 
 
 class ClassifierChoiceSerializer(serializers.Serializer[Any]):
@@ -98,171 +60,6 @@ class LibraryCreateSerializer(serializers.Serializer[Any]):
         return value
 
 
-class FileSerializer(serializers.ModelSerializer[PhotoFile]):
-    preferred = serializers.SerializerMethodField()
-
-    class Meta:
-        model = PhotoFile
-        fields = (
-            "id",
-            "path",
-            "kind",
-            "state",
-            "size",
-            "file_type",
-            "mime_type",
-            "width",
-            "height",
-            "error",
-            "warnings",
-            "raw_method",
-            "preferred",
-        )
-        read_only_fields = fields
-
-    def get_preferred(self, obj: PhotoFile) -> bool:
-        photo = obj.photo
-        return photo is not None and photo.preferred_file_id == obj.pk
-
-
-class PhotoListSerializer(serializers.ModelSerializer[Photo]):
-    taken_at = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Photo
-        fields = (
-            "id",
-            "library",
-            "taken_at",
-            "width",
-            "height",
-            "rating",
-            "preferred_file",
-            "placeholder",
-            "thumbnail_version",
-        )
-        read_only_fields = fields
-
-    def get_taken_at(self, obj: Photo) -> str | None:
-        taken = obj.taken_at
-        return None if taken is None else taken.isoformat()
-
-
-class PhotoTagBriefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(help_text="the tag's id (filter with ?tag=ID)")
-    type = serializers.CharField()
-    name = serializers.CharField()
-    confidence = serializers.FloatField()
-    verdict = serializers.ChoiceField(choices=PhotoTag.Verdict.choices)
-    source = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.source
-
-
-class PersonBriefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class PhotoSerializer(PhotoListSerializer):
-    camera = serializers.SerializerMethodField()
-    lens = serializers.SerializerMethodField()
-    files = serializers.SerializerMethodField()
-    camera_id = serializers.IntegerField(read_only=True, allow_null=True)
-    lens_id = serializers.IntegerField(read_only=True, allow_null=True)
-    tags = serializers.SerializerMethodField()
-    people = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Photo
-        fields = (
-            "id",
-            "library",
-            "taken_at",
-            "taken_source",
-            "camera",
-            "lens",
-            "aperture",
-            "exposure_time",
-            "iso",
-            "focal_length",
-            "focal_length_35mm",
-            "flash_fired",
-            "metering_mode",
-            "drive_mode",
-            "exposure_program",
-            "latitude",
-            "longitude",
-            "altitude",
-            "width",
-            "height",
-            "orientation",
-            "rating",
-            "description",
-            "artist",
-            "keywords",
-            "preferred_file",
-            "placeholder",
-            "thumbnail_version",
-            "files",
-            "camera_id",
-            "lens_id",
-            "user_rotation",
-            "hidden",
-            "tags",
-            "people",
-        )
-        read_only_fields = fields
-
-    def get_camera(self, obj: Photo) -> str | None:
-        return None if obj.camera is None else str(obj.camera)
-
-    def get_lens(self, obj: Photo) -> str | None:
-        return None if obj.lens is None else obj.lens.name
-
-    @extend_schema_field(FileSerializer(many=True))
-    def get_files(self, obj: Photo) -> list[dict[str, Any]]:
-        files = obj.files.exclude(state=PhotoFile.State.MISSING).select_related("photo")
-        return list(FileSerializer(files.order_by("pk"), many=True).data)
-
-    @extend_schema_field(PhotoTagBriefSerializer(many=True))
-    def get_tags(self, obj: Photo) -> list[dict[str, Any]]:
-        """The photo's tags (not the rejected ones), by type, most confident first."""
-        rows = (
-            PhotoTag.objects.filter(photo=obj, verdict__in=SHOWN_VERDICTS)
-            .order_by("tag__type", "-confidence", "tag__name", "pk")
-            .values_list("tag_id", "tag__type", "tag__name", "confidence", "verdict", "source")
-        )
-        tags: dict[int, dict[str, Any]] = {}
-        for tag_id, tag_type, name, confidence, verdict, source in rows:
-            tags.setdefault(  # one row per tag: several classifiers may have found it
-                tag_id,
-                {
-                    "id": tag_id,
-                    "type": tag_type,
-                    "name": name,
-                    "confidence": confidence,
-                    "verdict": verdict,
-                    "source": source,
-                },
-            )
-        return list(tags.values())
-
-    @extend_schema_field(PersonBriefSerializer(many=True))
-    def get_people(self, obj: Photo) -> list[dict[str, Any]]:
-        return people.on_photo(obj.pk)
-
-
-class FileMetadataSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    path = serializers.CharField()
-    metadata = serializers.DictField()
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
-    return user
-
-
 class LibraryListView(APIView):
     """Libraries the signed-in user belongs to; administrators create them from server folders."""
 
@@ -273,7 +70,7 @@ class LibraryListView(APIView):
 
     @extend_schema(operation_id="libraries_list", responses=LibrarySerializer(many=True))
     def get(self, request: Request) -> Response:
-        libraries = selectors.libraries_with_counts(_user(request))
+        libraries = selectors.libraries_with_counts(request_user(request))
         return Response(LibrarySerializer(libraries, many=True).data)
 
     @extend_schema(
@@ -291,13 +88,13 @@ class LibraryListView(APIView):
                     payload.validated_data["name"],
                     payload.validated_data["folders"],
                     watched=payload.validated_data["watched"],
-                    owner=_user(request),
+                    owner=request_user(request),
                 )
                 for choice in payload.validated_data.get("classifiers", []):
                     classifier_switch_set(library.pk, choice["name"], choice["enabled"])
         except services.LibraryError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        library = selectors.libraries_with_counts(_user(request)).get(pk=library.pk)
+        library = selectors.libraries_with_counts(request_user(request)).get(pk=library.pk)
         return Response(LibrarySerializer(library).data, status=status.HTTP_201_CREATED)
 
 
@@ -339,411 +136,224 @@ class ServerFoldersView(APIView):
     )
     def get(self, request: Request) -> Response:
         try:
-            listing = browse.list_folder(request.query_params.get("path"))
-        except browse.BrowseError as exc:
+            listing = server_folders.list_folder(request.query_params.get("path"))
+        except server_folders.BrowseError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(ServerFoldersSerializer(asdict(listing)).data)
 
 
-def _library(request: Request, library_id: int) -> Library:
-    return get_object_or_404(selectors.libraries_with_counts(_user(request)), pk=library_id)
+class LibraryUpdateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+
+
+class FolderAddSerializer(serializers.Serializer[Any]):
+    path = serializers.CharField(max_length=4096, help_text="Absolute path on the server.")
+    watched = serializers.BooleanField(default=True)
+
+
+class FolderUpdateSerializer(serializers.Serializer[Any]):
+    watched = serializers.BooleanField()
+
+
+class FolderRemovedSerializer(serializers.Serializer[Any]):
+    files = serializers.IntegerField(help_text="file rows taken out of the library")
+    photos = serializers.IntegerField(help_text="photos taken out (no version left elsewhere)")
+
+
+def managed_library(request: Request, library_id: int, *, action: str) -> Library:
+    """The library, if the caller may manage it: 404 to non-members, 403 to members who are
+    neither owners nor administrators."""
+    user = request_user(request)
+    library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
+    if not user.is_superuser and selectors.library_role(user, library) != Role.OWNER:
+        raise PermissionDenied(f"Only the library's owners can {action}.")
+    return library
+
+
+def _library_data(request: Request, library: Library) -> dict[str, Any]:
+    fresh = selectors.libraries_with_counts(request_user(request)).get(pk=library.pk)
+    return dict(LibrarySerializer(fresh).data)
+
+
+def _field_error(field: str, exc: services.LibraryError) -> ValidationError:
+    return ValidationError({field: [str(exc)]})
 
 
 class LibraryDetailView(APIView):
+    """A library (members); its owners rename it."""
+
     @extend_schema(operation_id="libraries_retrieve", responses=LibrarySerializer)
     def get(self, request: Request, library_id: int) -> Response:
-        return Response(LibrarySerializer(_library(request, library_id)).data)
-
-
-class LibraryScanView(APIView):
-    """Rescan every folder of a library now (owners and administrators)."""
-
-    @extend_schema(operation_id="libraries_scan", request=None, responses={202: None})
-    def post(self, request: Request, library_id: int) -> Response:
-        library = _library(request, library_id)
-        user = _user(request)
-        if not user.is_superuser and selectors.library_role(user, library) != "owner":
-            return Response(
-                {"detail": "Only the library's owners can start a scan."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        work.scan_folders(library.folders.values_list("pk", flat=True))
-        return Response(status=status.HTTP_202_ACCEPTED)
-
-
-class LibraryErrorsView(generics.ListAPIView[PhotoFile]):
-    """Files of a library that could not be imported, with the reason."""
-
-    serializer_class = FileSerializer
-    pagination_class = Pages
-
-    def get_queryset(self) -> QuerySet[PhotoFile]:
-        library = _library(self.request, self.kwargs["library_id"])
-        files = selectors.import_errors_for(_user(self.request), library)
-        return files.select_related("photo")
-
-    @extend_schema(operation_id="libraries_errors")
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-
-class PhotoListView(generics.ListAPIView[Photo]):
-    """Photos of the user's libraries, newest first (``?library=ID`` for one library)."""
-
-    serializer_class = PhotoListSerializer
-    pagination_class = Pages
-
-    def get_queryset(self) -> QuerySet[Photo]:
-        photos = selectors.photos_for(_user(self.request))
-        library = self.request.query_params.get("library")
-        if library is not None:
-            if not library.isdigit():
-                raise ValidationError({"library": ["must be a library id"]})
-            photos = photos.filter(library_id=int(library))
-        return photos
+        return Response(
+            LibrarySerializer(selectors.library_visible_to(request_user(request), library_id)).data
+        )
 
     @extend_schema(
-        operation_id="photos_list",
-        parameters=[OpenApiParameter("library", int, description="only this library")],
+        operation_id="libraries_update",
+        request=LibraryUpdateSerializer,
+        responses={200: LibrarySerializer, 400: FIELD_ERRORS},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-
-class PhotoPatchSerializer(serializers.Serializer[Any]):
-    rating = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
-    hidden = serializers.BooleanField(required=False)
-    rotation = serializers.ChoiceField(
-        choices=edits.ROTATIONS,
-        required=False,
-        help_text="degrees clockwise, on top of the camera's orientation",
-    )
-
-
-def _forbidden(user: User, photos: list[Photo]) -> Response | None:
-    """403 unless the user may edit every one of ``photos`` (editors and owners)."""
-    if user.is_superuser:
-        return None
-    editable = edits.editable_library_ids(user)
-    if all(photo.library_id in editable for photo in photos):
-        return None
-    return Response(
-        {"detail": "Your role in this library does not allow changing its photos."},
-        status=status.HTTP_403_FORBIDDEN,
-    )
-
-
-def _photo_detail(user: User, photo_id: int) -> Photo:
-    return get_object_or_404(selectors.photos_for(user), pk=photo_id)
-
-
-class PhotoDetailView(APIView):
-    @extend_schema(operation_id="photos_retrieve", responses=PhotoSerializer)
-    def get(self, request: Request, photo_id: int) -> Response:
-        photo = _photo_detail(_user(request), photo_id)
-        return Response(PhotoSerializer(photo).data)
-
-    @extend_schema(
-        operation_id="photos_update",
-        request=PhotoPatchSerializer,
-        responses={200: PhotoSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
-    )
-    def patch(self, request: Request, photo_id: int) -> Response:
-        """Rate, hide or rotate a photo (editors and owners of its library)."""
-        user = _user(request)
-        photo = _photo_detail(user, photo_id)
-        if denied := _forbidden(user, [photo]):
-            return denied
-        payload = PhotoPatchSerializer(data=request.data)
+    def patch(self, request: Request, library_id: int) -> Response:
+        library = managed_library(request, library_id, action="rename it")
+        payload = LibraryUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        edits.photo_update(photo, payload.validated_data)
-        return Response(PhotoSerializer(_photo_detail(user, photo_id)).data)
-
-
-class PreferredSerializer(serializers.Serializer[Any]):
-    file_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-
-
-class PhotoPreferredView(APIView):
-    """Choose the version (file) of a photo its facts and thumbnails come from."""
-
-    @extend_schema(
-        operation_id="photos_preferred",
-        request=PreferredSerializer,
-        responses={200: PhotoSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
-    )
-    def post(self, request: Request, photo_id: int) -> Response:
-        user = _user(request)
-        photo = _photo_detail(user, photo_id)
-        if denied := _forbidden(user, [photo]):
-            return denied
-        payload = PreferredSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        file = PhotoFile.objects.filter(
-            photo=photo, pk=payload.validated_data["file_id"], state=PhotoFile.State.OK
-        ).first()
-        if file is None:
-            raise ValidationError({"file_id": ["not a recorded version of this photo"]})
-        edits.photo_prefer_file(photo, file)
-        return Response(PhotoSerializer(_photo_detail(user, photo_id)).data)
-
-
-class BulkSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        min_length=1,
-        max_length=edits.BULK_LIMIT,
-    )
-    action = serializers.ChoiceField(choices=("rate", "hide", "unhide", "tag", "untag"))
-    rating = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
-    tag = serializers.CharField(max_length=200, required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["action"] == "rate" and "rating" not in attrs:
-            raise ValidationError({"rating": ["required to rate"]})
-        if attrs["action"] in ("tag", "untag") and not attrs.get("tag", "").strip():
-            raise ValidationError({"tag": ["required to tag or untag"]})
-        return attrs
-
-
-class BulkResultSerializer(serializers.Serializer[Any]):
-    updated = serializers.IntegerField()
-
-
-class PhotoBulkView(APIView):
-    """One action on many photos (up to 1,000). Ids the user cannot see are skipped."""
-
-    @extend_schema(
-        operation_id="photos_bulk",
-        request=BulkSerializer,
-        responses={200: BulkResultSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
-    )
-    def post(self, request: Request) -> Response:
-        user = _user(request)
-        payload = BulkSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        photos = filters.visible_photos(user).filter(pk__in=data["ids"])
-        libraries = set(photos.values_list("library_id", flat=True).distinct())
-        if not user.is_superuser and not libraries <= edits.editable_library_ids(user):
-            return Response(
-                {"detail": "Your role in this library does not allow changing its photos."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        options = {k: data[k] for k in ("rating", "tag") if k in data}
-        targets = Photo.objects.filter(pk__in=list(photos.values_list("pk", flat=True)))
-        updated = edits.photos_bulk(targets, data["action"], **options)
-        return Response({"updated": updated})
-
-
-# The timeline ------------------------------------------------------------------------------
-
-
-class TimelineItemSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    taken_at = serializers.CharField(
-        allow_null=True, help_text="ISO 8601, with the offset when the camera recorded one"
-    )
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
-    placeholder = serializers.CharField()
-    thumbnail_version = serializers.IntegerField()
-    rating = serializers.IntegerField(allow_null=True)
-    hidden = serializers.BooleanField()
-
-
-class TimelinePageSerializer(serializers.Serializer[Any]):
-    results = TimelineItemSerializer(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-
-
-class MonthSerializer(serializers.Serializer[Any]):
-    month = serializers.CharField(help_text="YYYY-MM")
-    count = serializers.IntegerField()
-
-
-class FacetTagSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
-    count = serializers.IntegerField()
-
-
-class FacetItemSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-def _span_field() -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.FloatField(), min_length=2, max_length=2, allow_null=True
-    )
-
-
-class FacetRangesSerializer(serializers.Serializer[Any]):
-    aperture = _span_field()
-    exposure_time = _span_field()
-    iso = _span_field()
-    focal_length = _span_field()
-
-
-class FacetFlashSerializer(serializers.Serializer[Any]):
-    fired = serializers.IntegerField()
-    not_fired = serializers.IntegerField()
-
-
-class FacetsSerializer(serializers.Serializer[Any]):
-    tags = serializers.DictField(
-        child=FacetTagSerializer(many=True), help_text="by tag type (object, place, colour, …)"
-    )
-    people = FacetItemSerializer(many=True)
-    cameras = FacetItemSerializer(many=True)
-    lenses = FacetItemSerializer(many=True)
-    ranges = FacetRangesSerializer()
-    flash = FacetFlashSerializer()
-    ratings = serializers.DictField(
-        child=serializers.IntegerField(), help_text='"0" (unrated) to "5"'
-    )
-    dates = serializers.ListField(
-        child=serializers.DateField(), min_length=2, max_length=2, allow_null=True
-    )
-    total = serializers.IntegerField()
-
-
-@extend_schema_field(
-    {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]}
-)
-class IdsField(serializers.JSONField):
-    """One id, or (in a "words" suggestion) a list of them."""
-
-
-class SuggestionParamsSerializer(serializers.Serializer[Any]):
-    tag = IdsField(required=False)
-    place = serializers.IntegerField(required=False)
-    person = IdsField(required=False)
-    camera = IdsField(required=False)
-    lens = IdsField(required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
-class SuggestionSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(
-        choices=("tag", "place", "person", "camera", "lens", "month", "year", "words"),
-        help_text='"words": every word of the text as its own filter, together',
-    )
-    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
-    params = SuggestionParamsSerializer(help_text="the filters to add to the URL")
-
-
-class MapPointSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
-    thumbnail_version = serializers.IntegerField()
-
-
-class MapSerializer(serializers.Serializer[Any]):
-    points = MapPointSerializer(many=True)
-    truncated = serializers.BooleanField(help_text="more photos have a location than are sent")
-
-
-def _filtered(request: Request, *, whole: bool = False) -> QuerySet[Photo]:
-    """The filtered photos (``whole``: for a query that reads all of them, see ``filter_q``)."""
-    chosen = filters.parse_filters(request.query_params)
-    return filters.filtered_photos(_user(request), chosen, whole=whole)
-
-
-class TimelineView(APIView):
-    """A page of the user's photos, newest first, filtered; follow ``next_cursor`` for more."""
-
-    @extend_schema(
-        operation_id="timeline",
-        parameters=[
-            filters.PhotoFilterSerializer,
-            OpenApiParameter("cursor", str, description="next_cursor of the previous page"),
-            OpenApiParameter("limit", int, description=f"1 to {timeline.MAX_LIMIT} (default 200)"),
-        ],
-        responses={200: TimelinePageSerializer, 400: FIELD_ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        limit_text = request.query_params.get("limit", str(timeline.DEFAULT_LIMIT))
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= timeline.MAX_LIMIT:
-            raise ValidationError({"limit": [f"a number from 1 to {timeline.MAX_LIMIT}"]})
-        photos = _filtered(request)
         try:
-            results, next_cursor = timeline.timeline_page(
-                photos, request.query_params.get("cursor"), int(limit_text)
+            library_rename(library, payload.validated_data["name"])
+        except services.LibraryError as exc:
+            raise _field_error("name", exc) from exc
+        return Response(_library_data(request, library))
+
+
+class LibraryFoldersView(APIView):
+    """Add a folder on the server to a library (administrators who are members)."""
+
+    @extend_schema(
+        operation_id="libraries_folders_add",
+        request=FolderAddSerializer,
+        responses={201: LibrarySerializer, 400: FIELD_ERRORS},
+    )
+    def post(self, request: Request, library_id: int) -> Response:
+        user = request_user(request)
+        library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
+        if not user.is_superuser:
+            raise PermissionDenied(
+                "Only an administrator can add folders: a folder brings every photo in it into "
+                "the library."
             )
-        except timeline.CursorError as exc:
-            raise ValidationError({"cursor": [str(exc)]}) from exc
-        return Response({"results": results, "next_cursor": next_cursor})
+        payload = FolderAddSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            folder_add(
+                library, payload.validated_data["path"], watched=payload.validated_data["watched"]
+            )
+        except services.LibraryError as exc:
+            raise _field_error("path", exc) from exc
+        return Response(_library_data(request, library), status=status.HTTP_201_CREATED)
 
 
-class TimelineMonthsView(APIView):
-    """How many photos each month has, newest first: the date scrubber's index."""
+class LibraryFolderView(APIView):
+    """Switch watching on or off for one folder, or take it out of the library (owners)."""
 
-    @extend_schema(
-        operation_id="timeline_months",
-        parameters=[filters.PhotoFilterSerializer],
-        responses={200: MonthSerializer(many=True), 400: FIELD_ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        return Response(timeline.month_index(_filtered(request, whole=True)))
-
-
-class TimelineFacetsView(APIView):
-    """The filter panel's options with counts.
-
-    Tags and people count the current results. Cameras, lenses, places, colours, ratings,
-    flash, the ranges and the dates count the results of all the other filters, so that
-    another camera or lens can be added and another place, colour or rating picked instead.
-    """
+    def _folder(self, request: Request, library_id: int, folder_id: int, action: str) -> Any:
+        library = managed_library(request, library_id, action=action)
+        return get_object_or_404(LibraryFolder, pk=folder_id, library=library)
 
     @extend_schema(
-        operation_id="timeline_facets",
-        parameters=[filters.PhotoFilterSerializer],
-        responses={200: FacetsSerializer, 400: FIELD_ERRORS},
+        operation_id="libraries_folders_update",
+        request=FolderUpdateSerializer,
+        responses={200: LibrarySerializer, 400: FIELD_ERRORS},
     )
-    def get(self, request: Request) -> Response:
-        chosen = filters.parse_filters(request.query_params)
-        return Response(timeline.facets(_user(request), chosen))
-
-
-class SearchSuggestView(APIView):
-    """What the typed text could mean (tags, places, people, cameras, lenses, months, years).
-
-    When the whole text names nothing, its words each become a filter, all together (one
-    suggestion of kind "words": "cat paris july 2019").
-    """
+    def patch(self, request: Request, library_id: int, folder_id: int) -> Response:
+        folder = self._folder(request, library_id, folder_id, "change its folders")
+        payload = FolderUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        folder_set_watched(folder, payload.validated_data["watched"])
+        return Response(_library_data(request, folder.library))
 
     @extend_schema(
-        operation_id="search_suggest",
-        parameters=[OpenApiParameter("q", str, description="the text typed so far")],
-        responses=SuggestionSerializer(many=True),
+        operation_id="libraries_folders_remove",
+        request=None,
+        responses={200: FolderRemovedSerializer, 404: DetailSerializer},
     )
-    def get(self, request: Request) -> Response:
-        return Response(search.suggest(_user(request), request.query_params.get("q", "")))
+    def delete(self, request: Request, library_id: int, folder_id: int) -> Response:
+        folder = self._folder(request, library_id, folder_id, "remove its folders")
+        removed = folder_remove(folder)
+        return Response(FolderRemovedSerializer(removed).data)
 
 
-class MapView(APIView):
-    """Where the filtered photos were taken (up to 50,000, newest first)."""
+class LibraryMemberSerializer(serializers.ModelSerializer[LibraryMember]):
+    user_id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = LibraryMember
+        fields = ("user_id", "username", "role")
+        read_only_fields = fields
+
+
+class LibraryMemberAddSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class LibraryMemberRoleSerializer(serializers.Serializer[Any]):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+def _members_library(request: Request, library_id: int, *, manage: bool) -> Library:
+    user = request_user(request)
+    library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
+    if manage and not user.is_superuser and selectors.library_role(user, library) != Role.OWNER:
+        raise PermissionDenied("Only the library's owners can change who belongs to it.")
+    return library
+
+
+def _members(library: Library) -> Response:
+    members = LibraryMember.objects.filter(library=library).select_related("user")
+    return Response(LibraryMemberSerializer(members.order_by("user__username"), many=True).data)
+
+
+class LibraryMembersView(APIView):
+    """The people of a library and their roles; owners add people by username."""
 
     @extend_schema(
-        operation_id="map_points",
-        parameters=[filters.PhotoFilterSerializer],
-        responses={200: MapSerializer, 400: FIELD_ERRORS},
+        operation_id="libraries_members_list", responses=LibraryMemberSerializer(many=True)
     )
-    def get(self, request: Request) -> Response:
-        return Response(timeline.map_points(_filtered(request, whole=True), timeline.MAP_LIMIT))
+    def get(self, request: Request, library_id: int) -> Response:
+        return _members(_members_library(request, library_id, manage=False))
+
+    @extend_schema(
+        operation_id="libraries_members_add",
+        request=LibraryMemberAddSerializer,
+        responses={201: LibraryMemberSerializer(many=True), 400: FIELD_ERRORS},
+    )
+    def post(self, request: Request, library_id: int) -> Response:
+        library = _members_library(request, library_id, manage=True)
+        payload = LibraryMemberAddSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = User.objects.filter(
+            username=payload.validated_data["username"], is_active=True
+        ).first()
+        if user is None:
+            raise ValidationError(
+                {"username": [f"No active user is called {payload.validated_data['username']!r}."]}
+            )
+        try:
+            member_set_role(library, user, payload.validated_data["role"])
+        except LastOwnerError as exc:
+            raise ValidationError({"role": [str(exc)]}) from exc
+        response = _members(library)
+        response.status_code = status.HTTP_201_CREATED
+        return response
 
 
-class FileMetadataView(APIView):
-    """Every metadata field exiftool read from one file."""
+class LibraryMemberView(APIView):
+    """Change one person's role in a library, or take them out of it (owners)."""
 
-    @extend_schema(operation_id="files_metadata", responses=FileMetadataSerializer)
-    def get(self, request: Request, file_id: int) -> Response:
-        libraries = selectors.libraries_for(_user(request)).values("pk")
-        file = get_object_or_404(PhotoFile.objects.filter(library__in=libraries), pk=file_id)
-        return Response({"id": file.pk, "path": file.path, "metadata": file.metadata})
+    @extend_schema(
+        operation_id="libraries_members_update",
+        request=LibraryMemberRoleSerializer,
+        responses={200: LibraryMemberSerializer(many=True), 400: FIELD_ERRORS},
+    )
+    def patch(self, request: Request, library_id: int, user_id: int) -> Response:
+        library = _members_library(request, library_id, manage=True)
+        user = get_object_or_404(User, pk=user_id, library_memberships__library=library)
+        payload = LibraryMemberRoleSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            member_set_role(library, user, payload.validated_data["role"])
+        except LastOwnerError as exc:
+            raise ValidationError({"role": [str(exc)]}) from exc
+        return _members(library)
+
+    @extend_schema(
+        operation_id="libraries_members_remove", responses={204: None, 400: FIELD_ERRORS}
+    )
+    def delete(self, request: Request, library_id: int, user_id: int) -> Response:
+        library = _members_library(request, library_id, manage=True)
+        user = get_object_or_404(User, pk=user_id, library_memberships__library=library)
+        try:
+            member_remove(library, user)
+        except LastOwnerError as exc:
+            raise ValidationError({"user": [str(exc)]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -3,4 +3,9 @@ from django.apps import AppConfig
 
 class LibraryConfig(AppConfig):
     name = "photonix.library"
-    label = "library"
+
+    def ready(self) -> None:
+        from photonix.core.services import first_admin_created
+        from photonix.library.services import libraries_adopt
+
+        first_admin_created.connect(libraries_adopt, dispatch_uid="library-adopt")

@@ -18,29 +18,17 @@ photos again as new ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from photonix.core import work
-from photonix.core.api import FIELD_ERRORS, DetailSerializer
 from photonix.core.broker_client import publish_folders_changed
-from photonix.core.models import User
-from photonix.library import api, recording, selectors, services
+from photonix.library import services
+from photonix.library.importing import recording
 from photonix.library.models import Library, LibraryFolder, LibraryMember, PhotoFile
 
 Role = LibraryMember.Role
-
-
-# --- Services -------------------------------------------------------------------------------
 
 
 def library_rename(library: Library, name: str) -> Library:
@@ -140,125 +128,3 @@ def folder_remove(folder: LibraryFolder) -> FolderRemoved:
         work.record_files(survivors)
     transaction.on_commit(publish_folders_changed)
     return FolderRemoved(files=file_count, photos=len(orphan_ids))
-
-
-# --- API ------------------------------------------------------------------------------------
-
-
-class LibraryUpdateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200)
-
-
-class FolderAddSerializer(serializers.Serializer[Any]):
-    path = serializers.CharField(max_length=4096, help_text="Absolute path on the server.")
-    watched = serializers.BooleanField(default=True)
-
-
-class FolderUpdateSerializer(serializers.Serializer[Any]):
-    watched = serializers.BooleanField()
-
-
-class FolderRemovedSerializer(serializers.Serializer[Any]):
-    files = serializers.IntegerField(help_text="file rows taken out of the library")
-    photos = serializers.IntegerField(help_text="photos taken out (no version left elsewhere)")
-
-
-def _caller(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
-    return user
-
-
-def managed_library(request: Request, library_id: int, *, action: str) -> Library:
-    """The library, if the caller may manage it: 404 to non-members, 403 to members who are
-    neither owners nor administrators."""
-    user = _caller(request)
-    library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
-    if not user.is_superuser and selectors.library_role(user, library) != Role.OWNER:
-        raise PermissionDenied(f"Only the library's owners can {action}.")
-    return library
-
-
-def _library_data(request: Request, library: Library) -> dict[str, Any]:
-    fresh = selectors.libraries_with_counts(_caller(request)).get(pk=library.pk)
-    return dict(api.LibrarySerializer(fresh).data)
-
-
-def _field_error(field: str, exc: services.LibraryError) -> ValidationError:
-    return ValidationError({field: [str(exc)]})
-
-
-class LibraryDetailView(api.LibraryDetailView):
-    """A library (members); its owners rename it."""
-
-    @extend_schema(
-        operation_id="libraries_update",
-        request=LibraryUpdateSerializer,
-        responses={200: api.LibrarySerializer, 400: FIELD_ERRORS},
-    )
-    def patch(self, request: Request, library_id: int) -> Response:
-        library = managed_library(request, library_id, action="rename it")
-        payload = LibraryUpdateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        try:
-            library_rename(library, payload.validated_data["name"])
-        except services.LibraryError as exc:
-            raise _field_error("name", exc) from exc
-        return Response(_library_data(request, library))
-
-
-class LibraryFoldersView(APIView):
-    """Add a folder on the server to a library (administrators who are members)."""
-
-    @extend_schema(
-        operation_id="libraries_folders_add",
-        request=FolderAddSerializer,
-        responses={201: api.LibrarySerializer, 400: FIELD_ERRORS},
-    )
-    def post(self, request: Request, library_id: int) -> Response:
-        user = _caller(request)
-        library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
-        if not user.is_superuser:
-            raise PermissionDenied(
-                "Only an administrator can add folders: a folder brings every photo in it into "
-                "the library."
-            )
-        payload = FolderAddSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        try:
-            folder_add(
-                library, payload.validated_data["path"], watched=payload.validated_data["watched"]
-            )
-        except services.LibraryError as exc:
-            raise _field_error("path", exc) from exc
-        return Response(_library_data(request, library), status=status.HTTP_201_CREATED)
-
-
-class LibraryFolderView(APIView):
-    """Switch watching on or off for one folder, or take it out of the library (owners)."""
-
-    def _folder(self, request: Request, library_id: int, folder_id: int, action: str) -> Any:
-        library = managed_library(request, library_id, action=action)
-        return get_object_or_404(LibraryFolder, pk=folder_id, library=library)
-
-    @extend_schema(
-        operation_id="libraries_folders_update",
-        request=FolderUpdateSerializer,
-        responses={200: api.LibrarySerializer, 400: FIELD_ERRORS},
-    )
-    def patch(self, request: Request, library_id: int, folder_id: int) -> Response:
-        folder = self._folder(request, library_id, folder_id, "change its folders")
-        payload = FolderUpdateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        folder_set_watched(folder, payload.validated_data["watched"])
-        return Response(_library_data(request, folder.library))
-
-    @extend_schema(
-        operation_id="libraries_folders_remove",
-        request=None,
-        responses={200: FolderRemovedSerializer, 404: DetailSerializer},
-    )
-    def delete(self, request: Request, library_id: int, folder_id: int) -> Response:
-        folder = self._folder(request, library_id, folder_id, "remove its folders")
-        removed = folder_remove(folder)
-        return Response(FolderRemovedSerializer(removed).data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryMember, Photo, PhotoFile
@@ -17,6 +18,12 @@ def libraries_for(user: User) -> QuerySet[Library]:
 def library_role(user: User, library: Library) -> str | None:
     member = LibraryMember.objects.filter(library=library, user=user).first()
     return None if member is None else member.role
+
+
+def library_visible_to(user: User, library_id: int) -> Library:
+    """A library ``user`` belongs to, with its counts; 404 for any other (its existence is not
+    told to non-members)."""
+    return get_object_or_404(libraries_with_counts(user), pk=library_id)
 
 
 def libraries_with_counts(user: User) -> QuerySet[Library]:

@@ -19,12 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.core.api import IsAdmin
-from photonix.library.filters import MAX_ID
+from photonix.core.broker_client import broker_outstanding, paused_queues
+from photonix.core.http import IsAdmin
+from photonix.library.browse.filters import MAX_ID
 from photonix.library.models import Library
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline
-from photonix.pipeline.progress import broker_outstanding
 from photonix.pipeline.queues import QUEUE_NAMES
 
 # Which queue carries each stage (a stage is paused by pausing its queue); see queues.py.
@@ -146,7 +146,7 @@ def job_summary() -> dict[str, Any]:
     ):
         counts.setdefault(row["stage"], {})[row["state"]] = row["n"]
     try:
-        paused = services.paused_queues()
+        paused = paused_queues()
         queued, unacked = broker_outstanding()
         broker_ok = True
     except redis.RedisError:

@@ -15,7 +15,7 @@ from typing import Final
 
 from kombu import Queue
 
-from photonix.core.broker_client import QUEUE_NAMES
+from photonix.core.queues import QUEUE_NAMES as QUEUE_NAMES  # the names, beside their routes
 
 CELERY_QUEUES: Final = tuple(Queue(name, routing_key=name) for name in QUEUE_NAMES)
 

@@ -16,10 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from photonix.celery import app
-from photonix.core.broker_client import PAUSED_KEY, QUEUE_NAMES, broker_redis
+from photonix.core.broker_client import broker_outstanding, broker_redis
+from photonix.core.queues import PAUSED_KEY, QUEUE_NAMES
 from photonix.library.models import Photo, PhotoFile
 from photonix.pipeline import canvas
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
+from photonix.pipeline.progress import unacked_work
 
 logger = logging.getLogger(__name__)
 
@@ -282,8 +284,6 @@ def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
     handlers, and it has to be: a record is closed by the signal of its task's next event, and
     the task of a message the broker lost has no next event — no worker will ever receive it.
     """
-    from photonix.pipeline.progress import broker_outstanding, unacked_work
-
     nothing = {"photos": 0, "files": 0, "jobs_lost": 0}
     queued, unacked = broker_outstanding()
     # Its own message is unacknowledged while it runs: housekeeping is not counted as work.

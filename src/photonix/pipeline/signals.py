@@ -241,7 +241,7 @@ def _job_revoked(
 @_safely
 def _apply_paused_queues(sender: Any = None, **_: Any) -> None:
     """A worker that (re)starts must not consume a queue a person paused."""
-    from photonix.pipeline.services import paused_queues
+    from photonix.core.broker_client import paused_queues
 
     for queue in paused_queues():
         if sender is not None:

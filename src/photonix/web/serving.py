@@ -31,7 +31,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from photonix.core.models import User
+from photonix.core.http import request_user
 from photonix.library import selectors
 from photonix.library.models import PhotoFile
 from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
@@ -40,13 +40,6 @@ logger = logging.getLogger(__name__)
 YEAR = 365 * 24 * 3600
 IMAGE = OpenApiResponse(response=OpenApiTypes.BINARY, description="The image.")
 NOT_READY = OpenApiResponse(description="No such photo, or its thumbnails are not made yet.")
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):  # IsAuthenticated ran first; never reached
-        raise Http404
-    return user
 
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:
@@ -161,7 +154,7 @@ class ThumbnailView(APIView):
     def get(self, request: Request, photo_id: int, size: str) -> HttpResponseBase:
         if size not in SIZE_BY_NAME:
             raise Http404("no such size")
-        photo = get_object_or_404(selectors.photos_for(_user(request)), pk=photo_id)
+        photo = get_object_or_404(selectors.photos_for(request_user(request)), pk=photo_id)
         if not photo.thumbnail_version:
             raise Http404("the thumbnails of this photo are not made yet")
         path = thumbnail_path(photo.pk, size, photo.thumbnail_version)
@@ -184,7 +177,7 @@ class OriginalView(APIView):
         responses={(200, "application/octet-stream"): IMAGE, 404: NOT_READY},
     )
     def get(self, request: Request, file_id: int) -> HttpResponseBase:
-        libraries = selectors.libraries_for(_user(request)).values("pk")
+        libraries = selectors.libraries_for(request_user(request)).values("pk")
         file = get_object_or_404(
             PhotoFile.objects.filter(
                 library__in=libraries, state=PhotoFile.State.OK

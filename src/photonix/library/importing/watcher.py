@@ -33,8 +33,9 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from photonix.core import work
-from photonix.core.broker_client import FOLDERS_CHANNEL, redis_client_url
-from photonix.library import services
+from photonix.core.broker_client import redis_client_url
+from photonix.core.queues import FOLDERS_CHANNEL
+from photonix.library.importing import services
 from photonix.library.models import LibraryFolder
 
 logger = logging.getLogger(__name__)

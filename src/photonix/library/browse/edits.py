@@ -18,9 +18,9 @@ from django.db.models import QuerySet
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core import work
 from photonix.core.models import User
-from photonix.library import people
+from photonix.library.browse import people
+from photonix.library.facts import photo_apply_metadata
 from photonix.library.models import LibraryMember, Photo, PhotoFile
-from photonix.library.recording import photo_apply_metadata
 from photonix.media.metadata import parse
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ from django.db.models.functions import Concat
 
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core.models import User
-from photonix.library import people
+from photonix.library.browse import people
+from photonix.library.browse.visibility import visible_photos
 from photonix.library.models import Camera, Lens, LibraryMember, Photo, PhotoFile
 
 SHOWN_VERDICTS = (PhotoTag.Verdict.AUTO, PhotoTag.Verdict.ADDED, PhotoTag.Verdict.CONFIRMED)
@@ -235,8 +236,6 @@ def _date_suggestions(user: User, text: str) -> list[dict[str, Any]]:
     years_typed = [t for t in re.findall(r"\d+", lowered) if len(t) <= 4]
     if not months and not years_typed:
         return []
-    from photonix.library.filters import visible_photos  # filters builds on this module
-
     span = (
         visible_photos(user)
         .filter(hidden=False)

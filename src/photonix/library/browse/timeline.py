@@ -1,6 +1,7 @@
 """Read queries behind the timeline: pages by keyset, the month index, facets and map points.
 
-Each takes the filtered queryset from :mod:`photonix.library.filters` and runs one query per list.
+Each takes the filtered queryset from :mod:`photonix.library.browse.filters` and runs one query
+per list.
 Pages are ordered newest first by ``(taken_local, id)``; the cursor is the last row's key, so a
 page never scans what came before it (no OFFSET) and no photo is repeated or skipped when many
 share a timestamp.
@@ -26,10 +27,10 @@ from django.db.models.functions import Substr, TruncMonth
 
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core.models import User
-from photonix.library import people, search
-from photonix.library.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
+from photonix.library.browse import people, search
+from photonix.library.browse.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
+from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Camera, Lens, Photo
-from photonix.library.search import SHOWN_VERDICTS
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 500

@@ -9,7 +9,7 @@ from celery import shared_task
 from celery.signals import worker_process_shutdown
 from django.utils import timezone
 
-from photonix.library import recording, scanning
+from photonix.library.importing import recording, scanning
 from photonix.library.models import LibraryFolder
 from photonix.media.exiftool import ExifTool
 from photonix.pipeline.base import PhotonixTask

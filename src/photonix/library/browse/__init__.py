@@ -1,0 +1,1 @@
+"""Browsing and editing photos: the timeline, filters, search, facets, map, export and edits."""
