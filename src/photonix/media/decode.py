@@ -37,7 +37,10 @@ from typing import BinaryIO, Final
 import numpy as np
 from PIL import Image, ImageCms, ImageFile
 
+from photonix.media.draft import draft_for_long_edge
+from photonix.media.errors import DecodeError
 from photonix.media.formats import RAW_CONTENT, FileKind, check_content, kind_for_path
+from photonix.media.raw import develop_raw
 
 __all__ = [
     "DEFAULT_BACKGROUND",
@@ -110,17 +113,6 @@ _MATRICES: Final[dict[Image.Transpose | None, _Matrix]] = {
 }
 
 
-class DecodeError(Exception):
-    """A file whose pixels cannot be shown; ``reason`` is meant for the user (and the jobs page).
-
-    It is permanent: decoding the same bytes again fails the same way, so it is not retried.
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass(frozen=True)
 class DecodedImage:
     """A photo ready for resizing: RGB, sRGB, upright, long edge at most the ``max_size`` asked."""
@@ -187,8 +179,6 @@ def open_image(
     is_raw = (fmt is None or fmt == "tiff" or fmt in RAW_CONTENT) and kind is FileKind.RAW
     container: Image.Transpose | None = None
     if is_raw:
-        from photonix.media.raw import develop_raw  # raw imports this module
-
         developed = develop_raw(path, min_size=min_long, max_pixels=max_pixels)
         image = developed.image
         stored_size = developed.sensor_size
@@ -247,25 +237,6 @@ def compose_transposes(
 
 def _swaps_axes(op: Image.Transpose | None) -> bool:
     return _MATRICES[op][0] == 0
-
-
-def draft_for_long_edge(image: Image.Image, min_long_edge: int) -> bool:
-    """Ask the decoder for the smallest scale whose long edge is still >= *min_long_edge*.
-
-    Works for JPEG (DCT scaling 1/2, 1/4, 1/8) and HEIF (an embedded thumbnail that is a scaled
-    copy); other formats ignore it. The request is proportional to the image, because Pillow's
-    JPEG ``draft`` needs *both* sides to fit (a square request would stop a landscape photo's
-    reduction at its short side). Call before ``load()``. Returns True when the decode shrank.
-    """
-    width, height = image.size
-    long_edge = max(width, height)
-    if min_long_edge >= long_edge:
-        return False
-    request = (
-        max(1, math.ceil(width * min_long_edge / long_edge)),
-        max(1, math.ceil(height * min_long_edge / long_edge)),
-    )
-    return image.draft(image.mode, request) is not None and image.size != (width, height)
 
 
 #: JPEG DCT scales (eighths) libjpeg-turbo decodes directly, with the denominator Pillow's

@@ -37,7 +37,8 @@ import numpy as np
 import rawpy
 from PIL import Image
 
-from photonix.media.decode import DecodeError, draft_for_long_edge
+from photonix.media.draft import draft_for_long_edge
+from photonix.media.errors import DecodeError
 
 __all__ = [
     "PREVIEW_ASPECT_TOLERANCE",
