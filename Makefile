@@ -56,6 +56,7 @@ run: venv ui $(STAMPS)/system-run
 lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: venv
 	$(BIN)/mypy src tests bench
