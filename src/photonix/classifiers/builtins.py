@@ -1,7 +1,8 @@
 """The classifiers that come with Photonix.
 
-``registry.load_builtins`` imports this module the first time a classifier is asked for. The
-classifiers import only :mod:`photonix.classifiers.interface`, never the registry.
+``registry.load_builtins`` registers them the first time a classifier is asked for. They and
+their modules import only :mod:`photonix.classifiers.interface`, never the registry, and nothing
+heavy: their models load in ``load()``, on a worker.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
 
+from photonix.classifiers.builtins import builtin_classifiers
 from photonix.classifiers.interface import Classifier, Prediction
 
 __all__ = [
@@ -60,8 +61,6 @@ def load_builtins() -> None:
             return
         _builtins_loaded = True
     # Cheap to construct: models load in load(), on a worker, on first use.
-    from photonix.classifiers.builtins import builtin_classifiers
-
     for builtin in builtin_classifiers():
         if builtin.name not in _classifiers:
             register(builtin)
