@@ -1,12 +1,17 @@
-"""The classifiers that come with Photonix (registered by ``registry.load_builtins``)."""
+"""The classifiers that come with Photonix.
+
+``registry.load_builtins`` registers them the first time a classifier is asked for. They and
+their modules import only :mod:`photonix.classifiers.interface`, never the registry, and nothing
+heavy: their models load in ``load()``, on a worker.
+"""
 
 from __future__ import annotations
 
 from photonix.classifiers.colours import ColourClassifier
 from photonix.classifiers.events import EventClassifier
+from photonix.classifiers.interface import Classifier
 from photonix.classifiers.objects import ObjectClassifier
 from photonix.classifiers.places import PlaceClassifier
-from photonix.classifiers.registry import Classifier
 from photonix.classifiers.styles import StyleClassifier
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from photonix.classifiers.registry import Prediction
+from photonix.classifiers.interface import Prediction
 
 if TYPE_CHECKING:
     import numpy as np

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
 from photonix.classifiers.facts import PhotoFacts, UserDate
-from photonix.classifiers.registry import Prediction
+from photonix.classifiers.interface import Prediction
 
 if TYPE_CHECKING:
     from PIL.Image import Image

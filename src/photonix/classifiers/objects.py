@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from photonix.classifiers import imagenet
-from photonix.classifiers.registry import Prediction
+from photonix.classifiers.interface import Prediction
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from photonix.classifiers.registry import Prediction
+from photonix.classifiers.interface import Prediction
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -1,11 +1,8 @@
-"""The classifier plug-in interface and its registry.
+"""The classifier registry: which classifiers this process knows.
 
-A classifier SHALL have a unique ``name`` and an integer ``version`` (raise it when its output
-changes: photos are then reprocessed by "process missing"), SHALL say which photos it
-``applies_to``, SHALL load its model lazily in ``load()`` (heavy imports belong there, never at
-module level: the web process must stay light), and SHALL turn an image into predictions in
-``predict()``. It MAY keep its model loaded between calls, and MAY name the Celery ``queue`` its
-jobs run on (default ``classify``; face recognition uses ``faces``).
+The plug-in interface (:class:`Classifier`, :class:`Prediction`) lives in
+:mod:`photonix.classifiers.interface`; both are re-exported here, so plug-ins may import them from
+either module.
 
 Built-in classifiers register themselves when :func:`load_builtins` runs; more come from the
 ``photonix.classifiers`` entry-point group. A test can add one for its own duration with
@@ -20,40 +17,23 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-if TYPE_CHECKING:
-    from PIL.Image import Image
+from photonix.classifiers.builtins import builtin_classifiers
+from photonix.classifiers.interface import Classifier, Prediction
+
+__all__ = [
+    "Classifier",
+    "Prediction",
+    "all_classifiers",
+    "get",
+    "load_builtins",
+    "register",
+    "registered",
+    "unregister",
+]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One thing a classifier saw: a tag name, how sure it is, where (fractions of the image)."""
-
-    tag_type: str
-    name: str
-    confidence: float
-    significance: float = 1.0
-    box: tuple[float, float, float, float] | None = None
-    parents: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@runtime_checkable
-class Classifier(Protocol):
-    name: str
-    version: int
-
-    def applies_to(self, photo_kind: str) -> bool: ...
-
-    def load(self) -> None: ...
-
-    def predict(self, image: Image) -> list[Prediction]: ...
-
 
 _lock = threading.Lock()
 _classifiers: dict[str, Classifier] = {}
@@ -81,8 +61,6 @@ def load_builtins() -> None:
             return
         _builtins_loaded = True
     # Cheap to construct: models load in load(), on a worker, on first use.
-    from photonix.classifiers.builtins import builtin_classifiers
-
     for builtin in builtin_classifiers():
         if builtin.name not in _classifiers:
             register(builtin)

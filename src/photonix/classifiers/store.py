@@ -220,11 +220,6 @@ def default_store() -> ModelStore:
     return _store
 
 
-def reset_default_store() -> None:
-    global _store  # noqa: PLW0603
-    _store = None
-
-
 def model_path(name: str) -> Path:
     """A verified local path for the catalogue model ``name`` (downloaded on first use)."""
     try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from photonix.classifiers import imagenet
-from photonix.classifiers.registry import Prediction
+from photonix.classifiers.interface import Prediction
 
 if TYPE_CHECKING:
     from pathlib import Path
