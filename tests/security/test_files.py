@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.library.scanning import folder_scan
 from photonix.library.services import LibraryError, library_add, path_changed
-from photonix.pipeline.stages import thumbnail_path
+from photonix.storage.derived import thumbnail_path
 from tests.security.conftest import World
 
 SECRET = b"root:x:0:0:the secret outside every library\n"

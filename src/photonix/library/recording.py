@@ -23,6 +23,7 @@ from photonix.media.exiftool import ExifTool
 from photonix.media.metadata import Metadata, MetadataError, find_sidecar, read_metadata
 from photonix.pipeline.canvas import ALL_STAGES
 from photonix.pipeline.services import photo_dispatch
+from photonix.storage.derived import photo_derived_delete
 
 logger = logging.getLogger(__name__)
 
@@ -243,20 +244,6 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
     return file
 
 
-def _derived_files_delete(photo_ids: list[int]) -> None:
-    """Delete the thumbnails and previews of photos that no longer exist (every size, version)."""
-    from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
-
-    size = next(iter(SIZE_BY_NAME))
-    for photo_id in photo_ids:
-        folder = thumbnail_path(photo_id, size, 0).parent
-        for path in folder.glob(f"{photo_id}-*"):
-            try:
-                path.unlink()
-            except OSError as exc:  # gone already, or not ours to delete: nothing to undo
-                logger.warning("could not delete %s: %s", path, exc)
-
-
 def photos_orphaned_delete(photo_ids: set[int]) -> list[int]:
     """Delete those of ``photo_ids`` left with no file, with what people added to them; once
     committed, the thumbnails and previews Photonix made of them go too (never an original).
@@ -265,7 +252,7 @@ def photos_orphaned_delete(photo_ids: set[int]) -> list[int]:
     orphan_ids = list(orphans.values_list("pk", flat=True))
     if orphan_ids:
         orphans.delete()
-        transaction.on_commit(lambda: _derived_files_delete(orphan_ids))
+        transaction.on_commit(lambda: photo_derived_delete(orphan_ids))
     return orphan_ids
 
 
