@@ -13,7 +13,7 @@ from django.test import Client
 
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
-from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
+from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
 
 PASSWORD = "correct horse battery staple"
 

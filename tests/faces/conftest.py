@@ -16,7 +16,7 @@ from photonix.faces.services import photo_store_faces
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 from photonix.media.decode import open_image
 from photonix.media.thumbnails import render_photo
-from photonix.pipeline.stages import thumbnail_path
+from photonix.storage.derived import thumbnail_path
 
 FACES = Path(__file__).parents[1] / "fixtures" / "photos" / "faces-objects"
 ORIENTATION = {"curie_portrait_orientation6.jpg": 6}

@@ -170,7 +170,7 @@ def test_purging_a_missing_photo_deletes_its_thumbnails(
 ) -> None:
     from photonix.library.importing.recording import files_purge_missing
     from photonix.library.models import Photo
-    from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
+    from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
 
     settings.DATA_DIR = str(tmp_path / "data")
     folder = _folder(tmp_path)

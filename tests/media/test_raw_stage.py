@@ -19,6 +19,7 @@ from photonix.library.services import library_add
 from photonix.media.exiftool import ExifTool
 from photonix.pipeline import stages
 from photonix.pipeline.base import PermanentError
+from photonix.storage.derived import thumbnail_path
 from tests.media.conftest import PHOTOS, needs_exiftool
 
 pytestmark = [pytest.mark.django_db, needs_exiftool]
@@ -66,7 +67,7 @@ def test_the_raw_method_is_recorded_and_served(import_files: list[Photo], client
         file.refresh_from_db()
         assert file.raw_method == method, name
         stages.make_thumbnails(photo)
-        assert stages.thumbnail_path(photo.pk, "grid", stages.THUMBNAILER_VERSION).exists()
+        assert thumbnail_path(photo.pk, "grid", stages.THUMBNAILER_VERSION).exists()
 
     # Developing again (a retry, "reprocess") records the same, once.
     blackmagic = _photo(photos, "Blackmagic_PocketCC4K.dng")

@@ -31,7 +31,7 @@ from photonix.library.services import library_add
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
 from photonix.pipeline.queues import QUEUE_NAMES
-from photonix.pipeline.stages import thumbnail_path
+from photonix.storage.derived import thumbnail_path
 from tests import fakes
 
 pytestmark = pytest.mark.integration

@@ -22,7 +22,7 @@ from photonix.core import services as core_services
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 from photonix.pipeline.models import Job
-from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
+from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "photos" / "orientation" / "Landscape_6.jpg"
 SECRET_LIBRARY = "Alpha-Secret-Library"

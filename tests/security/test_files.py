@@ -14,7 +14,7 @@ from photonix.library.importing.scanning import folder_scan
 from photonix.library.importing.services import path_changed
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.library.services import LibraryError, library_add
-from photonix.pipeline.stages import thumbnail_path
+from photonix.storage.derived import thumbnail_path
 from tests.security.conftest import World
 
 SECRET = b"root:x:0:0:the secret outside every library\n"

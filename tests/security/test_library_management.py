@@ -16,7 +16,7 @@ from django.test import Client
 
 from photonix.classifiers.models import PhotoTag
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
-from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
+from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
 from tests.security.conftest import FIXTURE, SECRET_FILE, World
 
 

@@ -30,8 +30,9 @@ from photonix.albums import selectors, sharing
 from photonix.albums.models import ShareLink
 from photonix.core.http import DetailSerializer
 from photonix.library.models import Photo
-from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
-from photonix.web.serving import IMAGE, NOT_READY, file_response, thumbnails_root
+from photonix.storage.derived import SIZE_BY_NAME
+from photonix.storage.serving import file_response, thumbnail_response
+from photonix.web.serving import IMAGE, NOT_READY
 
 LOCKED = "This link needs its password."
 DOWNLOAD_FORBIDDEN = "Downloading originals is not allowed on this link."
@@ -318,16 +319,15 @@ class ShareThumbnailView(PublicView):
         photo = _photo(share, photo_id)
         if not photo.thumbnail_version:
             raise NotFound
-        path = thumbnail_path(photo.pk, size, photo.thumbnail_version)
         try:
             # Revalidated every time (ETag): a revoked link stops serving even cached images.
-            return file_response(
+            return thumbnail_response(
                 request,
-                path,
+                photo.pk,
+                size,
+                photo.thumbnail_version,
                 etag=f'"s{share.pk}-{photo.pk}-{size}-{photo.thumbnail_version}"',
                 cache="private, no-cache",
-                root=thumbnails_root(),
-                content_type="image/jpeg" if path.suffix == ".jpg" else "image/webp",
             )
         except Http404:
             raise NotFound from None

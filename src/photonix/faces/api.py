@@ -25,8 +25,7 @@ from photonix.faces import selectors, services
 from photonix.faces.models import Face, Person
 from photonix.library import selectors as library_selectors
 from photonix.media.thumbnails import PREVIEW
-from photonix.pipeline.stages import thumbnail_path
-from photonix.web.serving import contained_path, thumbnails_root
+from photonix.storage.serving import not_modified, thumbnail_file
 
 CROP = OpenApiResponse(response=OpenApiTypes.BINARY, description="A square JPEG of the face.")
 
@@ -314,12 +313,10 @@ class FaceCropView(APIView):
         if not photo.thumbnail_version:
             raise Http404("the preview of this photo is not made yet")
         etag = f'"f{face.pk}-{photo.thumbnail_version}-{face.x:.4f}-{face.y:.4f}"'
-        if etag in request.headers.get("If-None-Match", ""):
+        if not_modified(request, etag):
             response = HttpResponse(status=304)
         else:
-            preview = contained_path(
-                thumbnail_path(photo.pk, PREVIEW.name, photo.thumbnail_version), thumbnails_root()
-            )
+            preview = thumbnail_file(photo.pk, PREVIEW.name, photo.thumbnail_version)
             try:
                 data = services.face_crop(face, preview)
             except (OSError, ValueError):  # gone, or not an image (Pillow's errors)

@@ -25,7 +25,6 @@ from django.db.models import Q
 from photonix.core import work
 from photonix.core.broker_client import publish_folders_changed
 from photonix.library import services
-from photonix.library.importing import recording
 from photonix.library.models import Library, LibraryFolder, LibraryMember, PhotoFile
 
 Role = LibraryMember.Role
@@ -114,7 +113,7 @@ def folder_remove(folder: LibraryFolder) -> FolderRemoved:
     file_count = files.count()
     photo_ids = set(files.exclude(photo=None).values_list("photo_id", flat=True))
     folder.delete()  # its files go with it (CASCADE)
-    orphan_ids = recording.photos_orphaned_delete(photo_ids)
+    orphan_ids = services.photos_orphaned_delete(photo_ids)
     # Photos with a version left elsewhere whose preferred version was in the folder: record
     # what is left, which chooses the preferred version again and redoes what derives from it.
     survivors = list(

@@ -13,7 +13,8 @@ from django.db.models import Q, QuerySet
 from photonix.core import work
 from photonix.core.broker_client import publish_folders_changed
 from photonix.core.models import User
-from photonix.library.models import Library, LibraryFolder, LibraryMember
+from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo
+from photonix.storage.derived import photo_derived_delete
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +107,15 @@ def libraries_adopt(user: User, **_: object) -> None:
             for library in Library.objects.all()
         ]
     )
+
+
+def photos_orphaned_delete(photo_ids: set[int]) -> list[int]:
+    """Delete those of ``photo_ids`` left with no file, with what people added to them; once
+    committed, the thumbnails and previews Photonix made of them go too (never an original).
+    Returns the ids deleted. Call it inside the transaction that deleted their files."""
+    orphans = Photo.objects.filter(pk__in=photo_ids, files__isnull=True)
+    orphan_ids = list(orphans.values_list("pk", flat=True))
+    if orphan_ids:
+        orphans.delete()
+        transaction.on_commit(lambda: photo_derived_delete(orphan_ids))
+    return orphan_ids

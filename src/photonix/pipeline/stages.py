@@ -1,23 +1,16 @@
-"""What each media and classification stage does to a photo, and where derived files live.
+"""What each media and classification stage does to a photo.
 
-Derived files sit under the data directory, named by photo (or file) id and version, and are
-written atomically (a temporary file renamed into place), so a task killed half-way leaves no
-half-written thumbnail and running a stage twice gives the same files.
-
-    developed/<id // 1000>/<file id>-v<RAW version>.jpg        developed RAW, used by later stages
-    thumbnails/<id // 1000>/<photo id>-<size>-v<version>.<ext>  grid thumbnail and preview
+The files the stages derive (developed RAWs, thumbnails, previews) are placed and written by
+:mod:`photonix.storage.derived`.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
 from PIL import Image
 
 from photonix.classifiers.registry import Classifier
@@ -28,55 +21,23 @@ from photonix.media.formats import FileKind
 from photonix.media.raw import develop_raw as raw_develop
 from photonix.media.thumbnails import (
     PREVIEW,
-    SIZES,
     THUMBNAILER_VERSION,
     largest_edge,
     render_photo,
 )
 from photonix.pipeline.base import PermanentError, TransientError
 from photonix.pipeline.versions import RAW_DEVELOP_VERSION
+from photonix.storage.derived import (
+    developed_path,
+    thumbnail_path,
+    write_atomically,
+    write_atomically_with,
+)
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["RAW_DEVELOP_VERSION", "THUMBNAILER_VERSION", "classify", "develop_raw"]
 DEVELOPED_QUALITY = 92
-SIZE_BY_NAME = {size.name: size for size in SIZES}
-EXTENSIONS = {"JPEG": ".jpg", "WEBP": ".webp"}
-
-
-def _shard(number: int) -> str:
-    return f"{number // 1000:04d}"
-
-
-def developed_path(file: PhotoFile) -> Path:
-    return (
-        Path(settings.DATA_DIR)
-        / "developed"
-        / _shard(file.pk)
-        / f"{file.pk}-v{RAW_DEVELOP_VERSION}.jpg"
-    )
-
-
-def thumbnail_path(photo_id: int, size: str, version: int) -> Path:
-    ext = EXTENSIONS[SIZE_BY_NAME[size].format]
-    return (
-        Path(settings.DATA_DIR)
-        / "thumbnails"
-        / _shard(photo_id)
-        / f"{photo_id}-{size}-v{version}{ext}"
-    )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _original(photo: Photo) -> PhotoFile:
@@ -105,16 +66,10 @@ def develop_raw(photo: Photo) -> str:
         developed = raw_develop(path, min_size=largest_edge())
     except DecodeError as exc:
         raise PermanentError(exc.reason) from exc
-    target = developed_path(file)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".jpg")
-    os.close(fd)
-    try:
-        developed.image.save(tmp, "JPEG", quality=DEVELOPED_QUALITY)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically_with(
+        developed_path(file.pk, RAW_DEVELOP_VERSION),
+        lambda handle: developed.image.save(handle, "JPEG", quality=DEVELOPED_QUALITY),
+    )
     PhotoFile.objects.filter(pk=file.pk).update(raw_method=developed.method)
     file.raw_method = developed.method
     for warning in developed.warnings:
@@ -128,7 +83,7 @@ def make_thumbnails(photo: Photo) -> dict[str, object]:
     file = _original(photo)
     source, kind = Path(file.path), FileKind.PHOTO
     if file.kind == PhotoFile.Kind.RAW:
-        source = developed_path(file)
+        source = developed_path(file.pk, RAW_DEVELOP_VERSION)
         if not source.exists():  # the cache was cleared: develop again
             develop_raw(photo)
     else:
@@ -143,7 +98,7 @@ def make_thumbnails(photo: Photo) -> dict[str, object]:
     except DecodeError as exc:
         raise PermanentError(exc.reason) from exc
     for name, thumb in result.thumbnails.items():
-        _write_atomically(thumbnail_path(photo.pk, name, result.version), thumb.data)
+        write_atomically(thumbnail_path(photo.pk, name, result.version), thumb.data)
     updates: dict[str, object] = {
         "placeholder": result.placeholder,
         "thumbnail_version": result.version,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from photonix.core import work
+from photonix.library import services
 from photonix.library.facts import photo_apply_metadata
 from photonix.library.models import Photo, PhotoFile
 from photonix.media.exiftool import ExifTool
@@ -194,32 +195,6 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
     return file
 
 
-def _derived_files_delete(photo_ids: list[int]) -> None:
-    """Delete the thumbnails and previews of photos that no longer exist (every size, version)."""
-    from photonix.pipeline.stages import SIZE_BY_NAME, thumbnail_path
-
-    size = next(iter(SIZE_BY_NAME))
-    for photo_id in photo_ids:
-        folder = thumbnail_path(photo_id, size, 0).parent
-        for path in folder.glob(f"{photo_id}-*"):
-            try:
-                path.unlink()
-            except OSError as exc:  # gone already, or not ours to delete: nothing to undo
-                logger.warning("could not delete %s: %s", path, exc)
-
-
-def photos_orphaned_delete(photo_ids: set[int]) -> list[int]:
-    """Delete those of ``photo_ids`` left with no file, with what people added to them; once
-    committed, the thumbnails and previews Photonix made of them go too (never an original).
-    Returns the ids deleted. Call it inside the transaction that deleted their files."""
-    orphans = Photo.objects.filter(pk__in=photo_ids, files__isnull=True)
-    orphan_ids = list(orphans.values_list("pk", flat=True))
-    if orphan_ids:
-        orphans.delete()
-        transaction.on_commit(lambda: _derived_files_delete(orphan_ids))
-    return orphan_ids
-
-
 def files_purge_missing(older_than_seconds: int) -> int:
     """Forget files missing for longer than the grace period, and photos left with no file."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
@@ -227,5 +202,5 @@ def files_purge_missing(older_than_seconds: int) -> int:
         gone = PhotoFile.objects.filter(state=PhotoFile.State.MISSING, missing_since__lt=cutoff)
         photo_ids = set(gone.exclude(photo=None).values_list("photo_id", flat=True))
         count, _ = gone.delete()
-        photos_orphaned_delete(photo_ids)
+        services.photos_orphaned_delete(photo_ids)
     return count
