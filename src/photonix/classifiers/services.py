@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.db.models import Q
 
-from photonix.classifiers.models import CalendarEvent, PhotoTag, Tag
+from photonix.classifiers.models import CalendarEvent, ClassifierSwitch, PhotoTag, Tag
 from photonix.classifiers.registry import Prediction
 from photonix.core import work
 from photonix.library.models import Photo
@@ -106,8 +106,6 @@ def classifier_switch_set(library_id: int, name: str, enabled: bool) -> bool:
 
     Returns whether anything changed.
     """
-    from photonix.classifiers.models import ClassifierSwitch
-
     with transaction.atomic():
         switch, created = ClassifierSwitch.objects.get_or_create(
             library_id=library_id, name=name, defaults={"enabled": enabled}

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from photonix.classifiers import registry
 from photonix.classifiers.services import classifier_switch_set
 from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, request_user
 from photonix.core.models import User
@@ -51,8 +52,6 @@ class LibraryCreateSerializer(serializers.Serializer[Any]):
         return value
 
     def validate_classifiers(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        from photonix.classifiers import registry
-
         known = {c.name for c in registry.all_classifiers()}
         unknown = sorted({item["name"] for item in value} - known)
         if unknown:

@@ -13,6 +13,7 @@ from celery import chain, chord, group
 from celery.canvas import Signature
 
 from photonix.classifiers import registry
+from photonix.classifiers.models import disabled_for
 from photonix.library.models import Photo, PhotoFile
 from photonix.media.thumbnails import THUMBNAILER_VERSION
 from photonix.pipeline.models import PhotoStage
@@ -26,8 +27,6 @@ ALL_STAGES = ("*",)
 
 
 def enabled_classifier_names(photo: Photo) -> list[str]:
-    from photonix.classifiers.models import disabled_for
-
     disabled = disabled_for(photo.library_id)
     kind = photo.preferred_file.kind if photo.preferred_file else PhotoFile.Kind.PHOTO
     return [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from photonix.celery import app
 from photonix.core.broker_client import broker_outstanding, broker_redis
 from photonix.library.models import PhotoFile
+from photonix.pipeline.models import PhotoPipeline
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,6 @@ def unacked_work() -> int:
 
 
 def outstanding() -> Outstanding:
-    from photonix.pipeline.models import PhotoPipeline
-
     queued, unacked = broker_outstanding()
     return Outstanding(
         queued=queued,

@@ -26,8 +26,13 @@ from celery.signals import (
 from django.db import close_old_connections
 from django.utils import timezone
 
+from photonix.celery import app
+from photonix.core.broker_client import paused_queues
+from photonix.library.models import Photo
 from photonix.logconfig import photo_id_var, task_id_var
-from photonix.pipeline.base import BROKER_ERRORS, BrokerUnavailableError
+from photonix.pipeline.base import BROKER_ERRORS, BrokerUnavailableError, PhotonixTask
+from photonix.pipeline.models import Job, PhotoPipeline
+from photonix.pipeline.services import pipeline_changed
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +58,6 @@ def _safely(func: Callable[..., None]) -> Callable[..., None]:
 def _pipeline_task(name: str | None) -> Any:
     """The registered task object, when it is one of ours that keeps job records (beat's
     housekeeping, ``records_jobs = False``, keeps none)."""
-    from photonix.celery import app
-    from photonix.pipeline.base import PhotonixTask
-
     task = app.tasks.get(name or "")
     return task if isinstance(task, PhotonixTask) and task.records_jobs else None
 
@@ -68,9 +70,6 @@ def _job_published(
     body: Any = None,
     **_: Any,
 ) -> None:
-    from photonix.library.models import Photo
-    from photonix.pipeline.models import Job
-
     headers = headers or {}
     task = _pipeline_task(headers.get("task") or sender)
     if task is None:
@@ -105,8 +104,6 @@ def _job_published(
 
 @_safely
 def _pipeline_changed() -> None:
-    from photonix.pipeline.services import pipeline_changed
-
     pipeline_changed()
 
 
@@ -128,8 +125,6 @@ def _task_started(
 
 @_safely
 def _record_start(task_id: str, task: Any, photo_id: int | None) -> None:
-    from photonix.pipeline.models import Job, PhotoPipeline
-
     close_old_connections()
     now = timezone.now()
     attempts = int(getattr(task.request, "retries", 0) or 0) + 1
@@ -163,8 +158,6 @@ def _task_finished(task_id: str, **_: Any) -> None:
 @task_retry.connect
 @_safely
 def _job_retrying(request: Any = None, reason: Any = None, **_: Any) -> None:
-    from photonix.pipeline.models import Job
-
     if request is None or _pipeline_task(getattr(request, "task", None)) is None:
         return
     Job.objects.filter(task_id=request.id).update(
@@ -175,8 +168,6 @@ def _job_retrying(request: Any = None, reason: Any = None, **_: Any) -> None:
 @task_success.connect
 @_safely
 def _job_succeeded(sender: Task[Any, Any] | None = None, **_: Any) -> None:
-    from photonix.pipeline.models import Job
-
     if sender is None or _pipeline_task(sender.name) is None:
         return
     Job.objects.filter(task_id=sender.request.id).update(
@@ -193,8 +184,6 @@ def _job_failed(
     sender: Task[Any, Any] | None = None,
     **_: Any,
 ) -> None:
-    from photonix.pipeline.models import Job, PhotoPipeline
-
     if sender is None or _pipeline_task(sender.name) is None or task_id is None:
         return
     message = f"{type(exception).__name__}: {exception}" if exception else "failed"
@@ -227,8 +216,6 @@ def _job_failed(
 def _job_revoked(
     request: Any = None, terminated: bool = False, expired: bool = False, **_: Any
 ) -> None:
-    from photonix.pipeline.models import Job
-
     if request is None:
         return
     why = "expired" if expired else "terminated" if terminated else "revoked"
@@ -241,8 +228,6 @@ def _job_revoked(
 @_safely
 def _apply_paused_queues(sender: Any = None, **_: Any) -> None:
     """A worker that (re)starts must not consume a queue a person paused."""
-    from photonix.core.broker_client import paused_queues
-
     for queue in paused_queues():
         if sender is not None:
             sender.app.control.cancel_consumer(queue, destination=[sender.hostname])

@@ -15,10 +15,14 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from photonix.classifiers import registry
+from photonix.classifiers.models import disabled_for
 from photonix.library.models import Photo
 from photonix.pipeline import canvas, stages
 from photonix.pipeline.base import PermanentError, PhotonixTask
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
+from photonix.pipeline.services import photo_dispatch
+from photonix.pipeline.services import reconcile as reconcile_lost
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +83,6 @@ def make_thumbnails(photo_id: int) -> dict[str, Any]:
 
 
 def _enabled(photo: Photo, name: str) -> bool:
-    from photonix.classifiers.models import disabled_for
-
     return name not in disabled_for(photo.library_id)
 
 
@@ -92,8 +94,6 @@ def classify(photo_id: int, name: str) -> int:
     classifier off while its task waits or runs stores nothing and leaves no stage behind; the
     photo's ``finish_photo`` no longer requires it, and the photo ends processed.
     """
-    from photonix.classifiers import registry
-
     photo = _photo(photo_id)
     try:
         classifier = registry.get(name)
@@ -117,8 +117,6 @@ def finish_photo(photo_id: int, scope: str | None = None) -> str:
     ``scope`` is set when only one stage was asked for ("process missing" of a stage): stages
     outside it that are still missing are left for later, and the photo stays ``pending``.
     """
-    from photonix.pipeline.services import photo_dispatch
-
     photo = _photo(photo_id)
     missing = canvas.missing_stages(photo)
     now = timezone.now()
@@ -146,9 +144,7 @@ class HousekeepingTask(PhotonixTask):
 
 @shared_task(base=HousekeepingTask, name="photonix.pipeline.reconcile")
 def reconcile() -> dict[str, int]:
-    from photonix.pipeline.services import reconcile as run
-
-    return run(dt.timedelta(minutes=settings.PHOTONIX_RECONCILE_AFTER_MINUTES))
+    return reconcile_lost(dt.timedelta(minutes=settings.PHOTONIX_RECONCILE_AFTER_MINUTES))
 
 
 @shared_task(base=HousekeepingTask, name="photonix.pipeline.prune_jobs")

@@ -11,7 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from photonix.classifiers.models import PhotoTag
 from photonix.library.models import Library, Photo, PhotoFile
+from photonix.pipeline.models import Job, PhotoPipeline
 
 
 def _taken_at(photo: Photo | None) -> str | None:
@@ -23,8 +25,6 @@ CHUNK = 2000
 
 
 def _tags(photo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    from photonix.classifiers.models import PhotoTag
-
     tags: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
         PhotoTag.objects.filter(photo_id__in=photo_ids)
@@ -38,8 +38,6 @@ def _tags(photo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def _pipeline(photo_ids: list[int]) -> tuple[dict[int, str], dict[int, list[dict[str, str]]]]:
-    from photonix.pipeline.models import Job, PhotoPipeline
-
     states = dict(
         PhotoPipeline.objects.filter(photo_id__in=photo_ids).values_list("photo_id", "state")
     )
