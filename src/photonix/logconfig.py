@@ -8,8 +8,6 @@ a task — a service, a library, a classifier — can be traced back to it. No D
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -30,20 +28,6 @@ class ContextFilter(logging.Filter):
             photo = photo_id_var.get()
             record.photo_id = "-" if photo is None else photo
         return True
-
-
-@contextmanager
-def log_context(*, task_id: str | None = None, photo_id: int | None = None) -> Iterator[None]:
-    """Tag every line logged inside the block with a task id and/or photo id."""
-    task_token = task_id_var.set(task_id) if task_id is not None else None
-    photo_token = photo_id_var.set(photo_id) if photo_id is not None else None
-    try:
-        yield
-    finally:
-        if photo_token is not None:
-            photo_id_var.reset(photo_token)
-        if task_token is not None:
-            task_id_var.reset(task_token)
 
 
 TEXT_FORMAT = (

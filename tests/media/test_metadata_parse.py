@@ -427,3 +427,11 @@ def test_raw_dump_is_json_safe() -> None:
     assert "SourceFile" not in dumped
     assert len(dumped["A:B"]) < 2100
     assert dumped["A:C"] is None
+
+
+def test_raw_dump_drops_nul_characters_and_lists_tuples() -> None:
+    """The dump is stored as it is: PostgreSQL's JSON refuses a NUL character in a string."""
+    meta = run({"A:B": "Canon\x00\x00", "A:C": ("x\x00", 2), "A:D": {1: "y\x00"}})
+    assert meta.raw["A:B"] == "Canon"
+    assert meta.raw["A:C"] == ["x", 2]
+    assert meta.raw["A:D"] == {"1": "y"}

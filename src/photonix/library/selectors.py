@@ -8,8 +8,6 @@ from django.shortcuts import get_object_or_404
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryMember, Photo, PhotoFile
 
-VISIBLE_FILE_STATES = (PhotoFile.State.OK,)
-
 
 def libraries_for(user: User) -> QuerySet[Library]:
     return Library.objects.filter(members__user=user).distinct()

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -107,18 +106,6 @@ def _same_shot(file: PhotoFile) -> Photo | None:
     return None
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return str(value)
-
-
 def photo_choose_preferred(photo: Photo) -> PhotoFile | None:
     files = [f for f in photo.files.all() if f.state == PhotoFile.State.OK]
     if not files:
@@ -172,7 +159,7 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
         file.mime_type = (meta.mime_type or "")[:100]
         file.width, file.height = meta.width, meta.height
         file.warnings = list(meta.warnings)
-        file.metadata = _json_safe(meta.raw)
+        file.metadata = meta.raw  # made JSON-safe by media.metadata.parse
         file.sidecar_mtime_ns = sidecar.stat().st_mtime_ns if sidecar else None
         file.recorded_at = timezone.now()
         photo = file.photo or _same_shot(file)

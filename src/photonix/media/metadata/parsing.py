@@ -37,9 +37,11 @@ from photonix.media.metadata.values import (
 __all__ = ["parse"]
 
 
-def _json_safe(value: Any, depth: int = 0) -> Any:
-    """Keep the dump small and serialisable: long strings cut, nesting bounded."""
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """Keep the dump small and storable as JSON in SQLite and PostgreSQL alike: long strings
+    cut, NUL characters dropped (PostgreSQL's JSON refuses them), nesting bounded."""
     if isinstance(value, str):
+        value = value.replace("\x00", "")
         return value if len(value) <= 2000 else value[:2000] + "…"
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -47,10 +49,10 @@ def _json_safe(value: Any, depth: int = 0) -> Any:
         return value
     if depth > 8:
         return None
-    if isinstance(value, list):
-        return [_json_safe(v, depth + 1) for v in value[:1000]]
+    if isinstance(value, list | tuple):
+        return [json_safe(v, depth + 1) for v in value[:1000]]
     if isinstance(value, dict):
-        return {str(k): _json_safe(v, depth + 1) for k, v in value.items()}
+        return {str(k): json_safe(v, depth + 1) for k, v in value.items()}
     return str(value)
 
 
@@ -124,9 +126,9 @@ def parse(
         first_value(raw, "ExifIFD:FocalLengthIn35mmFormat", "Composite:FocalLength35efl")
     )
 
-    dump = {k: _json_safe(v) for k, v in raw.items() if k != "SourceFile"}
+    dump = {k: json_safe(v) for k, v in raw.items() if k != "SourceFile"}
     if sidecar:
-        dump["Sidecar"] = {k: _json_safe(v) for k, v in sidecar.items() if k != "SourceFile"}
+        dump["Sidecar"] = {k: json_safe(v) for k, v in sidecar.items() if k != "SourceFile"}
 
     return Metadata(
         path=path,
