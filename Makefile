@@ -79,7 +79,8 @@ pytest: venv ui $(STAMPS)/system-test
 
 # Everything but the browser tests again on PostgreSQL: the data layer and the real workers.
 pytest-postgres: venv
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not e2e and not multihost" -p no:cacheprovider
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not e2e and not multihost" -p no:cacheprovider \
+		--ignore=tests/test_toolchain.py
 
 ui-check: $(STAMPS)/npm
 	cd ui && $(WITH_NODE) sh -c 'npm run typecheck && npm run lint && npm test && npm run check:api'
