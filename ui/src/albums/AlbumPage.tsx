@@ -1,8 +1,9 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { Link, useMatch, useNavigate, useOutlet, useParams } from "react-router";
 import { ApiError, errorMessage } from "../api/errors";
+import type { Album, AlbumPhoto, AlbumSort } from "../api/types";
 import { AppHeader } from "../shared/AppHeader";
-import { type Album, albumPhotoPath, canEditAlbum } from "../shared/albums";
+import { albumPhotoPath, canEditAlbum } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
 import { pluralize } from "../shared/jobsSummary";
 import { ConfirmModal, Modal } from "../shared/Modal";
@@ -11,9 +12,9 @@ import { useSession } from "../shared/session";
 import { TextField } from "../shared/TextField";
 import { AddPhotosDialog } from "./AddPhotosDialog";
 import "./albums.css";
-import { type AlbumSort, formatDateRange, reorderRequest } from "./logic";
+import { formatDateRange, reorderRequest } from "./logic";
 import { MembersDialog } from "./MembersDialog";
-import { type AlbumPhoto, useAlbum, useAlbumActions, useAlbumPhotos } from "./queries";
+import { useAlbum, useAlbumActions, useAlbumPhotos } from "./queries";
 import { CreateShareDialog } from "../shared/ShareLinkDialog";
 import { SortableGrid } from "./SortableGrid";
 

@@ -1,10 +1,11 @@
 import { useId, useState } from "react";
 import { errorMessage } from "../api/errors";
+import type { AlbumMemberRole } from "../api/types";
 import { FormAlert } from "../shared/FormAlert";
 import { Modal } from "../shared/Modal";
-import { type Role, useCandidates, useMemberActions, useMembers } from "./queries";
+import { useCandidates, useMemberActions, useMembers } from "./queries";
 
-const ROLES: { value: Role; label: string }[] = [
+const ROLES: { value: AlbumMemberRole; label: string }[] = [
   { value: "viewer", label: "Viewer (sees the album)" },
   { value: "editor", label: "Editor (adds, removes, orders photos)" },
   { value: "owner", label: "Owner (also shares and deletes)" },
@@ -26,7 +27,7 @@ export function MembersDialog({
   const candidates = useCandidates(albumId, isOwner);
   const actions = useMemberActions(albumId);
   const [userId, setUserId] = useState<number | null>(null);
-  const [role, setRole] = useState<Role>("viewer");
+  const [role, setRole] = useState<AlbumMemberRole>("viewer");
   const id = useId();
   const failure = actions.set.error ?? actions.remove.error;
   const candidateList = candidates.data ?? [];
@@ -59,7 +60,7 @@ export function MembersDialog({
                     aria-label={`Role of ${member.username}`}
                     value={member.role}
                     disabled={actions.set.isPending}
-                    onChange={(event) => actions.set.mutate({ user_id: member.user_id, role: event.target.value as Role })}
+                    onChange={(event) => actions.set.mutate({ user_id: member.user_id, role: event.target.value as AlbumMemberRole })}
                   >
                     {ROLES.map((option) => (
                       <option key={option.value} value={option.value}>
@@ -107,7 +108,7 @@ export function MembersDialog({
             </div>
             <div className="field">
               <label htmlFor={`${id}-role`}>As</label>
-              <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+              <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as AlbumMemberRole)}>
                 {ROLES.map((option) => (
                   <option key={option.value} value={option.value}>
                     {option.label}

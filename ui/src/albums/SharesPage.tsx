@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { errorMessage } from "../api/errors";
+import type { ShareLink } from "../api/types";
 import { AppHeader } from "../shared/AppHeader";
 import { albumPath } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
@@ -10,7 +11,7 @@ import { ROUTES } from "../shared/routes";
 import { useSession } from "../shared/session";
 import "./albums.css";
 import { describeExpiry } from "./logic";
-import { type ShareLink, useShareActions, useShareLinks } from "./queries";
+import { useShareActions, useShareLinks } from "./queries";
 import { EditShareDialog } from "../shared/ShareLinkDialog";
 
 export function SharesPage() {

@@ -1,11 +1,12 @@
 import { useId, useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
+import type { Person } from "../api/types";
 import { AppHeader } from "../shared/AppHeader";
 import { FormAlert } from "../shared/FormAlert";
 import { useSession } from "../shared/session";
 import { FaceCrop } from "./FaceCrop";
-import { type Person, personCounts, personLabel, personPath, pickLibrary, splitPeople } from "./logic";
+import { personCounts, personLabel, personPath, pickLibrary, splitPeople } from "./logic";
 import "./people.css";
 import { useLibraries, usePeople } from "./queries";
 

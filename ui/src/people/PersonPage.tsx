@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { errorMessage } from "../api/errors";
+import type { Face, Person } from "../api/types";
 import { AppHeader } from "../shared/AppHeader";
 import { FormAlert } from "../shared/FormAlert";
 import { ConfirmModal } from "../shared/Modal";
@@ -9,7 +10,7 @@ import { usePhotoDetail } from "../shared/photos";
 import { ROUTES, photoPath } from "../shared/routes";
 import { useSession } from "../shared/session";
 import { FaceCrop } from "./FaceCrop";
-import { type Face, type FaceAction, type Person, isNamed, otherPeople, personCounts, personLabel, personPath } from "./logic";
+import { type FaceAction, isNamed, otherPeople, personCounts, personLabel, personPath } from "./logic";
 import "./people.css";
 import { usePeople, usePerson, usePersonActions, usePersonFaces, usePersonPhotos } from "./queries";
 

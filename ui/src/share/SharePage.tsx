@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { errorMessage } from "../api/errors";
+import type { ShareInfo, SharePhoto } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
 import { placeholderDataURL } from "../shared/thumbhash";
 import {
@@ -16,7 +17,7 @@ import {
   tooManyAttemptsMessage,
   unlockProblem,
 } from "./logic";
-import { type ShareInfo, type SharePhoto, useShareInfo, useSharePhoto, useSharePhotos, useUnlock } from "./queries";
+import { useShareInfo, useSharePhoto, useSharePhotos, useUnlock } from "./queries";
 import "./share.css";
 
 /**

@@ -1,6 +1,6 @@
 import { type FormEvent, useReducer, useState } from "react";
 import { errorMessage } from "../api/errors";
-import type { User } from "../api/types";
+import type { ApiToken, User } from "../api/types";
 import { AppHeader } from "../shared/AppHeader";
 import { FormAlert } from "../shared/FormAlert";
 import { ConfirmModal } from "../shared/Modal";
@@ -17,7 +17,7 @@ import {
   revealReducer,
   validatePasswordChange,
 } from "./logic";
-import { type ApiToken, useChangePassword, useTokenActions, useTokens } from "./queries";
+import { useChangePassword, useTokenActions, useTokens } from "./queries";
 import "./users.css";
 
 export function AccountPage() {

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/errors";
-import type { User } from "../api/types";
+import type { ManagedUser, User, UserPatchBody } from "../api/types";
 import { AppHeader } from "../shared/AppHeader";
 import { FormAlert } from "../shared/FormAlert";
 import { ConfirmModal, Modal } from "../shared/Modal";
@@ -17,7 +17,7 @@ import {
   validateConfirm,
   validateNewUser,
 } from "./logic";
-import { type ManagedUser, type UserPatchBody, useUserActions, useUsers } from "./queries";
+import { useUserActions, useUsers } from "./queries";
 import "./users.css";
 
 export function UsersPage() {
