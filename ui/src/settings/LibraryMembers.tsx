@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
-import { errorMessage } from "../api/errors";
 import type { Library, LibraryMember, LibraryRole, User } from "../api/types";
 import { ConfirmModal } from "../shared/Modal";
+import { QueryState } from "../shared/QueryState";
 import { useUsers } from "../shared/users";
 import { describeError } from "./errors";
 import { ROLES, useMemberActions, useMembers } from "./manage";
@@ -80,72 +80,72 @@ export function LibraryMembers({ library, me, manage }: { library: Library; me: 
   return (
     <section className="members" aria-labelledby={titleId} data-testid={`members-${library.id}`}>
       <h4 id={titleId}>Members</h4>
-      {members.isPending && <p className="muted">Loading members…</p>}
-      {members.isError && <p className="field__error">{errorMessage(members.error)}</p>}
-      {members.data && (
-        <table className="members__table">
-          <thead>
-            <tr>
-              <th scope="col">Person</th>
-              <th scope="col">Role</th>
-              {manage && (
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {members.data.map((member) => (
-              <tr key={member.user_id} data-testid={`member-${member.username}`}>
-                <td>
-                  {member.username}
-                  {member.user_id === me.id && <span className="muted"> (you)</span>}
-                </td>
-                <td>
-                  {manage ? (
-                    <select
-                      aria-label={`Role of ${member.username}`}
-                      value={member.role}
-                      disabled={setRole.isPending}
-                      onChange={(event) => {
-                        setProblem(undefined);
-                        setRole.mutate(
-                          { user: member.user_id, role: event.target.value as LibraryRole },
-                          { onError: (error) => setProblem(describeError(error, "role")) },
-                        );
-                      }}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r.value} value={r.value}>
-                          {r.label}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    roleLabel(member.role)
-                  )}
-                </td>
+      <QueryState query={members} loading="Loading members…" error="Could not load the members.">
+        {(list) => (
+          <table className="members__table">
+            <thead>
+              <tr>
+                <th scope="col">Person</th>
+                <th scope="col">Role</th>
                 {manage && (
-                  <td>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Remove ${member.username}`}
-                      onClick={() => {
-                        setProblem(undefined);
-                        setRemoving(member);
-                      }}
-                    >
-                      Remove
-                    </button>
-                  </td>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 )}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {list.map((member) => (
+                <tr key={member.user_id} data-testid={`member-${member.username}`}>
+                  <td>
+                    {member.username}
+                    {member.user_id === me.id && <span className="muted"> (you)</span>}
+                  </td>
+                  <td>
+                    {manage ? (
+                      <select
+                        aria-label={`Role of ${member.username}`}
+                        value={member.role}
+                        disabled={setRole.isPending}
+                        onChange={(event) => {
+                          setProblem(undefined);
+                          setRole.mutate(
+                            { user: member.user_id, role: event.target.value as LibraryRole },
+                            { onError: (error) => setProblem(describeError(error, "role")) },
+                          );
+                        }}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {r.label}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      roleLabel(member.role)
+                    )}
+                  </td>
+                  {manage && (
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={`Remove ${member.username}`}
+                        onClick={() => {
+                          setProblem(undefined);
+                          setRemoving(member);
+                        }}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
       {problem && (
         <p className="field__error members__error" role="alert">
           {problem}
