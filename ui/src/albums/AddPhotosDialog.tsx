@@ -5,6 +5,7 @@ import { FormAlert } from "../shared/FormAlert";
 import { pluralize } from "../shared/jobsSummary";
 import { Modal } from "../shared/Modal";
 import { gridUrl } from "../shared/photoUrls";
+import { QueryState } from "../shared/QueryState";
 import { PICKER_PAGE_SIZE, useAlbumActions, useLibraryPhotos } from "./queries";
 
 /** Pick photos of the album's library (newest first, a page at a time) and add them. */
@@ -65,33 +66,33 @@ export function AddPhotosDialog({
       }
     >
       {addPhotos.isError && <FormAlert>Could not add the photos. {errorMessage(addPhotos.error)}</FormAlert>}
-      {photos.isPending ? (
-        <p className="muted">Loading photos…</p>
-      ) : photos.isError ? (
-        <FormAlert>Could not load the photos. {errorMessage(photos.error)}</FormAlert>
-      ) : photos.data.results.length === 0 ? (
-        <p className="muted">This library has no photos yet.</p>
-      ) : (
-        <ul className="picker" aria-label="Library photos">
-          {photos.data.results.map((photo) => {
-            const inAlbum = present.has(photo.id);
-            return (
-              <li key={photo.id}>
-                <label className={inAlbum ? "picker__item picker__item--present" : "picker__item"}>
-                  <input
-                    type="checkbox"
-                    checked={inAlbum || chosen.has(photo.id)}
-                    disabled={inAlbum}
-                    onChange={() => toggle(photo.id)}
-                    aria-label={`${formatTakenAt(photo.taken_at)} (photo ${photo.id})${inAlbum ? ", already in the album" : ""}`}
-                  />
-                  <img src={gridUrl(photo.id, photo.thumbnail_version)} alt="" loading="lazy" />
-                </label>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <QueryState query={photos} loading="Loading photos…" error="Could not load the photos.">
+        {(page) =>
+          page.results.length === 0 ? (
+            <p className="muted">This library has no photos yet.</p>
+          ) : (
+            <ul className="picker" aria-label="Library photos">
+              {page.results.map((photo) => {
+                const inAlbum = present.has(photo.id);
+                return (
+                  <li key={photo.id}>
+                    <label className={inAlbum ? "picker__item picker__item--present" : "picker__item"}>
+                      <input
+                        type="checkbox"
+                        checked={inAlbum || chosen.has(photo.id)}
+                        disabled={inAlbum}
+                        onChange={() => toggle(photo.id)}
+                        aria-label={`${formatTakenAt(photo.taken_at)} (photo ${photo.id})${inAlbum ? ", already in the album" : ""}`}
+                      />
+                      <img src={gridUrl(photo.id, photo.thumbnail_version)} alt="" loading="lazy" />
+                    </label>
+                  </li>
+                );
+              })}
+            </ul>
+          )
+        }
+      </QueryState>
       {pages > 1 && (
         <div className="picker__pages">
           <button type="button" className="button button--small" disabled={page <= 1} onClick={() => setPage(page - 1)}>

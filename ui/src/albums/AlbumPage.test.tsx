@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { Album } from "../shared/albums";
+import type { Album } from "../api/types";
 import { IDLE_SUMMARY, SIGNED_IN_SESSION, albumFixture, fakeApi, json, photoItem } from "../test/fakeApi";
 import { renderApp } from "../test/render";
 

@@ -1,19 +1,20 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { Link, useMatch, useNavigate, useOutlet, useParams } from "react-router";
 import { ApiError, errorMessage } from "../api/errors";
-import { AppHeader } from "../shared/AppHeader";
-import { type Album, albumPhotoPath, canEditAlbum } from "../shared/albums";
+import type { Album, AlbumPhoto, AlbumSort } from "../api/types";
+import { albumPhotoPath, canEditAlbum } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
 import { pluralize } from "../shared/jobsSummary";
 import { ConfirmModal, Modal } from "../shared/Modal";
+import { QueryState } from "../shared/QueryState";
 import { ROUTES } from "../shared/routes";
-import { useSession } from "../shared/session";
+import { ShellOverlay } from "../shared/AppShell";
 import { TextField } from "../shared/TextField";
 import { AddPhotosDialog } from "./AddPhotosDialog";
 import "./albums.css";
-import { type AlbumSort, formatDateRange, reorderRequest } from "./logic";
+import { formatDateRange, reorderRequest } from "./logic";
 import { MembersDialog } from "./MembersDialog";
-import { type AlbumPhoto, useAlbum, useAlbumActions, useAlbumPhotos } from "./queries";
+import { useAlbum, useAlbumActions, useAlbumPhotos } from "./queries";
 import { CreateShareDialog } from "../shared/ShareLinkDialog";
 import { SortableGrid } from "./SortableGrid";
 
@@ -24,7 +25,6 @@ const SORTS: { value: AlbumSort; label: string }[] = [
 ];
 
 export function AlbumPage() {
-  const { data: session } = useSession();
   const { id } = useParams();
   // The viewer (a photo of the album) opens over the page, which keeps its place behind it.
   const outlet = useOutlet();
@@ -40,16 +40,10 @@ export function AlbumPage() {
       lastViewed.current = null;
     }
   }, [viewingId]);
-  if (!session?.user) return null;
   return (
     <>
-      <div className="shell" inert={outlet !== null}>
-        <AppHeader user={session.user} />
-        <main className="shell__main albums">
-          <AlbumView id={Number(id)} />
-        </main>
-      </div>
-      {outlet}
+      <AlbumView id={Number(id)} />
+      {outlet && <ShellOverlay>{outlet}</ShellOverlay>}
     </>
   );
 }
@@ -229,30 +223,30 @@ function AlbumContent({ album }: { album: Album }) {
         )}
       </div>
 
-      {photos.isPending ? (
-        <p className="muted">Loading photos…</p>
-      ) : photos.isError ? (
-        <FormAlert>Could not load the photos. {errorMessage(photos.error)}</FormAlert>
-      ) : list.length === 0 ? (
-        <div className="card album__empty">
-          <p>This album is empty.</p>
-          {canEdit && (
-            <button type="button" className="button button--primary" onClick={() => setDialog("add")}>
-              Add photos
-            </button>
-          )}
-        </div>
-      ) : (
-        <SortableGrid
-          photos={list}
-          selected={selected}
-          coverId={album.cover_id}
-          canReorder={canEdit && !actions.reorder.isPending}
-          onToggle={toggle}
-          onOpen={(photoId) => void navigate(albumPhotoPath(album.id, photoId), { state: { from: "album" } })}
-          onMove={move}
-        />
-      )}
+      <QueryState query={photos} loading="Loading photos…" error="Could not load the photos.">
+        {() =>
+          list.length === 0 ? (
+            <div className="card album__empty">
+              <p>This album is empty.</p>
+              {canEdit && (
+                <button type="button" className="button button--primary" onClick={() => setDialog("add")}>
+                  Add photos
+                </button>
+              )}
+            </div>
+          ) : (
+            <SortableGrid
+              photos={list}
+              selected={selected}
+              coverId={album.cover_id}
+              canReorder={canEdit && !actions.reorder.isPending}
+              onToggle={toggle}
+              onOpen={(photoId) => void navigate(albumPhotoPath(album.id, photoId), { state: { from: "album" } })}
+              onMove={move}
+            />
+          )
+        }
+      </QueryState>
 
       {dialog === "edit" && <EditAlbumDialog album={album} onClose={() => setDialog(null)} />}
       {dialog === "add" && (

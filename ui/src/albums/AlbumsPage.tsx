@@ -3,34 +3,21 @@ import { useDeferredValue, useId, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage, fieldErrorsOf } from "../api/errors";
-import { AppHeader } from "../shared/AppHeader";
-import { type Album, albumPath, useAlbums, useInvalidateAlbums } from "../shared/albums";
+import type { Album } from "../api/types";
+import { albumPath, useAlbums, useInvalidateAlbums } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
 import { useLibraries } from "../shared/libraries";
 import { pluralize } from "../shared/jobsSummary";
 import { Modal } from "../shared/Modal";
 import { gridUrl } from "../shared/photoUrls";
+import { QueryState } from "../shared/QueryState";
 import { ROUTES } from "../shared/routes";
-import { useSession } from "../shared/session";
 import { TextField } from "../shared/TextField";
 import { placeholderDataURL } from "../shared/thumbhash";
 import "./albums.css";
 import { formatDateRange } from "./logic";
 
 export function AlbumsPage() {
-  const { data: session } = useSession();
-  if (!session?.user) return null;
-  return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main albums">
-        <AlbumList />
-      </main>
-    </div>
-  );
-}
-
-function AlbumList() {
   const [search, setSearch] = useState("");
   const query = useDeferredValue(search);
   const albums = useAlbums(query);
@@ -63,19 +50,19 @@ function AlbumList() {
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>
-      {albums.isPending ? (
-        <p className="muted">Loading albums…</p>
-      ) : albums.isError ? (
-        <FormAlert>Could not load the albums. {errorMessage(albums.error)}</FormAlert>
-      ) : albums.data.length === 0 ? (
-        <p className="muted">{query.trim() ? `No album's name contains “${query.trim()}”.` : "No albums yet."}</p>
-      ) : (
-        <ul className="album-cards" aria-label="Albums">
-          {albums.data.map((album) => (
-            <AlbumCard key={album.id} album={album} />
-          ))}
-        </ul>
-      )}
+      <QueryState query={albums} loading="Loading albums…" error="Could not load the albums.">
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">{query.trim() ? `No album's name contains “${query.trim()}”.` : "No albums yet."}</p>
+          ) : (
+            <ul className="album-cards" aria-label="Albums">
+              {list.map((album) => (
+                <AlbumCard key={album.id} album={album} />
+              ))}
+            </ul>
+          )
+        }
+      </QueryState>
       {creating && <CreateAlbumDialog onClose={() => setCreating(false)} />}
     </>
   );

@@ -1,10 +1,12 @@
 import { useId, useState } from "react";
 import { errorMessage } from "../api/errors";
+import type { AlbumMemberRole } from "../api/types";
 import { FormAlert } from "../shared/FormAlert";
 import { Modal } from "../shared/Modal";
-import { type Role, useCandidates, useMemberActions, useMembers } from "./queries";
+import { QueryState } from "../shared/QueryState";
+import { useCandidates, useMemberActions, useMembers } from "./queries";
 
-const ROLES: { value: Role; label: string }[] = [
+const ROLES: { value: AlbumMemberRole; label: string }[] = [
   { value: "viewer", label: "Viewer (sees the album)" },
   { value: "editor", label: "Editor (adds, removes, orders photos)" },
   { value: "owner", label: "Owner (also shares and deletes)" },
@@ -26,7 +28,7 @@ export function MembersDialog({
   const candidates = useCandidates(albumId, isOwner);
   const actions = useMemberActions(albumId);
   const [userId, setUserId] = useState<number | null>(null);
-  const [role, setRole] = useState<Role>("viewer");
+  const [role, setRole] = useState<AlbumMemberRole>("viewer");
   const id = useId();
   const failure = actions.set.error ?? actions.remove.error;
   const candidateList = candidates.data ?? [];
@@ -44,46 +46,44 @@ export function MembersDialog({
       }
     >
       {failure && <FormAlert>{errorMessage(failure)}</FormAlert>}
-      {members.isPending ? (
-        <p className="muted">Loading…</p>
-      ) : members.isError ? (
-        <FormAlert>Could not load the members. {errorMessage(members.error)}</FormAlert>
-      ) : (
-        <ul className="members" aria-label="Members">
-          {members.data.map((member) => (
-            <li key={member.user_id} className="members__row">
-              <span className="members__name">{member.username}</span>
-              {isOwner ? (
-                <>
-                  <select
-                    aria-label={`Role of ${member.username}`}
-                    value={member.role}
-                    disabled={actions.set.isPending}
-                    onChange={(event) => actions.set.mutate({ user_id: member.user_id, role: event.target.value as Role })}
-                  >
-                    {ROLES.map((option) => (
-                      <option key={option.value} value={option.value}>
-                        {option.label}
-                      </option>
-                    ))}
-                  </select>
-                  <button
-                    type="button"
-                    className="button button--small"
-                    disabled={actions.remove.isPending}
-                    onClick={() => actions.remove.mutate(member.user_id)}
-                    aria-label={`Stop sharing with ${member.username}`}
-                  >
-                    Remove
-                  </button>
-                </>
-              ) : (
-                <span className="muted">{member.role}</span>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState query={members} error="Could not load the members.">
+        {(list) => (
+          <ul className="members" aria-label="Members">
+            {list.map((member) => (
+              <li key={member.user_id} className="members__row">
+                <span className="members__name">{member.username}</span>
+                {isOwner ? (
+                  <>
+                    <select
+                      aria-label={`Role of ${member.username}`}
+                      value={member.role}
+                      disabled={actions.set.isPending}
+                      onChange={(event) => actions.set.mutate({ user_id: member.user_id, role: event.target.value as AlbumMemberRole })}
+                    >
+                      {ROLES.map((option) => (
+                        <option key={option.value} value={option.value}>
+                          {option.label}
+                        </option>
+                      ))}
+                    </select>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      disabled={actions.remove.isPending}
+                      onClick={() => actions.remove.mutate(member.user_id)}
+                      aria-label={`Stop sharing with ${member.username}`}
+                    >
+                      Remove
+                    </button>
+                  </>
+                ) : (
+                  <span className="muted">{member.role}</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
       {isOwner &&
         (candidateList.length === 0 ? (
           <p className="muted">{candidates.isPending ? "Loading…" : "Everyone in this library already has access."}</p>
@@ -107,7 +107,7 @@ export function MembersDialog({
             </div>
             <div className="field">
               <label htmlFor={`${id}-role`}>As</label>
-              <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+              <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as AlbumMemberRole)}>
                 {ROLES.map((option) => (
                   <option key={option.value} value={option.value}>
                     {option.label}

@@ -1,37 +1,24 @@
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { errorMessage } from "../api/errors";
-import { AppHeader } from "../shared/AppHeader";
+import type { ShareLink } from "../api/types";
 import { albumPath } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
 import { pluralize } from "../shared/jobsSummary";
 import { ConfirmModal } from "../shared/Modal";
+import { QueryState } from "../shared/QueryState";
 import { ROUTES } from "../shared/routes";
-import { useSession } from "../shared/session";
 import "./albums.css";
 import { describeExpiry } from "./logic";
-import { type ShareLink, useShareActions, useShareLinks } from "./queries";
+import { useShareActions, useShareLinks } from "./queries";
 import { EditShareDialog } from "../shared/ShareLinkDialog";
-
-export function SharesPage() {
-  const { data: session } = useSession();
-  if (!session?.user) return null;
-  return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main albums">
-        <SharedLinks />
-      </main>
-    </div>
-  );
-}
 
 function linkSubject(link: ShareLink): string {
   if (link.kind === "album") return link.album_name ?? "An album";
   return link.label || pluralize(link.photo_count, "photo");
 }
 
-function SharedLinks() {
+export function SharesPage() {
   const [params] = useSearchParams();
   const albumParam = Number(params.get("album"));
   const album = Number.isInteger(albumParam) && albumParam > 0 ? albumParam : undefined;
@@ -68,78 +55,78 @@ function SharedLinks() {
         </div>
       )}
       {revoke.isError && <FormAlert>Could not revoke the link. {errorMessage(revoke.error)}</FormAlert>}
-      {links.isPending ? (
-        <p className="muted">Loading links…</p>
-      ) : links.isError ? (
-        <FormAlert>Could not load the links. {errorMessage(links.error)}</FormAlert>
-      ) : links.data.length === 0 ? (
-        <p className="muted">
-          No shared links{album ? " for this album" : ""}. Create one with “Share link” on an album’s page.
-        </p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table shares">
-            <thead>
-              <tr>
-                <th scope="col">Shares</th>
-                <th scope="col">Label</th>
-                <th scope="col">Expiry</th>
-                <th scope="col">Password</th>
-                <th scope="col">Visitors may</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {links.data.map((link) => (
-                <tr key={link.id} data-testid={`share-${link.id}`} className={link.expired ? "shares__row--expired" : undefined}>
-                  <td>
-                    {link.kind === "album" && link.album ? (
-                      <Link to={albumPath(link.album)}>{linkSubject(link)}</Link>
-                    ) : (
-                      linkSubject(link)
-                    )}
-                    <div className="muted">{pluralize(link.photo_count, "photo")}</div>
-                  </td>
-                  <td>{link.label || <span className="muted">—</span>}</td>
-                  <td>
-                    {link.expired ? <span className="badge badge--warn">Expired</span> : null} {describeExpiry(link.expires_at)}
-                  </td>
-                  <td>{link.has_password ? "Yes" : "No"}</td>
-                  <td>
-                    {[
-                      link.allow_download && "download originals",
-                      link.show_metadata && "see metadata",
-                      link.show_location && "see the location",
-                    ]
-                      .filter(Boolean)
-                      .join(", ") || "only view"}
-                  </td>
-                  <td>
-                    {new Date(link.created_at).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })}
-                    {link.created_by && <div className="muted">by {link.created_by}</div>}
-                  </td>
-                  <td className="table__actions">
-                    <button type="button" className="button button--small" onClick={() => setEditing(link)} aria-label={`Edit link for ${linkSubject(link)}`}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--small button--danger"
-                      onClick={() => setRevoking(link)}
-                      aria-label={`Revoke link for ${linkSubject(link)}`}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState query={links} loading="Loading links…" error="Could not load the links.">
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">
+              No shared links{album ? " for this album" : ""}. Create one with “Share link” on an album’s page.
+            </p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table shares">
+                <thead>
+                  <tr>
+                    <th scope="col">Shares</th>
+                    <th scope="col">Label</th>
+                    <th scope="col">Expiry</th>
+                    <th scope="col">Password</th>
+                    <th scope="col">Visitors may</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((link) => (
+                    <tr key={link.id} data-testid={`share-${link.id}`} className={link.expired ? "shares__row--expired" : undefined}>
+                      <td>
+                        {link.kind === "album" && link.album ? (
+                          <Link to={albumPath(link.album)}>{linkSubject(link)}</Link>
+                        ) : (
+                          linkSubject(link)
+                        )}
+                        <div className="muted">{pluralize(link.photo_count, "photo")}</div>
+                      </td>
+                      <td>{link.label || <span className="muted">—</span>}</td>
+                      <td>
+                        {link.expired ? <span className="badge badge--warn">Expired</span> : null} {describeExpiry(link.expires_at)}
+                      </td>
+                      <td>{link.has_password ? "Yes" : "No"}</td>
+                      <td>
+                        {[
+                          link.allow_download && "download originals",
+                          link.show_metadata && "see metadata",
+                          link.show_location && "see the location",
+                        ]
+                          .filter(Boolean)
+                          .join(", ") || "only view"}
+                      </td>
+                      <td>
+                        {new Date(link.created_at).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })}
+                        {link.created_by && <div className="muted">by {link.created_by}</div>}
+                      </td>
+                      <td className="table__actions">
+                        <button type="button" className="button button--small" onClick={() => setEditing(link)} aria-label={`Edit link for ${linkSubject(link)}`}>
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          className="button button--small button--danger"
+                          onClick={() => setRevoking(link)}
+                          aria-label={`Revoke link for ${linkSubject(link)}`}
+                        >
+                          Revoke
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryState>
       {editing && (
         <EditShareDialog
           link={editing}

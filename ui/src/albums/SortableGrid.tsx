@@ -1,9 +1,9 @@
 import { type KeyboardEvent, type PointerEvent, useLayoutEffect, useRef, useState } from "react";
+import type { AlbumPhoto } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
 import { gridUrl } from "../shared/photoUrls";
 import { placeholderDataURL } from "../shared/thumbhash";
 import { dropIndex, keyboardTarget, moveItem } from "./logic";
-import type { AlbumPhoto } from "./queries";
 
 interface Drag {
   id: number;

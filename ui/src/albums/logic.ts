@@ -1,15 +1,13 @@
 // The album pages' logic, kept out of the components so it can be tested on its own: reorder
 // math, expiry and date-range wording. The share-link form lives in shared/shareLinks.ts (the
 // timeline shares selections too); it is re-exported here for the album pages.
-import type { components } from "../api/schema";
+import type { AlbumSort, ReorderBody } from "../api/types";
 import { localDay } from "../shared/shareLinks";
 
 export {
   type PasswordMode,
-  type ShareCreateBody,
   type ShareForm,
   type ShareFormErrors,
-  type SharePatchBody,
   MIN_SHARE_PASSWORD,
   NEW_SHARE_FORM,
   createBody,
@@ -21,9 +19,6 @@ export {
   shareUrl,
   validateShareForm,
 } from "../shared/shareLinks";
-
-export type AlbumSort = components["schemas"]["SortEnum"];
-export type ReorderBody = components["schemas"]["ReorderRequest"];
 
 // ---------------------------------------------------------------------------------------------
 // Reordering

@@ -1,19 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { paths } from "../api/schema";
-import { type Album, type AlbumPhoto, albumKeys, useInvalidateAlbums, useRemoveFromAlbum } from "../shared/albums";
+import type { Album, AlbumCandidate, AlbumMember, AlbumMemberRole, AlbumPhoto, ReorderBody } from "../api/types";
+import { albumKeys, useInvalidateAlbums, useRemoveFromAlbum } from "../shared/albums";
 import { shareKeys } from "../shared/shareLinks";
-import type { ReorderBody } from "./logic";
 
-export { type AlbumPhoto, useAlbum, useAlbumPhotos } from "../shared/albums";
-export { type ShareCreated, type ShareLink, shareKeys, useShareActions, useShareLinks } from "../shared/shareLinks";
-
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-
-export type Member = JsonOf<paths["/api/albums/{album_id}/members"]["get"]["responses"][200]>[number];
-export type Candidate = JsonOf<paths["/api/albums/{album_id}/candidates"]["get"]["responses"][200]>[number];
-export type LibraryPhoto = JsonOf<paths["/api/photos"]["get"]["responses"][200]>["results"][number];
-export type Role = Member["role"];
+export { useAlbum, useAlbumPhotos } from "../shared/albums";
+export { shareKeys, useShareActions, useShareLinks } from "../shared/shareLinks";
 
 export function useAlbumActions(id: number) {
   const queryClient = useQueryClient();
@@ -74,7 +66,7 @@ export function useAlbumActions(id: number) {
 export function useMembers(id: number) {
   return useQuery({
     queryKey: albumKeys.members(id),
-    queryFn: async (): Promise<Member[]> =>
+    queryFn: async (): Promise<AlbumMember[]> =>
       unwrap(await api.GET("/api/albums/{album_id}/members", { params: { path: { album_id: id } } })),
   });
 }
@@ -82,7 +74,7 @@ export function useMembers(id: number) {
 export function useCandidates(id: number, enabled: boolean) {
   return useQuery({
     queryKey: albumKeys.candidates(id),
-    queryFn: async (): Promise<Candidate[]> =>
+    queryFn: async (): Promise<AlbumCandidate[]> =>
       unwrap(await api.GET("/api/albums/{album_id}/candidates", { params: { path: { album_id: id } } })),
     enabled,
   });
@@ -95,7 +87,7 @@ export function useMemberActions(id: number) {
     void queryClient.invalidateQueries({ queryKey: albumKeys.candidates(id) });
   };
   const set = useMutation({
-    mutationFn: async ({ user_id, role }: { user_id: number; role: Role }) =>
+    mutationFn: async ({ user_id, role }: { user_id: number; role: AlbumMemberRole }) =>
       unwrap(
         await api.POST("/api/albums/{album_id}/members", { params: { path: { album_id: id } }, body: { user_id, role } }),
       ),

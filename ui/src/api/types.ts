@@ -1,40 +1,40 @@
-// Types are derived from the paths in the generated schema rather than from component names,
-// so they survive a renamed component in the OpenAPI file.
+// Every type the UI uses from the API, in one place. They are derived from the paths in the
+// generated schema rather than from component names, so they survive a renamed component in the
+// OpenAPI file. Features import their types from here, never from `./schema` directly.
 import type { paths } from "./schema";
 
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } }
-  ? Body
-  : never;
+/** The JSON body of one response of an operation. */
+type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
+/** The JSON request body of an operation. */
+type BodyOf<Op> = Op extends { requestBody?: { content: { "application/json": infer Body } } } ? Body : never;
+/** The query parameters of an operation. */
+type QueryOf<Op> = Op extends { parameters: { query?: infer Query } } ? NonNullable<Query> : never;
+
+// ---------------------------------------------------------------------------------------------
+// Session, setup, health
 
 export type Session = JsonOf<paths["/api/auth/session"]["get"]["responses"][200]>;
 export type User = JsonOf<paths["/api/auth/login"]["post"]["responses"][200]>;
 export type Health = JsonOf<paths["/api/health"]["get"]["responses"][200]>;
 export type HealthComponent = Health["components"]["database"];
-export type SetupRequest = NonNullable<
-  paths["/api/setup"]["post"]["requestBody"]
->["content"]["application/json"];
-export type LoginRequest = NonNullable<
-  paths["/api/auth/login"]["post"]["requestBody"]
->["content"]["application/json"];
+export type SetupRequest = BodyOf<paths["/api/setup"]["post"]>;
+export type LoginRequest = BodyOf<paths["/api/auth/login"]["post"]>;
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
 
 export type JobSummary = JsonOf<paths["/api/jobs/summary"]["get"]["responses"][200]>;
 export type StageSummary = JobSummary["stages"][number];
-export type QueueSummary = JobSummary["queues"][number];
 export type JobPage = JsonOf<paths["/api/jobs"]["get"]["responses"][200]>;
 export type Job = JobPage["results"][number];
-export type QueueStateRequest = NonNullable<
-  paths["/api/pipeline/queues"]["post"]["requestBody"]
->["content"]["application/json"];
-export type QueueName = QueueStateRequest["queue"];
+export type QueueName = BodyOf<paths["/api/pipeline/queues"]["post"]>["queue"];
 
-// The web app (timeline, filters, search, map, viewer, settings).
-type QueryOf<Op> = Op extends { parameters: { query?: infer Query } } ? NonNullable<Query> : never;
-type BodyOf<Op> = Op extends { requestBody?: { content: { "application/json": infer Body } } } ? Body : never;
+// ---------------------------------------------------------------------------------------------
+// Timeline, filters, search, map, viewer
 
 /** The filter parameters every list endpoint (timeline, months, facets, map) accepts. */
 export type FilterQuery = QueryOf<paths["/api/timeline/months"]["get"]>;
-export type TimelinePage = JsonOf<paths["/api/timeline"]["get"]["responses"][200]>;
-export type TimelineItem = TimelinePage["results"][number] & {
+export type TimelineItem = JsonOf<paths["/api/timeline"]["get"]["responses"][200]>["results"][number] & {
   /** Not in the API (yet); downloads use it when present instead of fetching the detail. */
   preferred_file?: number | null;
 };
@@ -44,18 +44,57 @@ export type FacetTag = Facets["tags"][string][number];
 export type FacetOption = Facets["cameras"][number];
 export type Suggestion = JsonOf<paths["/api/search/suggest"]["get"]["responses"][200]>[number];
 export type MapPoints = JsonOf<paths["/api/map"]["get"]["responses"][200]>;
-export type MapPoint = MapPoints["points"][number];
 export type PhotoDetail = JsonOf<paths["/api/photos/{photo_id}"]["get"]["responses"][200]>;
-export type DetailFile = PhotoDetail["files"][number];
-export type DetailTag = PhotoDetail["tags"][number];
 export type PhotoUpdate = BodyOf<paths["/api/photos/{photo_id}"]["patch"]>;
 export type BulkRequest = BodyOf<paths["/api/photos/bulk"]["post"]>;
-export type ClassifierSwitches = JsonOf<paths["/api/libraries/{library_id}/classifiers"]["get"]["responses"][200]>;
-export type ClassifierState = ClassifierSwitches["classifiers"][number];
+
+// ---------------------------------------------------------------------------------------------
+// Libraries, settings, classifiers
+
 export type Library = JsonOf<paths["/api/libraries"]["get"]["responses"][200]>[number];
-export type LibraryCreateRequest = NonNullable<
-  paths["/api/libraries"]["post"]["requestBody"]
->["content"]["application/json"];
+export type LibraryCreateRequest = BodyOf<paths["/api/libraries"]["post"]>;
+export type LibraryMember = JsonOf<paths["/api/libraries/{library_id}/members"]["get"]["responses"][200]>[number];
+export type LibraryRole = LibraryMember["role"];
+export type FolderRemoved = JsonOf<paths["/api/libraries/{library_id}/folders/{folder_id}"]["delete"]["responses"][200]>;
+export type ClassifierSwitches = JsonOf<paths["/api/libraries/{library_id}/classifiers"]["get"]["responses"][200]>;
 export type ServerFolders = JsonOf<paths["/api/server/folders"]["get"]["responses"][200]>;
-export type ServerFolder = ServerFolders["folders"][number];
 export type InstalledClassifier = JsonOf<paths["/api/classifiers"]["get"]["responses"][200]>[number];
+
+// ---------------------------------------------------------------------------------------------
+// Users and API tokens
+
+export type ManagedUser = JsonOf<paths["/api/users"]["get"]["responses"][200]>[number];
+export type UserCreateBody = BodyOf<paths["/api/users"]["post"]>;
+export type UserPatchBody = BodyOf<paths["/api/users/{user_id}"]["patch"]>;
+export type ApiToken = JsonOf<paths["/api/tokens"]["get"]["responses"][200]>[number];
+export type ApiTokenCreated = JsonOf<paths["/api/tokens"]["post"]["responses"][201]>;
+
+// ---------------------------------------------------------------------------------------------
+// Albums and share links
+
+export type Album = JsonOf<paths["/api/albums"]["get"]["responses"][200]>[number];
+export type AlbumRole = Album["my_role"];
+export type AlbumSort = Album["sort"];
+export type AlbumPhoto = JsonOf<paths["/api/albums/{album_id}/photos"]["get"]["responses"][200]>["results"][number];
+export type AlbumMember = JsonOf<paths["/api/albums/{album_id}/members"]["get"]["responses"][200]>[number];
+export type AlbumMemberRole = AlbumMember["role"];
+export type AlbumCandidate = JsonOf<paths["/api/albums/{album_id}/candidates"]["get"]["responses"][200]>[number];
+export type ReorderBody = BodyOf<paths["/api/albums/{album_id}/reorder"]["post"]>;
+export type ShareLink = JsonOf<paths["/api/shares"]["get"]["responses"][200]>[number];
+export type ShareCreated = JsonOf<paths["/api/shares"]["post"]["responses"][201]>;
+export type ShareCreateBody = BodyOf<paths["/api/shares"]["post"]>;
+export type SharePatchBody = BodyOf<paths["/api/shares/{share_id}"]["patch"]>;
+
+// ---------------------------------------------------------------------------------------------
+// The public share page (no account)
+
+export type ShareInfo = JsonOf<paths["/api/share/{token}"]["get"]["responses"][200]>;
+export type SharePhoto = JsonOf<paths["/api/share/{token}/photos"]["get"]["responses"][200]>["results"][number];
+export type SharePhotoDetail = JsonOf<paths["/api/share/{token}/photos/{photo_id}"]["get"]["responses"][200]>;
+
+// ---------------------------------------------------------------------------------------------
+// People and faces
+
+export type Person = JsonOf<paths["/api/people/{person_id}"]["get"]["responses"][200]>;
+export type Face = JsonOf<paths["/api/people/{person_id}/faces"]["get"]["responses"][200]>[number];
+export type FaceBox = Face["box"];

@@ -12,6 +12,7 @@ import { SettingsPage } from "../settings/SettingsPage";
 import { SetupPage } from "../setup/SetupPage";
 import { WelcomePage } from "../setup/WelcomePage";
 import { SharePage } from "../share/SharePage";
+import { AppShell } from "../shared/AppShell";
 import { ROUTES } from "../shared/routes";
 import { TimelinePage } from "../timeline/TimelinePage";
 import { ViewerPage } from "../viewer/ViewerPage";
@@ -32,30 +33,35 @@ export function AppRoutes() {
         <Route path={ROUTES.setup} element={<SetupPage />} />
         <Route path={ROUTES.login} element={<LoginPage />} />
         <Route path={ROUTES.welcome} element={<WelcomePage />} />
-        {/* The viewer opens over the timeline, which keeps its place and supplies the sequence. */}
-        <Route path={ROUTES.home} element={<TimelinePage />}>
-          <Route path={ROUTES.photo} element={<ViewerPage />} />
+        {/* The signed-in pages share the header and navigation; the timeline and the map fill the window. */}
+        <Route element={<AppShell fill />}>
+          {/* The viewer opens over the timeline, which keeps its place and supplies the sequence. */}
+          <Route path={ROUTES.home} element={<TimelinePage />}>
+            <Route path={ROUTES.photo} element={<ViewerPage />} />
+          </Route>
+          <Route
+            path={ROUTES.map}
+            element={
+              <Suspense fallback={<p className="muted splash">Loading the map…</p>}>
+                <MapPage />
+              </Suspense>
+            }
+          />
         </Route>
-        <Route
-          path={ROUTES.map}
-          element={
-            <Suspense fallback={<p className="muted splash">Loading the map…</p>}>
-              <MapPage />
-            </Suspense>
-          }
-        />
-        <Route path={ROUTES.settings} element={<SettingsPage />} />
-        <Route path={ROUTES.jobs} element={<JobsPage />} />
-        <Route path={ROUTES.albums} element={<AlbumsPage />} />
-        {/* Like the timeline's, the album's viewer opens over the album and steps through its order. */}
-        <Route path={ROUTES.album} element={<AlbumPage />}>
-          <Route path={ROUTES.albumPhoto} element={<AlbumViewerPage />} />
+        <Route element={<AppShell />}>
+          <Route path={ROUTES.settings} element={<SettingsPage />} />
+          <Route path={ROUTES.jobs} element={<JobsPage />} />
+          <Route path={ROUTES.albums} element={<AlbumsPage />} />
+          {/* Like the timeline's, the album's viewer opens over the album and steps through its order. */}
+          <Route path={ROUTES.album} element={<AlbumPage />}>
+            <Route path={ROUTES.albumPhoto} element={<AlbumViewerPage />} />
+          </Route>
+          <Route path={ROUTES.shares} element={<SharesPage />} />
+          <Route path={ROUTES.people} element={<PeoplePage />} />
+          <Route path={ROUTES.person} element={<PersonPage />} />
+          <Route path={ROUTES.users} element={<UsersPage />} />
+          <Route path={ROUTES.account} element={<AccountPage />} />
         </Route>
-        <Route path={ROUTES.shares} element={<SharesPage />} />
-        <Route path={ROUTES.people} element={<PeoplePage />} />
-        <Route path={ROUTES.person} element={<PersonPage />} />
-        <Route path={ROUTES.users} element={<UsersPage />} />
-        <Route path={ROUTES.account} element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

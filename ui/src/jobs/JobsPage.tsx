@@ -1,9 +1,9 @@
 import { useMemo, useState } from "react";
 import { errorMessage } from "../api/errors";
 import type { JobSummary } from "../api/types";
-import { AppHeader } from "../shared/AppHeader";
 import { formatCount, pluralize, useJobsSummary } from "../shared/jobsSummary";
-import { useSession } from "../shared/session";
+import { QueryState } from "../shared/QueryState";
+import { useShellUser } from "../shared/shell";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { FailuresTable } from "./FailuresTable";
 import { failuresAccess, processMissingResult } from "./logic";
@@ -13,17 +13,7 @@ import { QueueToggle } from "./QueueToggle";
 import { StageCard } from "./StageCard";
 
 export function JobsPage() {
-  const { data: session } = useSession();
-  // The route gate renders this page only for a signed-in session.
-  if (!session?.user) return null;
-  return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main jobs">
-        <JobsDashboard isAdmin={session.user.is_admin} />
-      </main>
-    </div>
-  );
+  return <JobsDashboard isAdmin={useShellUser().is_admin} />;
 }
 
 function JobsDashboard({ isAdmin }: { isAdmin: boolean }) {
@@ -122,14 +112,10 @@ function JobsDashboard({ isAdmin }: { isAdmin: boolean }) {
           <p className="muted" data-testid="failures-admin-only">
             Only administrators can see failed jobs, retry them or pause the pipeline.
           </p>
-        ) : failures.isPending ? (
-          <p className="muted">Loading the failures…</p>
-        ) : failures.isError && !failures.data ? (
-          <p className="alert" role="alert">
-            Could not load the failures. {errorMessage(failures.error)}
-          </p>
         ) : (
-          failures.data && <FailuresTable page={failures.data} actions={actions} />
+          <QueryState query={failures} loading="Loading the failures…" error="Could not load the failures.">
+            {(page) => <FailuresTable page={page} actions={actions} />}
+          </QueryState>
         )}
       </section>
 

@@ -9,17 +9,14 @@ import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { MapPoints } from "../api/types";
-import { AppHeader } from "../shared/AppHeader";
 import { activeFilterCount } from "../shared/filters";
 import { addTiles, useMapTiles } from "../shared/mapTiles";
 import { photoKeys, useFilters } from "../shared/photos";
 import { gridUrl } from "../shared/photoUrls";
 import { photoPath, ROUTES } from "../shared/routes";
-import { useSession } from "../shared/session";
 
 /** Photos with a location on a map, clustered; a marker opens its photo. */
 export default function MapPage() {
-  const { data: session } = useSession();
   const { filters, search } = useFilters();
   const navigate = useNavigate();
   const { url, attribution } = useMapTiles();
@@ -68,30 +65,26 @@ export default function MapPage() {
     return () => void current.removeLayer(cluster);
   }, [points.data, navigate, search, url, attribution]);
 
-  if (!session?.user) return null;
   const count = activeFilterCount(filters);
   return (
-    <div className="shell shell--app">
-      <AppHeader user={session.user} />
-      <main className="map-page">
-        <h1 className="visually-hidden">Map</h1>
-        <div className="map-page__bar">
-          <span data-testid="map-count">
-            {points.data ? `${points.data.points.length} photos with a location` : points.isPending ? "Loading…" : ""}
-            {points.data?.truncated && " (showing the first ones; narrow with filters)"}
+    <main className="map-page">
+      <h1 className="visually-hidden">Map</h1>
+      <div className="map-page__bar">
+        <span data-testid="map-count">
+          {points.data ? `${points.data.points.length} photos with a location` : points.isPending ? "Loading…" : ""}
+          {points.data?.truncated && " (showing the first ones; narrow with filters)"}
+        </span>
+        {count > 0 && (
+          <span>
+            {" · "}
+            {count} filter{count > 1 ? "s" : ""} from the timeline ·{" "}
+            <Link to={{ pathname: ROUTES.home, search }}>edit</Link> · <Link to={ROUTES.map}>show all</Link>
           </span>
-          {count > 0 && (
-            <span>
-              {" · "}
-              {count} filter{count > 1 ? "s" : ""} from the timeline ·{" "}
-              <Link to={{ pathname: ROUTES.home, search }}>edit</Link> · <Link to={ROUTES.map}>show all</Link>
-            </span>
-          )}
-          {!url && <span className="muted"> · No map tiles configured: markers on a plain background.</span>}
-          {points.isError && <span className="field__error"> {errorMessage(points.error)}</span>}
-        </div>
-        <div ref={node} className={`map${url ? "" : " map--plain"}`} data-testid="map" />
-      </main>
-    </div>
+        )}
+        {!url && <span className="muted"> · No map tiles configured: markers on a plain background.</span>}
+        {points.isError && <span className="field__error"> {errorMessage(points.error)}</span>}
+      </div>
+      <div ref={node} className={`map${url ? "" : " map--plain"}`} data-testid="map" />
+    </main>
   );
 }

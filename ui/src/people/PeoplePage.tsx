@@ -1,63 +1,21 @@
 import { useId, useState } from "react";
 import { Link } from "react-router";
-import { errorMessage } from "../api/errors";
-import { AppHeader } from "../shared/AppHeader";
-import { FormAlert } from "../shared/FormAlert";
-import { useSession } from "../shared/session";
+import type { Person } from "../api/types";
+import { QueryState } from "../shared/QueryState";
 import { FaceCrop } from "./FaceCrop";
-import { type Person, personCounts, personLabel, personPath, pickLibrary, splitPeople } from "./logic";
+import { personCounts, personLabel, personPath, pickLibrary, splitPeople } from "./logic";
 import "./people.css";
 import { useLibraries, usePeople } from "./queries";
 
 export function PeoplePage() {
-  const { data: session } = useSession();
-  if (!session?.user) return null;
-  return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main people">
-        <PeopleList />
-      </main>
-    </div>
-  );
-}
-
-function PeopleList() {
   const libraries = useLibraries();
   const [chosen, setChosen] = useState<number | null>(null);
   const library = pickLibrary(libraries.data ?? [], chosen);
   const people = usePeople(library);
   const pickerId = useId();
 
-  let body;
-  if (libraries.isPending) body = <p className="muted">Loading…</p>;
-  else if (libraries.isError) body = <FormAlert>Could not load the libraries. {errorMessage(libraries.error)}</FormAlert>;
-  else if (library === null) body = <p className="muted">No libraries yet.</p>;
-  else if (people.isPending) body = <p className="muted">Loading people…</p>;
-  else if (people.isError) body = <FormAlert>Could not load the people. {errorMessage(people.error)}</FormAlert>;
-  else {
-    const { named, unnamed } = splitPeople(people.data);
-    body =
-      named.length + unnamed.length === 0 ? (
-        <p className="muted">No faces found yet. Faces are grouped after photos are processed.</p>
-      ) : (
-        <>
-          <section aria-labelledby="people-named">
-            <h2 id="people-named">People</h2>
-            {named.length === 0 ? <p className="muted">Nobody named yet: name a group below.</p> : <PersonCards people={named} label="People" />}
-          </section>
-          {unnamed.length > 0 && (
-            <section aria-labelledby="people-unnamed">
-              <h2 id="people-unnamed">Unnamed groups to review</h2>
-              <PersonCards people={unnamed} label="Unnamed groups" />
-            </section>
-          )}
-        </>
-      );
-  }
-
   return (
-    <>
+    <div className="people">
       <div className="page-header">
         <div>
           <h1>People</h1>
@@ -76,7 +34,38 @@ function PeopleList() {
           </div>
         )}
       </div>
-      {body}
+      <QueryState query={libraries} error="Could not load the libraries.">
+        {() =>
+          library === null ? (
+            <p className="muted">No libraries yet.</p>
+          ) : (
+            <QueryState query={people} loading="Loading people…" error="Could not load the people.">
+              {(list) => <PeopleGroups people={list} />}
+            </QueryState>
+          )
+        }
+      </QueryState>
+    </div>
+  );
+}
+
+function PeopleGroups({ people }: { people: Person[] }) {
+  const { named, unnamed } = splitPeople(people);
+  if (named.length + unnamed.length === 0) {
+    return <p className="muted">No faces found yet. Faces are grouped after photos are processed.</p>;
+  }
+  return (
+    <>
+      <section aria-labelledby="people-named">
+        <h2 id="people-named">People</h2>
+        {named.length === 0 ? <p className="muted">Nobody named yet: name a group below.</p> : <PersonCards people={named} label="People" />}
+      </section>
+      {unnamed.length > 0 && (
+        <section aria-labelledby="people-unnamed">
+          <h2 id="people-unnamed">Unnamed groups to review</h2>
+          <PersonCards people={unnamed} label="Unnamed groups" />
+        </section>
+      )}
     </>
   );
 }

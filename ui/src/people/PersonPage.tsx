@@ -1,15 +1,15 @@
 import { useId, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { errorMessage } from "../api/errors";
-import { AppHeader } from "../shared/AppHeader";
+import type { Face, Person } from "../api/types";
 import { FormAlert } from "../shared/FormAlert";
 import { ConfirmModal } from "../shared/Modal";
 import { gridUrl } from "../shared/photoUrls";
 import { usePhotoDetail } from "../shared/photos";
+import { QueryState } from "../shared/QueryState";
 import { ROUTES, photoPath } from "../shared/routes";
-import { useSession } from "../shared/session";
 import { FaceCrop } from "./FaceCrop";
-import { type Face, type FaceAction, type Person, isNamed, otherPeople, personCounts, personLabel, personPath } from "./logic";
+import { type FaceAction, isNamed, otherPeople, personCounts, personLabel, personPath } from "./logic";
 import "./people.css";
 import { usePeople, usePerson, usePersonActions, usePersonFaces, usePersonPhotos } from "./queries";
 
@@ -17,24 +17,21 @@ import { usePeople, usePerson, usePersonActions, usePersonFaces, usePersonPhotos
 const PHOTO_STEP = 60;
 
 export function PersonPage() {
-  const { data: session } = useSession();
   const { id } = useParams();
-  if (!session?.user) return null;
   return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main people">
-        <PersonView key={id} id={Number(id)} />
-      </main>
+    <div className="people">
+      <PersonView key={id} id={Number(id)} />
     </div>
   );
 }
 
 function PersonView({ id }: { id: number }) {
   const person = usePerson(id);
-  if (person.isPending) return <p className="muted">Loading…</p>;
-  if (person.isError) return <FormAlert>Could not load this person. {errorMessage(person.error)}</FormAlert>;
-  return <PersonDetail person={person.data} />;
+  return (
+    <QueryState query={person} error="Could not load this person.">
+      {(data) => <PersonDetail person={data} />}
+    </QueryState>
+  );
 }
 
 function PersonDetail({ person }: { person: Person }) {
@@ -142,25 +139,25 @@ function PersonFaces({ person, others, actions }: { person: Person; others: Pers
     <section aria-labelledby="person-faces">
       <h2 id="person-faces">Faces</h2>
       {faceAction.isError && <FormAlert>Could not change the face. {errorMessage(faceAction.error)}</FormAlert>}
-      {faces.isPending ? (
-        <p className="muted">Loading faces…</p>
-      ) : faces.isError ? (
-        <FormAlert>Could not load the faces. {errorMessage(faces.error)}</FormAlert>
-      ) : faces.data.length === 0 ? (
-        <p className="muted">No faces left.</p>
-      ) : (
-        <ul className="person-faces" aria-label="Faces">
-          {faces.data.map((face) => (
-            <FaceItem
-              key={face.id}
-              face={face}
-              others={others}
-              busy={faceAction.isPending}
-              onAction={(action) => faceAction.mutate({ face: face.id, action })}
-            />
-          ))}
-        </ul>
-      )}
+      <QueryState query={faces} loading="Loading faces…" error="Could not load the faces.">
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">No faces left.</p>
+          ) : (
+            <ul className="person-faces" aria-label="Faces">
+              {list.map((face) => (
+                <FaceItem
+                  key={face.id}
+                  face={face}
+                  others={others}
+                  busy={faceAction.isPending}
+                  onAction={(action) => faceAction.mutate({ face: face.id, action })}
+                />
+              ))}
+            </ul>
+          )
+        }
+      </QueryState>
     </section>
   );
 }
@@ -232,28 +229,28 @@ function PersonPhotos({ id }: { id: number }) {
   return (
     <section aria-labelledby="person-photos">
       <h2 id="person-photos">Photos</h2>
-      {photos.isPending ? (
-        <p className="muted">Loading photos…</p>
-      ) : photos.isError ? (
-        <FormAlert>Could not load the photos. {errorMessage(photos.error)}</FormAlert>
-      ) : photos.data.length === 0 ? (
-        <p className="muted">No photos.</p>
-      ) : (
-        <>
-          <ul className="person-photos" aria-label="Photos">
-            {photos.data.slice(0, shown).map((photo) => (
-              <li key={photo}>
-                <PhotoTile id={photo} />
-              </li>
-            ))}
-          </ul>
-          {photos.data.length > shown && (
-            <button type="button" className="button" onClick={() => setShown(shown + PHOTO_STEP)}>
-              Show more photos
-            </button>
-          )}
-        </>
-      )}
+      <QueryState query={photos} loading="Loading photos…" error="Could not load the photos.">
+        {(ids) =>
+          ids.length === 0 ? (
+            <p className="muted">No photos.</p>
+          ) : (
+            <>
+              <ul className="person-photos" aria-label="Photos">
+                {ids.slice(0, shown).map((photo) => (
+                  <li key={photo}>
+                    <PhotoTile id={photo} />
+                  </li>
+                ))}
+              </ul>
+              {ids.length > shown && (
+                <button type="button" className="button" onClick={() => setShown(shown + PHOTO_STEP)}>
+                  Show more photos
+                </button>
+              )}
+            </>
+          )
+        }
+      </QueryState>
     </section>
   );
 }

@@ -1,10 +1,5 @@
-import type { paths } from "../api/schema";
+import type { Person } from "../api/types";
 import { pluralize } from "../shared/jobsSummary";
-
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-
-export type Person = JsonOf<paths["/api/people/{person_id}"]["get"]["responses"][200]>;
-export type Face = JsonOf<paths["/api/people/{person_id}/faces"]["get"]["responses"][200]>[number];
 
 /** What the user can do with one face on a person's page. */
 export type FaceAction =

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
+import type { Face, Person } from "../api/types";
 import { photoKeys } from "../shared/photos";
-import { type Face, type FaceAction, type Person, faceActionRequest } from "./logic";
+import { type FaceAction, faceActionRequest } from "./logic";
 
 export const peopleKeys = {
   all: ["people"] as const,

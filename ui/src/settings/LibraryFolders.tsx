@@ -1,9 +1,9 @@
 import { useId, useState } from "react";
-import type { Library, User } from "../api/types";
+import type { FolderRemoved, Library, User } from "../api/types";
 import { FolderPicker } from "../shared/FolderPicker";
 import { ConfirmModal } from "../shared/Modal";
 import { describeError } from "./errors";
-import { type FolderRemoved, canAddFolders, useAddFolder, useRemoveFolder, useSetWatched } from "./manage";
+import { canAddFolders, useAddFolder, useRemoveFolder, useSetWatched } from "./manage";
 
 type Folder = Library["folders"][number];
 

@@ -1,10 +1,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { Library, Session } from "../api/types";
+import type { Library, LibraryMember, Session } from "../api/types";
 import { type Handler, fakeApi, HEALTHY, json, MEMBER_SESSION, SIGNED_IN_SESSION } from "../test/fakeApi";
 import { renderApp } from "../test/render";
-import type { Member } from "./manage";
 
 function library(role: Library["role"], overrides: Partial<Library> = {}): Library {
   return {
@@ -29,7 +28,7 @@ function library(role: Library["role"], overrides: Partial<Library> = {}): Libra
   };
 }
 
-const MEMBERS: Member[] = [
+const MEMBERS: LibraryMember[] = [
   { user_id: 2, username: "member", role: "owner" },
   { user_id: 5, username: "victor", role: "viewer" },
 ];

@@ -1,12 +1,12 @@
 import { useId, useState } from "react";
-import { errorMessage } from "../api/errors";
-import type { Library, User } from "../api/types";
+import type { Library, LibraryMember, LibraryRole, User } from "../api/types";
 import { ConfirmModal } from "../shared/Modal";
+import { QueryState } from "../shared/QueryState";
 import { useUsers } from "../shared/users";
 import { describeError } from "./errors";
-import { type Member, type Role, ROLES, useMemberActions, useMembers } from "./manage";
+import { ROLES, useMemberActions, useMembers } from "./manage";
 
-function roleLabel(role: Role): string {
+function roleLabel(role: LibraryRole): string {
   return ROLES.find((r) => r.value === role)?.label ?? role;
 }
 
@@ -15,7 +15,7 @@ function AddMember({ library, me }: { library: Library; me: User }) {
   // Administrators may list every user, and get suggestions; owners type the username.
   const users = useUsers(me.is_admin);
   const [username, setUsername] = useState("");
-  const [role, setRole] = useState<Role>("viewer");
+  const [role, setRole] = useState<LibraryRole>("viewer");
   const id = useId();
   const error = add.isError ? describeError(add.error, "username") : undefined;
   return (
@@ -50,7 +50,7 @@ function AddMember({ library, me }: { library: Library; me: User }) {
       </div>
       <div className="field">
         <label htmlFor={`${id}-role`}>Role</label>
-        <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+        <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as LibraryRole)}>
           {ROLES.map((r) => (
             <option key={r.value} value={r.value}>
               {r.label} — {r.description}
@@ -74,78 +74,78 @@ function AddMember({ library, me }: { library: Library; me: User }) {
 export function LibraryMembers({ library, me, manage }: { library: Library; me: User; manage: boolean }) {
   const members = useMembers(library.id);
   const { setRole, remove } = useMemberActions(library.id, me);
-  const [removing, setRemoving] = useState<Member>();
+  const [removing, setRemoving] = useState<LibraryMember>();
   const [problem, setProblem] = useState<string>();
   const titleId = useId();
   return (
     <section className="members" aria-labelledby={titleId} data-testid={`members-${library.id}`}>
       <h4 id={titleId}>Members</h4>
-      {members.isPending && <p className="muted">Loading members…</p>}
-      {members.isError && <p className="field__error">{errorMessage(members.error)}</p>}
-      {members.data && (
-        <table className="members__table">
-          <thead>
-            <tr>
-              <th scope="col">Person</th>
-              <th scope="col">Role</th>
-              {manage && (
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {members.data.map((member) => (
-              <tr key={member.user_id} data-testid={`member-${member.username}`}>
-                <td>
-                  {member.username}
-                  {member.user_id === me.id && <span className="muted"> (you)</span>}
-                </td>
-                <td>
-                  {manage ? (
-                    <select
-                      aria-label={`Role of ${member.username}`}
-                      value={member.role}
-                      disabled={setRole.isPending}
-                      onChange={(event) => {
-                        setProblem(undefined);
-                        setRole.mutate(
-                          { user: member.user_id, role: event.target.value as Role },
-                          { onError: (error) => setProblem(describeError(error, "role")) },
-                        );
-                      }}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r.value} value={r.value}>
-                          {r.label}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    roleLabel(member.role)
-                  )}
-                </td>
+      <QueryState query={members} loading="Loading members…" error="Could not load the members.">
+        {(list) => (
+          <table className="members__table">
+            <thead>
+              <tr>
+                <th scope="col">Person</th>
+                <th scope="col">Role</th>
                 {manage && (
-                  <td>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Remove ${member.username}`}
-                      onClick={() => {
-                        setProblem(undefined);
-                        setRemoving(member);
-                      }}
-                    >
-                      Remove
-                    </button>
-                  </td>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 )}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {list.map((member) => (
+                <tr key={member.user_id} data-testid={`member-${member.username}`}>
+                  <td>
+                    {member.username}
+                    {member.user_id === me.id && <span className="muted"> (you)</span>}
+                  </td>
+                  <td>
+                    {manage ? (
+                      <select
+                        aria-label={`Role of ${member.username}`}
+                        value={member.role}
+                        disabled={setRole.isPending}
+                        onChange={(event) => {
+                          setProblem(undefined);
+                          setRole.mutate(
+                            { user: member.user_id, role: event.target.value as LibraryRole },
+                            { onError: (error) => setProblem(describeError(error, "role")) },
+                          );
+                        }}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {r.label}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      roleLabel(member.role)
+                    )}
+                  </td>
+                  {manage && (
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={`Remove ${member.username}`}
+                        onClick={() => {
+                          setProblem(undefined);
+                          setRemoving(member);
+                        }}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
       {problem && (
         <p className="field__error members__error" role="alert">
           {problem}

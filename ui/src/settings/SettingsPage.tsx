@@ -1,11 +1,11 @@
 import { useState } from "react";
 import { errorMessage } from "../api/errors";
-import type { Library, User } from "../api/types";
-import { AppHeader } from "../shared/AppHeader";
+import type { ClassifierSwitches, Library, User } from "../api/types";
 import { FolderPicker } from "../shared/FolderPicker";
 import { FormAlert } from "../shared/FormAlert";
 import { classifierLabel } from "../shared/libraries";
-import { useSession } from "../shared/session";
+import { QueryState } from "../shared/QueryState";
+import { useShellUser } from "../shared/shell";
 import { LibraryFolders } from "./LibraryFolders";
 import { LibraryMembers } from "./LibraryMembers";
 import { LibraryName } from "./LibraryName";
@@ -16,20 +16,35 @@ import { SystemStatus } from "./SystemStatus";
 
 function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean }) {
   const classifiers = useClassifiers(library.id);
+  return (
+    <QueryState query={classifiers} loading="Loading classifiers…" error="Could not load the classifiers.">
+      {(switches) =>
+        switches === null ? (
+          <p className="muted" data-testid="classifiers-coming">
+            Classifier switches are coming: this server does not offer them yet.
+          </p>
+        ) : (
+          <ClassifierSwitches library={library} switches={switches} canEdit={canEdit} />
+        )
+      }
+    </QueryState>
+  );
+}
+
+function ClassifierSwitches({
+  library,
+  switches,
+  canEdit,
+}: {
+  library: Library;
+  switches: ClassifierSwitches;
+  canEdit: boolean;
+}) {
   const setClassifier = useSetClassifier(library.id);
-  if (classifiers.isPending) return <p className="muted">Loading classifiers…</p>;
-  if (classifiers.isError) return <p className="field__error">{errorMessage(classifiers.error)}</p>;
-  if (classifiers.data === null) {
-    return (
-      <p className="muted" data-testid="classifiers-coming">
-        Classifier switches are coming: this server does not offer them yet.
-      </p>
-    );
-  }
   return (
     <fieldset className="switches" data-testid={`classifiers-${library.id}`}>
       <legend>Classifiers</legend>
-      {classifiers.data.classifiers.map((c) => (
+      {switches.classifiers.map((c) => (
         <label key={c.name} className="switch">
           <input
             type="checkbox"
@@ -138,32 +153,32 @@ function AddLibrary() {
 
 /** Libraries (name, folders, members, classifier switches), the account and the system's health. */
 export function SettingsPage() {
-  const { data: session } = useSession();
+  const user = useShellUser();
   const libraries = useLibraries();
-  if (!session?.user) return null;
-  const user = session.user;
   return (
-    <div className="shell">
-      <AppHeader user={user} />
-      <main className="shell__main settings">
-        <h1>Settings</h1>
-        <section className="card" aria-labelledby="account-title">
-          <h2 id="account-title">Account</h2>
-          <p className="welcome">
-            Signed in as <strong>{user.username}</strong>
-            {user.is_admin && " (administrator)"}.
-          </p>
-        </section>
-        <section className="card" aria-labelledby="libraries-title">
-          <h2 id="libraries-title">Libraries</h2>
-          {libraries.isPending && <p className="muted">Loading…</p>}
-          {libraries.isError && <p className="field__error">{errorMessage(libraries.error)}</p>}
-          {libraries.data?.length === 0 && <p className="muted">No libraries yet.</p>}
-          {libraries.data?.map((library) => <LibraryCard key={library.id} library={library} user={user} />)}
-          {user.is_admin ? <AddLibrary /> : <p className="muted">An administrator adds libraries.</p>}
-        </section>
-        <SystemStatus />
-      </main>
+    <div className="settings">
+      <h1>Settings</h1>
+      <section className="card" aria-labelledby="account-title">
+        <h2 id="account-title">Account</h2>
+        <p className="welcome">
+          Signed in as <strong>{user.username}</strong>
+          {user.is_admin && " (administrator)"}.
+        </p>
+      </section>
+      <section className="card" aria-labelledby="libraries-title">
+        <h2 id="libraries-title">Libraries</h2>
+        <QueryState query={libraries} error="Could not load the libraries.">
+          {(list) =>
+            list.length === 0 ? (
+              <p className="muted">No libraries yet.</p>
+            ) : (
+              list.map((library) => <LibraryCard key={library.id} library={library} user={user} />)
+            )
+          }
+        </QueryState>
+        {user.is_admin ? <AddLibrary /> : <p className="muted">An administrator adds libraries.</p>}
+      </section>
+      <SystemStatus />
     </div>
   );
 }

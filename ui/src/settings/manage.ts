@@ -1,19 +1,10 @@
 // Managing a library from Settings: its name, its folders and its members (docs/accounts.md).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { paths } from "../api/schema";
-import type { Library, User } from "../api/types";
+import type { FolderRemoved, Library, LibraryMember, LibraryRole, User } from "../api/types";
 import { libraryKeys } from "../shared/libraries";
 
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-
-export type Member = JsonOf<paths["/api/libraries/{library_id}/members"]["get"]["responses"][200]>[number];
-export type Role = Member["role"];
-export type FolderRemoved = JsonOf<
-  paths["/api/libraries/{library_id}/folders/{folder_id}"]["delete"]["responses"][200]
->;
-
-export const ROLES: readonly { value: Role; label: string; description: string }[] = [
+export const ROLES: readonly { value: LibraryRole; label: string; description: string }[] = [
   { value: "viewer", label: "Viewer", description: "sees the photos" },
   { value: "editor", label: "Editor", description: "also rates, tags, rotates and hides photos" },
   { value: "owner", label: "Owner", description: "also manages the library and its members" },
@@ -76,7 +67,7 @@ export function useRemoveFolder(id: number) {
 export function useMembers(id: number) {
   return useQuery({
     queryKey: memberKeys.list(id),
-    queryFn: async (): Promise<Member[]> =>
+    queryFn: async (): Promise<LibraryMember[]> =>
       unwrap(await api.GET("/api/libraries/{library_id}/members", { params: { path: { library_id: id } } })),
   });
 }
@@ -91,12 +82,12 @@ export function useMemberActions(id: number, me: User) {
     if (userId === me.id) void queryClient.invalidateQueries({ queryKey: libraryKeys.all, exact: true });
   };
   const add = useMutation({
-    mutationFn: async (body: { username: string; role: Role }) =>
+    mutationFn: async (body: { username: string; role: LibraryRole }) =>
       unwrap(await api.POST("/api/libraries/{library_id}/members", { params: { path }, body })),
     onSuccess: (members) => queryClient.setQueryData(key, members),
   });
   const setRole = useMutation({
-    mutationFn: async ({ user, role }: { user: number; role: Role }) =>
+    mutationFn: async ({ user, role }: { user: number; role: LibraryRole }) =>
       unwrap(
         await api.PATCH("/api/libraries/{library_id}/members/{user_id}", {
           params: { path: { ...path, user_id: user } },
@@ -112,7 +103,7 @@ export function useMemberActions(id: number, me: User) {
     mutationFn: async (user: number) =>
       unwrap(await api.DELETE("/api/libraries/{library_id}/members/{user_id}", { params: { path: { ...path, user_id: user } } })),
     onSuccess: (_data, user) => {
-      queryClient.setQueryData<Member[]>(key, (members) => members?.filter((m) => m.user_id !== user));
+      queryClient.setQueryData<LibraryMember[]>(key, (members) => members?.filter((m) => m.user_id !== user));
       refreshOwn(user);
     },
   });

@@ -1,7 +1,9 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { errorMessage } from "../api/errors";
+import type { ShareInfo, SharePhoto } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
+import { QueryState } from "../shared/QueryState";
 import { placeholderDataURL } from "../shared/thumbhash";
 import {
   formatAperture,
@@ -16,7 +18,7 @@ import {
   tooManyAttemptsMessage,
   unlockProblem,
 } from "./logic";
-import { type ShareInfo, type SharePhoto, useShareInfo, useSharePhoto, useSharePhotos, useUnlock } from "./queries";
+import { useShareInfo, useSharePhoto, useSharePhotos, useUnlock } from "./queries";
 import "./share.css";
 
 /**
@@ -171,21 +173,19 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
         </p>
       </header>
       <main className="share__main">
-        {photos.isPending ? (
-          <p className="muted">Loading photos…</p>
-        ) : photos.isError ? (
-          <div className="alert" role="alert">
-            Could not load the photos. {errorMessage(photos.error)}
-          </div>
-        ) : photos.photos.length === 0 ? (
-          <p className="muted">There are no photos here (any more).</p>
-        ) : (
-          <ul className="share-grid" aria-label="Shared photos">
-            {photos.photos.map((photo, index) => (
-              <GridItem key={photo.id} token={token} photo={photo} index={index} onOpen={() => show(photo.id)} />
-            ))}
-          </ul>
-        )}
+        <QueryState query={photos} loading="Loading photos…" error="Could not load the photos.">
+          {() =>
+            photos.photos.length === 0 ? (
+              <p className="muted">There are no photos here (any more).</p>
+            ) : (
+              <ul className="share-grid" aria-label="Shared photos">
+                {photos.photos.map((photo, index) => (
+                  <GridItem key={photo.id} token={token} photo={photo} index={index} onOpen={() => show(photo.id)} />
+                ))}
+              </ul>
+            )
+          }
+        </QueryState>
         <div ref={sentinel} />
         {photos.hasNextPage && (
           <button

@@ -2,14 +2,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useMemo } from "react";
 import { api, unwrap } from "../api/client";
 import { ApiError, detailOf } from "../api/errors";
-import type { paths } from "../api/schema";
+import type { ShareInfo, SharePhoto, SharePhotoDetail } from "../api/types";
 import { retryAfterSeconds, TooManyAttempts } from "./logic";
-
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-
-export type ShareInfo = JsonOf<paths["/api/share/{token}"]["get"]["responses"][200]>;
-export type SharePhoto = JsonOf<paths["/api/share/{token}/photos"]["get"]["responses"][200]>["results"][number];
-export type SharePhotoDetail = JsonOf<paths["/api/share/{token}/photos/{photo_id}"]["get"]["responses"][200]>;
 
 export const SHARE_PAGE_SIZE = 100;
 

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { FAMILY_LIBRARIES, albumFixture, fakeApi, json } from "../test/fakeApi";
 import { AddToAlbumDialog } from "./AddToAlbumDialog";
-import type { Album } from "./albums";
+import type { Album } from "../api/types";
 
 const album = (id: number, name: string, my_role: Album["my_role"]): Album => albumFixture(id, name, { my_role, photo_count: 4 });
 

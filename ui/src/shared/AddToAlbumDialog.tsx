@@ -2,11 +2,13 @@ import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
-import { type Album, canEditAlbum, useAlbums, useInvalidateAlbums } from "./albums";
+import type { Album } from "../api/types";
+import { canEditAlbum, useAlbums, useInvalidateAlbums } from "./albums";
 import { FormAlert } from "./FormAlert";
 import { useLibraries } from "./libraries";
 import { pluralize } from "./jobsSummary";
 import { Modal } from "./Modal";
+import { QueryState } from "./QueryState";
 
 export interface AddedToAlbum {
   album: { id: number; name: string };
@@ -123,24 +125,24 @@ export function AddToAlbumDialog({
         <label htmlFor={searchId}>Or add to an existing album</label>
         <input id={searchId} type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
       </div>
-      {albums.isPending ? (
-        <p className="muted">Loading albums…</p>
-      ) : albums.isError ? (
-        <FormAlert>Could not load the albums. {errorMessage(albums.error)}</FormAlert>
-      ) : shown.length === 0 ? (
-        <p className="muted">{editable.length ? "No album has that name." : "You have no album to add to yet."}</p>
-      ) : (
-        <ul className="album-pick">
-          {shown.map((album) => (
-            <li key={album.id}>
-              <button type="button" className="album-pick__item" disabled={busy} onClick={() => add.mutate(album)}>
-                <span className="album-pick__name">{album.name}</span>
-                <span className="muted">{pluralize(album.photo_count, "photo")}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState query={albums} loading="Loading albums…" error="Could not load the albums.">
+        {() =>
+          shown.length === 0 ? (
+            <p className="muted">{editable.length ? "No album has that name." : "You have no album to add to yet."}</p>
+          ) : (
+            <ul className="album-pick">
+              {shown.map((album) => (
+                <li key={album.id}>
+                  <button type="button" className="album-pick__item" disabled={busy} onClick={() => add.mutate(album)}>
+                    <span className="album-pick__name">{album.name}</span>
+                    <span className="muted">{pluralize(album.photo_count, "photo")}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryState>
     </Modal>
   );
 }

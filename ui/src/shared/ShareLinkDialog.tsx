@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from "react";
 import { ApiError, errorMessage, fieldErrorsOf } from "../api/errors";
+import type { ShareCreated, ShareLink } from "../api/types";
 import { FormAlert } from "./FormAlert";
 import { Modal } from "./Modal";
 import "./shareLinks.css";
@@ -13,8 +14,6 @@ import {
   patchBody,
   shareUrl,
   validateShareForm,
-  type ShareCreated,
-  type ShareLink,
   useShareActions,
 } from "./shareLinks";
 

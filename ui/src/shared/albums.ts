@@ -1,15 +1,9 @@
 // Albums as several features need them: the album pages, and "Add to album" from a selection
-// (timeline, viewer). Types come from the API's paths, like those in api/types.ts.
+// (timeline, viewer).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { api, unwrap } from "../api/client";
-import type { paths } from "../api/schema";
-
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-
-export type Album = JsonOf<paths["/api/albums"]["get"]["responses"][200]>[number];
-export type AlbumRole = Album["my_role"];
-export type AlbumPhoto = JsonOf<paths["/api/albums/{album_id}/photos"]["get"]["responses"][200]>["results"][number];
+import type { Album, AlbumPhoto, AlbumRole } from "../api/types";
 
 export const albumKeys = {
   all: ["albums"] as const,

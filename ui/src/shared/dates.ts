@@ -6,10 +6,6 @@ export function dayOf(takenAt: string | null | undefined): string | null {
   return takenAt && /^\d{4}-\d{2}-\d{2}/.test(takenAt) ? takenAt.slice(0, 10) : null;
 }
 
-export function monthOf(takenAt: string | null | undefined): string | null {
-  return dayOf(takenAt)?.slice(0, 7) ?? null;
-}
-
 function utc(day: string): Date {
   const [y = 1970, m = 1, d = 1] = day.split("-").map(Number);
   return new Date(Date.UTC(y, m - 1, d || 1));

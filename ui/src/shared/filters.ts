@@ -109,11 +109,6 @@ export function filtersToSearch(filters: Filters, extra: Record<string, string |
   return params.toString();
 }
 
-/** Drops empty values so equal filters compare (and cache) equal. */
-export function normaliseFilters(filters: Filters): Filters {
-  return parseFilters(filtersToSearch(filters));
-}
-
 export function hasFilters(filters: Filters): boolean {
   return activeFilterCount(filters) > 0;
 }

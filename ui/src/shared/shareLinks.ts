@@ -3,14 +3,7 @@
 // on its own (albums/logic.test.ts): validation, request bodies, expiry days.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { components, paths } from "../api/schema";
-
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-
-export type ShareCreateBody = components["schemas"]["ShareCreateRequest"];
-export type SharePatchBody = components["schemas"]["PatchedSharePatchRequest"];
-export type ShareLink = JsonOf<paths["/api/shares"]["get"]["responses"][200]>[number];
-export type ShareCreated = JsonOf<paths["/api/shares"]["post"]["responses"][201]>;
+import type { ShareCreateBody, ShareCreated, ShareLink, SharePatchBody } from "../api/types";
 
 export const shareKeys = {
   all: ["shares"] as const,

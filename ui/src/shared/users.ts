@@ -2,11 +2,7 @@
 // suggestions in Settings (administrators only may list them).
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { paths } from "../api/schema";
-
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-
-export type ManagedUser = JsonOf<paths["/api/users"]["get"]["responses"][200]>[number];
+import type { ManagedUser } from "../api/types";
 
 export const userKeys = { list: ["users", "list"] as const };
 

@@ -1,6 +1,5 @@
 import { vi } from "vitest";
-import type { Health, Job, JobSummary, Library, Session, User } from "../api/types";
-import type { Album } from "../shared/albums";
+import type { Album, Health, Job, JobSummary, Library, Session, User } from "../api/types";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 

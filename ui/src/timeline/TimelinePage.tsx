@@ -1,13 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useMatch, useOutlet } from "react-router";
 import { errorMessage } from "../api/errors";
-import { AppHeader } from "../shared/AppHeader";
 import { formatMonth } from "../shared/dates";
 import { activeFilterCount, type Filters, hasFilters } from "../shared/filters";
 import { isTyping } from "../shared/keys";
 import { useFilters, useTimeline } from "../shared/photos";
 import { ROUTES } from "../shared/routes";
-import { useSession } from "../shared/session";
+import { useShellUser } from "../shared/shell";
 import { ActionBar } from "./ActionBar";
 import { ActiveFilters, FilterPanel } from "./FilterPanel";
 import { useMonths, useRefreshAsPhotosArrive } from "./queries";
@@ -19,7 +18,7 @@ const wide = () => typeof window !== "undefined" && window.matchMedia?.("(min-wi
 
 /** Home: the timeline of the (filtered) photos; the viewer opens over it. */
 export function TimelinePage() {
-  const { data: session } = useSession();
+  const user = useShellUser();
   const outlet = useOutlet();
   const viewing = useMatch(ROUTES.photo);
   const viewerOpen = outlet !== null;
@@ -74,7 +73,6 @@ export function TimelinePage() {
     return () => window.removeEventListener("keydown", onKey);
   }, [viewerOpen, order]);
 
-  if (!session?.user) return null;
   const selected = orderedSelection(listedSelection, order);
   const count = activeFilterCount(filters);
   const filtered = hasFilters(filters);
@@ -118,7 +116,7 @@ export function TimelinePage() {
           ) : (
             <>
               <p>No photos yet.</p>
-              {session.user.is_admin ? (
+              {user.is_admin ? (
                 <p className="muted">
                   <Link to={ROUTES.welcome}>Add your first library</Link> (or more in{" "}
                   <Link to={ROUTES.settings}>Settings</Link>); photos appear here as they are imported.
@@ -135,8 +133,7 @@ export function TimelinePage() {
   );
 
   return (
-    <div className="shell shell--app">
-      <AppHeader user={session.user} />
+    <>
       <div className="timeline-page">
         {panelOpen && <FilterPanel filters={filters} onChange={changeFilters} onClose={() => setPanelOpen(false)} />}
         <main className="timeline-main">
@@ -168,6 +165,6 @@ export function TimelinePage() {
         />
       )}
       {outlet}
-    </div>
+    </>
   );
 }

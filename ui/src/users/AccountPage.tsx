@@ -1,10 +1,10 @@
 import { type FormEvent, useReducer, useState } from "react";
 import { errorMessage } from "../api/errors";
-import type { User } from "../api/types";
-import { AppHeader } from "../shared/AppHeader";
+import type { ApiToken, User } from "../api/types";
 import { FormAlert } from "../shared/FormAlert";
 import { ConfirmModal } from "../shared/Modal";
-import { useSession } from "../shared/session";
+import { QueryState } from "../shared/QueryState";
+import { useShellUser } from "../shared/shell";
 import { TextField } from "../shared/TextField";
 import {
   EMPTY_PASSWORD_CHANGE,
@@ -17,21 +17,11 @@ import {
   revealReducer,
   validatePasswordChange,
 } from "./logic";
-import { type ApiToken, useChangePassword, useTokenActions, useTokens } from "./queries";
+import { useChangePassword, useTokenActions, useTokens } from "./queries";
 import "./users.css";
 
 export function AccountPage() {
-  const { data: session } = useSession();
-  // The route gate renders this page only for a signed-in session.
-  if (!session?.user) return null;
-  return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main account">
-        <Account user={session.user} />
-      </main>
-    </div>
-  );
+  return <Account user={useShellUser()} />;
 }
 
 function Account({ user }: { user: User }) {
@@ -179,51 +169,51 @@ function Tokens() {
       </form>
       {createError && <FormAlert>Could not create the token. {createError}</FormAlert>}
       {revoke.isError && <FormAlert>Could not revoke the token. {errorMessage(revoke.error)}</FormAlert>}
-      {tokens.isPending ? (
-        <p className="muted">Loading tokens…</p>
-      ) : tokens.isError ? (
-        <FormAlert>Could not load your tokens. {errorMessage(tokens.error)}</FormAlert>
-      ) : tokens.data.length === 0 ? (
-        <p className="muted">No API tokens.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((token) => (
-                <tr key={token.id} data-testid={`token-${token.id}`}>
-                  <td>{token.name}</td>
-                  <td>
-                    <code>{token.prefix}…</code>
-                  </td>
-                  <td>{formatWhen(token.created_at)}</td>
-                  <td>{formatWhen(token.last_used_at)}</td>
-                  <td className="table__actions">
-                    <button
-                      type="button"
-                      className="button button--small button--danger"
-                      onClick={() => setRevoking(token)}
-                      aria-label={`Revoke ${token.name}`}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState query={tokens} loading="Loading tokens…" error="Could not load your tokens.">
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">No API tokens.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Prefix</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((token) => (
+                    <tr key={token.id} data-testid={`token-${token.id}`}>
+                      <td>{token.name}</td>
+                      <td>
+                        <code>{token.prefix}…</code>
+                      </td>
+                      <td>{formatWhen(token.created_at)}</td>
+                      <td>{formatWhen(token.last_used_at)}</td>
+                      <td className="table__actions">
+                        <button
+                          type="button"
+                          className="button button--small button--danger"
+                          onClick={() => setRevoking(token)}
+                          aria-label={`Revoke ${token.name}`}
+                        >
+                          Revoke
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryState>
       {revoking && (
         <ConfirmModal
           title={`Revoke “${revoking.name}”?`}

@@ -1,10 +1,9 @@
 import { type FormEvent, useState } from "react";
-import { errorMessage } from "../api/errors";
-import type { User } from "../api/types";
-import { AppHeader } from "../shared/AppHeader";
+import type { ManagedUser, User, UserPatchBody } from "../api/types";
 import { FormAlert } from "../shared/FormAlert";
 import { ConfirmModal, Modal } from "../shared/Modal";
-import { useSession } from "../shared/session";
+import { QueryState } from "../shared/QueryState";
+import { useShellUser } from "../shared/shell";
 import { TextField } from "../shared/TextField";
 import {
   EMPTY_NEW_USER,
@@ -17,27 +16,18 @@ import {
   validateConfirm,
   validateNewUser,
 } from "./logic";
-import { type ManagedUser, type UserPatchBody, useUserActions, useUsers } from "./queries";
+import { useUserActions, useUsers } from "./queries";
 import "./users.css";
 
 export function UsersPage() {
-  const { data: session } = useSession();
-  // The route gate renders this page only for a signed-in session.
-  if (!session?.user) return null;
-  return (
-    <div className="shell">
-      <AppHeader user={session.user} />
-      <main className="shell__main users">
-        {session.user.is_admin ? (
-          <UserList me={session.user} />
-        ) : (
-          <>
-            <h1>Users</h1>
-            <FormAlert>Only administrators can manage users.</FormAlert>
-          </>
-        )}
-      </main>
-    </div>
+  const user = useShellUser();
+  return user.is_admin ? (
+    <UserList me={user} />
+  ) : (
+    <>
+      <h1>Users</h1>
+      <FormAlert>Only administrators can manage users.</FormAlert>
+    </>
   );
 }
 
@@ -118,66 +108,66 @@ function UserList({ me }: { me: User }) {
         </div>
       )}
       {error && <FormAlert>{error}</FormAlert>}
-      {users.isPending ? (
-        <p className="muted">Loading users…</p>
-      ) : users.isError ? (
-        <FormAlert>Could not load the users. {errorMessage(users.error)}</FormAlert>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Admin</th>
-                <th scope="col">Active</th>
-                <th scope="col">Last login</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => (
-                <tr key={user.id} data-testid={`user-${user.id}`}>
-                  <td>
-                    {user.username}
-                    {user.id === me.id && <span className="muted"> (you)</span>}
-                    {user.email && <div className="muted">{user.email}</div>}
-                  </td>
-                  <td>{user.is_admin ? <span className="badge badge--ok">Admin</span> : "No"}</td>
-                  <td>{user.is_active ? "Yes" : <span className="badge badge--warn">Disabled</span>}</td>
-                  <td>{formatWhen(user.last_login)}</td>
-                  <td className="table__actions">
-                    <button
-                      type="button"
-                      className="button button--small"
-                      disabled={update.isPending}
-                      onClick={() =>
-                        user.is_active
-                          ? setPending(describeChange(user, { is_active: false }))
-                          : apply(user, { is_active: true }, `${user.username} is enabled.`)
-                      }
-                    >
-                      {user.is_active ? "Disable" : "Enable"}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      disabled={update.isPending}
-                      onClick={() => setPending(describeChange(user, { is_admin: !user.is_admin }))}
-                    >
-                      {user.is_admin ? "Remove admin" : "Make admin"}
-                    </button>
-                    <button type="button" className="button button--small" onClick={() => setResetting(user)}>
-                      Reset password
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState query={users} loading="Loading users…" error="Could not load the users.">
+        {(list) =>
+          (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Username</th>
+                    <th scope="col">Admin</th>
+                    <th scope="col">Active</th>
+                    <th scope="col">Last login</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((user) => (
+                    <tr key={user.id} data-testid={`user-${user.id}`}>
+                      <td>
+                        {user.username}
+                        {user.id === me.id && <span className="muted"> (you)</span>}
+                        {user.email && <div className="muted">{user.email}</div>}
+                      </td>
+                      <td>{user.is_admin ? <span className="badge badge--ok">Admin</span> : "No"}</td>
+                      <td>{user.is_active ? "Yes" : <span className="badge badge--warn">Disabled</span>}</td>
+                      <td>{formatWhen(user.last_login)}</td>
+                      <td className="table__actions">
+                        <button
+                          type="button"
+                          className="button button--small"
+                          disabled={update.isPending}
+                          onClick={() =>
+                            user.is_active
+                              ? setPending(describeChange(user, { is_active: false }))
+                              : apply(user, { is_active: true }, `${user.username} is enabled.`)
+                          }
+                        >
+                          {user.is_active ? "Disable" : "Enable"}
+                        </button>
+                        <button
+                          type="button"
+                          className="button button--small"
+                          disabled={update.isPending}
+                          onClick={() => setPending(describeChange(user, { is_admin: !user.is_admin }))}
+                        >
+                          {user.is_admin ? "Remove admin" : "Make admin"}
+                        </button>
+                        <button type="button" className="button button--small" onClick={() => setResetting(user)}>
+                          Reset password
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryState>
       {pending && (
         <ConfirmModal
           title={pending.title}

@@ -1,17 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { paths } from "../api/schema";
-import { type ManagedUser, userKeys } from "../shared/users";
+import type { ApiToken, ApiTokenCreated, ManagedUser, UserCreateBody, UserPatchBody } from "../api/types";
+import { userKeys } from "../shared/users";
 
-export { type ManagedUser, userKeys, useUsers } from "../shared/users";
-
-type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
-type BodyOf<Op> = Op extends { requestBody?: { content: { "application/json": infer Body } } } ? Body : never;
-
-export type UserCreateBody = BodyOf<paths["/api/users"]["post"]>;
-export type UserPatchBody = BodyOf<paths["/api/users/{user_id}"]["patch"]>;
-export type ApiToken = JsonOf<paths["/api/tokens"]["get"]["responses"][200]>[number];
-export type ApiTokenCreated = JsonOf<paths["/api/tokens"]["post"]["responses"][201]>;
+export { userKeys, useUsers } from "../shared/users";
 
 export const tokenKeys = { list: ["tokens", "list"] as const };
 

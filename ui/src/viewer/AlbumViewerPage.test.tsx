@@ -1,8 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { PhotoDetail } from "../api/types";
-import type { Album } from "../shared/albums";
+import type { Album, PhotoDetail } from "../api/types";
 import { FAMILY_LIBRARIES, IDLE_SUMMARY, SIGNED_IN_SESSION, albumFixture, fakeApi, json, photoItem, type Handler } from "../test/fakeApi";
 import { renderApp } from "../test/render";
 

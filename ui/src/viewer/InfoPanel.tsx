@@ -7,6 +7,7 @@ import { AddToAlbumDialog } from "../shared/AddToAlbumDialog";
 import { albumPath } from "../shared/albums";
 import { filtersToSearch } from "../shared/filters";
 import { originalUrl } from "../shared/photoUrls";
+import { QueryState } from "../shared/QueryState";
 import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel } from "./format";
 import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
@@ -45,18 +46,20 @@ function MetadataDialog({ fileId, onClose }: { fileId: number; onClose: () => vo
       </div>
       {metadata.data && <p className="muted metadata__path">{metadata.data.path}</p>}
       <input className="metadata__filter" type="search" placeholder="Filter" aria-label="Filter metadata" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      {metadata.isPending && <p className="muted">Loading…</p>}
-      {metadata.isError && <p className="field__error">{errorMessage(metadata.error)}</p>}
-      <table className="metadata">
-        <tbody>
-          {shown.map(([key, value]) => (
-            <tr key={key}>
-              <th scope="row">{key}</th>
-              <td>{value}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <QueryState query={metadata} error="Could not load the metadata.">
+        {() => (
+          <table className="metadata">
+            <tbody>
+              {shown.map(([key, value]) => (
+                <tr key={key}>
+                  <th scope="row">{key}</th>
+                  <td>{value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
     </dialog>
   );
 }

@@ -1,7 +1,4 @@
-import type { components } from "../api/schema";
-
-type Face = components["schemas"]["Face"];
-type Box = components["schemas"]["Box"];
+import type { Face, FaceBox } from "../api/types";
 
 /** Faces worth a box: everything but what a person marked "not a face". */
 export function visibleFaces(faces: readonly Face[]): Face[] {
@@ -9,7 +6,7 @@ export function visibleFaces(faces: readonly Face[]): Face[] {
 }
 
 /** CSS placing a box given as fractions of the displayed image, clamped to the image. */
-export function faceBoxStyle(box: Box): { left: string; top: string; width: string; height: string } {
+export function faceBoxStyle(box: FaceBox): { left: string; top: string; width: string; height: string } {
   const clamp = (value: number) => Math.min(1, Math.max(0, value));
   const left = clamp(box.x);
   const top = clamp(box.y);

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { PhotoDetail, PhotoUpdate } from "../api/types";
-import { type Album, albumKeys } from "../shared/albums";
+import type { Album, PhotoDetail, PhotoUpdate } from "../api/types";
+import { albumKeys } from "../shared/albums";
 import { photoKeys, useInvalidatePhotos } from "../shared/photos";
 
 export function useUpdatePhoto(id: number) {
