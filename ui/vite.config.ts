@@ -28,6 +28,8 @@ export default defineConfig(({ command }) => ({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // Above the 15 s wait for a state (test/setup.ts), so a failed wait reports what it saw.
+    testTimeout: 30_000,
     unstubGlobals: true,
   },
 }));

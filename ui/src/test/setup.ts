@@ -1,6 +1,11 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
+
+// findBy*/waitFor wait for the state a test asserts. Testing Library gives up after 1 s, which a
+// busy machine (CI running suites side by side) can exceed while React renders: the wait is
+// for the state, and this deadline is only how long before a real failure is called one.
+configure({ asyncUtilTimeout: 15_000 });
 
 afterEach(() => {
   cleanup();
