@@ -168,6 +168,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {"login": "10/minute"},
+    # Domain errors (photonix.core.errors) answered by their category, as well as DRF's own.
+    "EXCEPTION_HANDLER": "photonix.core.http.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from photonix.albums import selectors, services
 from photonix.albums.models import Album, AlbumMember, ShareLink
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, request_user
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, forbid_unless, request_user
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
 from photonix.library.browse.filters import MAX_ID
@@ -233,38 +233,11 @@ def _album(request: Request, album_id: int, roles: tuple[str, ...] | None = None
     """The album, if the user is a member (404 otherwise); 403 unless their role is in
     ``roles``."""
     album = get_object_or_404(selectors.albums_for(request_user(request)), pk=album_id)
-    if roles is not None and album.my_role not in roles:  # type: ignore[attr-defined]
-        raise _Forbidden
-    return album
-
-
-class _Forbidden(Exception):  # noqa: N818 - turned into a 403 answer below
-    pass
-
-
-def _forbidden() -> Response:
-    return Response(
-        {"detail": "Your role in this album does not allow that."},
-        status=status.HTTP_403_FORBIDDEN,
+    forbid_unless(
+        roles is None or album.my_role in roles,  # type: ignore[attr-defined]
+        "Your role in this album does not allow that.",
     )
-
-
-def _bad(exc: services.AlbumError) -> Response:
-    code: int = status.HTTP_400_BAD_REQUEST
-    if isinstance(exc, services.AlbumChangedError):
-        code = status.HTTP_409_CONFLICT
-    elif isinstance(exc, services.NotAllowedError):
-        code = status.HTTP_403_FORBIDDEN
-    return Response({"detail": str(exc)}, status=code)
-
-
-class AlbumBaseView(APIView):
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, _Forbidden):
-            return _forbidden()
-        if isinstance(exc, services.AlbumError):
-            return _bad(exc)
-        return super().handle_exception(exc)
+    return album
 
 
 def _summary(request: Request, album_id: int) -> Any:
@@ -272,7 +245,7 @@ def _summary(request: Request, album_id: int) -> Any:
     return _albums_data([album], many=False)
 
 
-class AlbumListView(AlbumBaseView):
+class AlbumListView(APIView):
     """The user's albums (their own and those shared with them), most recently changed first."""
 
     @extend_schema(
@@ -325,7 +298,7 @@ class AlbumListView(AlbumBaseView):
         return Response(_summary(request, album.pk), status=status.HTTP_201_CREATED)
 
 
-class AlbumDetailView(AlbumBaseView):
+class AlbumDetailView(APIView):
     @extend_schema(operation_id="albums_retrieve", responses=AlbumSerializer)
     def get(self, request: Request, album_id: int) -> Response:
         _album(request, album_id)
@@ -351,7 +324,7 @@ class AlbumDetailView(AlbumBaseView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AlbumPhotosView(AlbumBaseView, generics.GenericAPIView[Photo]):
+class AlbumPhotosView(generics.GenericAPIView[Photo]):
     serializer_class = AlbumPhotoSerializer
     pagination_class = AlbumPages
 
@@ -378,7 +351,7 @@ class AlbumPhotosView(AlbumBaseView, generics.GenericAPIView[Photo]):
         return Response({"added": added, "ignored": ignored})
 
 
-class AlbumPhotosRemoveView(AlbumBaseView):
+class AlbumPhotosRemoveView(APIView):
     @extend_schema(
         operation_id="albums_photos_remove",
         request=PhotoIdsSerializer,
@@ -394,7 +367,7 @@ class AlbumPhotosRemoveView(AlbumBaseView):
         )
 
 
-class AlbumReorderView(AlbumBaseView):
+class AlbumReorderView(APIView):
     @extend_schema(
         operation_id="albums_reorder",
         request=ReorderSerializer,
@@ -420,7 +393,7 @@ class AlbumReorderView(AlbumBaseView):
         return Response(_summary(request, album_id))
 
 
-class AlbumMembersView(AlbumBaseView):
+class AlbumMembersView(APIView):
     @extend_schema(operation_id="albums_members", responses=MemberSerializer(many=True))
     def get(self, request: Request, album_id: int) -> Response:
         """Who the album is shared with (every member may see this)."""
@@ -443,7 +416,7 @@ class AlbumMembersView(AlbumBaseView):
         return Response(_members_data(album))
 
 
-class AlbumMemberView(AlbumBaseView):
+class AlbumMemberView(APIView):
     @extend_schema(
         operation_id="albums_members_update",
         request=MemberRoleSerializer,
@@ -471,7 +444,7 @@ class AlbumMemberView(AlbumBaseView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AlbumCandidatesView(AlbumBaseView):
+class AlbumCandidatesView(APIView):
     @extend_schema(operation_id="albums_candidates", responses=CandidateSerializer(many=True))
     def get(self, request: Request, album_id: int) -> Response:
         """Members of the album's library it could be shared with (owners)."""
@@ -597,7 +570,7 @@ def _share(request: Request, share_id: int) -> ShareLink:
     return get_object_or_404(selectors.shares_for(request_user(request)), pk=share_id)
 
 
-class ShareListView(AlbumBaseView):
+class ShareListView(APIView):
     """Public links you manage: yours, your albums', and every link of libraries you own."""
 
     @extend_schema(
@@ -635,7 +608,7 @@ class ShareListView(AlbumBaseView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class ShareDetailView(AlbumBaseView):
+class ShareDetailView(APIView):
     @extend_schema(operation_id="shares_retrieve", responses=ShareLinkSerializer)
     def get(self, request: Request, share_id: int) -> Response:
         return Response(ShareLinkSerializer(_share(request, share_id)).data)

@@ -255,13 +255,8 @@ class ShareUnlockView(PublicView):
         payload = UnlockSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if share.password:
-            try:
-                wait = sharing.attempt_register(token, client_address(request))
-            except sharing.AttemptsUnavailableError:
-                return Response(
-                    {"detail": "Passwords cannot be checked right now; try again later."},
-                    status=status.HTTP_503_SERVICE_UNAVAILABLE,
-                )
+            # 503 when the attempt counters are out of reach (AttemptsUnavailableError).
+            wait = sharing.attempt_register(token, client_address(request))
             if wait is not None:
                 return Response(
                     {"detail": f"Too many attempts. Try again in {wait} seconds."},

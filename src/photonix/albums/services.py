@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from photonix.albums import sharing
 from photonix.albums.models import Album, AlbumMember, AlbumPhoto, ShareLink, ShareLinkPhoto
+from photonix.core.errors import Category, PhotonixError
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
 from photonix.library.models import Library, LibraryMember
@@ -27,16 +28,20 @@ GAP = 1024
 BULK_LIMIT = 1000
 
 
-class AlbumError(Exception):
+class AlbumError(PhotonixError):
     """A request that cannot be carried out as asked (the message says why)."""
 
 
 class NotAllowedError(AlbumError):
     """The user's role does not allow this."""
 
+    category = Category.FORBIDDEN
+
 
 class AlbumChangedError(AlbumError):
     """The album's photos are not what the request assumed (someone else changed them)."""
+
+    category = Category.CONFLICT
 
 
 def _locked(album: Album) -> Album:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from photonix.albums.models import ShareLink
+from photonix.core.errors import Category, PhotonixError
 from photonix.library.models import LibraryMember
 
 TOKEN_BYTES = 32
@@ -46,8 +47,11 @@ PUBLISHER_ROLES = (LibraryMember.Role.OWNER, LibraryMember.Role.EDITOR)
 clock: Callable[[], float] = time.time
 
 
-class AttemptsUnavailableError(Exception):
+class AttemptsUnavailableError(PhotonixError):
     """The attempt counters cannot be reached: refuse to check passwords rather than not count."""
+
+    category = Category.UNAVAILABLE
+    default_message = "Passwords cannot be checked right now; try again later."
 
 
 def new_token() -> str:
@@ -148,5 +152,5 @@ def attempt_register(token: str, address: str) -> int | None:
             if count > limit:
                 return retry_after
     except Exception as exc:
-        raise AttemptsUnavailableError(str(exc)) from exc
+        raise AttemptsUnavailableError from exc
     return None

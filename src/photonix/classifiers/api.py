@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from photonix.classifiers import registry, selectors, services
 from photonix.classifiers.models import CalendarEvent, ClassifierSwitch, PhotoTag, Tag
-from photonix.core.http import DetailSerializer, request_user
+from photonix.core.http import DetailSerializer, forbid_unless, request_user
 from photonix.library import selectors as library_selectors
 from photonix.library.models import Library, LibraryMember, Photo
 
@@ -36,13 +36,12 @@ def _photo(request: Request, photo_id: int) -> Photo:
     return get_object_or_404(Photo.objects.filter(library__in=libraries), pk=photo_id)
 
 
-def _forbidden(request: Request, library: Library, roles: tuple[str, ...]) -> Response | None:
+def _require_role(request: Request, library: Library, roles: tuple[str, ...]) -> None:
+    """403 unless the user's role in ``library`` is one of ``roles`` (or they administer)."""
     user = request_user(request)
-    if user.is_superuser or library_selectors.library_role(user, library) in roles:
-        return None
-    return Response(
-        {"detail": "Your role in this library does not allow this."},
-        status=status.HTTP_403_FORBIDDEN,
+    forbid_unless(
+        user.is_superuser or library_selectors.library_role(user, library) in roles,
+        "Your role in this library does not allow this.",
     )
 
 
@@ -133,8 +132,7 @@ class PhotoTagsView(APIView):
     )
     def post(self, request: Request, photo_id: int) -> Response:
         photo = _photo(request, photo_id)
-        if denied := _forbidden(request, photo.library, EDITORS):
-            return denied
+        _require_role(request, photo.library, EDITORS)
         payload = TagAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         row = services.photo_tag_add(
@@ -149,8 +147,7 @@ class _VerdictView(APIView):
 
     def _decide(self, request: Request, photo_id: int, tag_id: int) -> Response:
         photo = _photo(request, photo_id)
-        if denied := _forbidden(request, photo.library, EDITORS):
-            return denied
+        _require_role(request, photo.library, EDITORS)
         tag = get_object_or_404(Tag.objects.filter(library_id=photo.library_id), pk=tag_id)
         if self.action == "confirm":
             row = services.photo_tag_confirm(photo, tag)
@@ -250,8 +247,7 @@ class LibraryClassifiersView(APIView):
     )
     def put(self, request: Request, library_id: int) -> Response:
         library = _library(request, library_id)
-        if denied := _forbidden(request, library, OWNERS):
-            return denied
+        _require_role(request, library, OWNERS)
         payload = ClassifierSwitchesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         known = {c.name for c in registry.all_classifiers()}
@@ -285,8 +281,7 @@ class LibraryEventsView(APIView):
     )
     def post(self, request: Request, library_id: int) -> Response:
         library = _library(request, library_id)
-        if denied := _forbidden(request, library, OWNERS):
-            return denied
+        _require_role(request, library, OWNERS)
         payload = CalendarEventSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         event = services.calendar_event_add(
@@ -304,8 +299,7 @@ class LibraryEventDetailView(APIView):
     )
     def delete(self, request: Request, library_id: int, event_id: int) -> Response:
         library = _library(request, library_id)
-        if denied := _forbidden(request, library, OWNERS):
-            return denied
+        _require_role(request, library, OWNERS)
         event = get_object_or_404(CalendarEvent.objects.filter(library=library), pk=event_id)
         services.calendar_event_remove(event)
         return Response(status=status.HTTP_204_NO_CONTENT)

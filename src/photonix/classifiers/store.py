@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from photonix.core.errors import Category, PhotonixError
+
 logger = logging.getLogger(__name__)
 
 ASSETS: Final = Path(__file__).parent / "assets"
@@ -32,8 +34,10 @@ CHUNK: Final = 1 << 20
 TIMEOUT_SECONDS: Final = 60
 
 
-class ModelUnavailable(Exception):  # noqa: N818 - reads better at the raise site
+class ModelUnavailable(PhotonixError):  # noqa: N818 - reads better at the raise site
     """The model is not present and cannot be fetched (offline, unreachable, or corrupt twice)."""
+
+    category = Category.UNAVAILABLE
 
 
 @dataclass(frozen=True)

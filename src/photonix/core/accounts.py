@@ -124,8 +124,6 @@ class UserDetailView(APIView):
         payload.is_valid(raise_exception=True)
         try:
             user = services.user_update(user, by=_me(request), **payload.validated_data)
-        except services.UserRuleError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as exc:
             return Response(_errors(exc, "email"), status=status.HTTP_400_BAD_REQUEST)
         return Response(UserAdminSerializer(user).data)
@@ -187,10 +185,7 @@ class PasswordChangeView(APIView):
             services.password_change(user, **payload.validated_data)
         except services.WrongPasswordError:
             auth.lockout_register_failure(user.username, address)
-            return Response(
-                {"old_password": ["Your current password is not this one."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise
         except DjangoValidationError as exc:
             return Response(_errors(exc, "new_password"), status=status.HTTP_400_BAD_REQUEST)
         auth.lockout_register_success(user.username, address)  # as a sign-in does

@@ -132,11 +132,6 @@ class SetupView(APIView):
         payload.is_valid(raise_exception=True)
         try:
             user = services.user_create_first_admin(**payload.validated_data)
-        except services.SetupAlreadyDoneError:
-            return Response(
-                {"detail": "Photonix is already set up; sign in instead."},
-                status=status.HTTP_409_CONFLICT,
-            )
         except DjangoValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"password": exc.messages}
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)

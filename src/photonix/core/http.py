@@ -1,7 +1,9 @@
 """The HTTP toolkit every app's views share: who is asking, how lists page, how errors look.
 
 Views import these instead of writing their own: one way to get the request's user, one
-administrator permission, one page size, one shape for errors in the OpenAPI file.
+administrator permission, one page size, one shape for errors in the OpenAPI file, one way to
+refuse (:func:`forbid_unless`) and one answer to domain errors (:func:`exception_handler`): a
+view calls the service and lets a :class:`~photonix.core.errors.PhotonixError` go.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.views import APIView
+from rest_framework.response import Response
+from rest_framework.views import APIView, set_rollback
+from rest_framework.views import exception_handler as drf_exception_handler
 
+from photonix.core.errors import PhotonixError
 from photonix.core.models import User
 
 
@@ -55,3 +60,24 @@ class IsAdmin(IsAuthenticated):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(super().has_permission(request, view) and request.user.is_superuser)
+
+
+def forbid_unless(allowed: bool, message: str) -> None:
+    """Answer 403 ``{"detail": message}`` unless ``allowed``.
+
+    For callers who may see the thing but whose role does not allow the change; what they may
+    not see at all answers 404 (``get_object_or_404`` on what is visible to them) before this.
+    """
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's exception handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``), which also answers
+    domain errors: the status of their category, ``{field: [message]}`` when they name a field
+    of the request, else ``{"detail": message}``."""
+    if isinstance(exc, PhotonixError):
+        set_rollback()
+        body = {"detail": exc.message} if exc.field is None else {exc.field: [exc.message]}
+        return Response(body, status=exc.category.status)
+    return drf_exception_handler(exc, context)

@@ -10,13 +10,17 @@ from django.contrib.auth import password_validation
 from django.db import transaction
 from django.dispatch import Signal
 
+from photonix.core.errors import Category, PhotonixError
 from photonix.core.models import ApiToken, User
 
 logger = logging.getLogger(__name__)
 
 
-class SetupAlreadyDoneError(Exception):
+class SetupAlreadyDoneError(PhotonixError):
     """The first administrator exists; setup cannot run again."""
+
+    category = Category.CONFLICT
+    default_message = "Photonix is already set up; sign in instead."
 
 
 # Sent inside the transaction that created the first administrator; ``user`` is that user.
@@ -85,7 +89,7 @@ def token_revoke(user: User, token_id: int) -> bool:
 # --- Users ----------------------------------------------------------------------------------
 
 
-class UserRuleError(ValueError):
+class UserRuleError(PhotonixError, ValueError):
     """A change to a user that would break a rule (the last administrator, yourself)."""
 
 
@@ -148,8 +152,11 @@ def user_set_password(user: User, password: str) -> None:
     logger.info("password of user %s changed", user.pk)
 
 
-class WrongPasswordError(ValueError):
+class WrongPasswordError(PhotonixError, ValueError):
     """The current password given to change it is wrong."""
+
+    default_message = "Your current password is not this one."
+    field = "old_password"
 
 
 def password_change(user: User, *, old_password: str, new_password: str) -> None:

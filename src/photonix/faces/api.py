@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.core.http import DetailSerializer, request_user
+from photonix.core.http import DetailSerializer, forbid_unless, request_user
 from photonix.faces import selectors, services
 from photonix.faces.models import Face, Person
 from photonix.library import selectors as library_selectors
@@ -31,8 +30,10 @@ CROP = OpenApiResponse(response=OpenApiTypes.BINARY, description="A square JPEG 
 
 
 def _editable(request: Request, library_id: int) -> None:
-    if not selectors.can_edit(request_user(request), library_id):
-        raise PermissionDenied("Only the library's owners and editors can correct faces.")
+    forbid_unless(
+        selectors.can_edit(request_user(request), library_id),
+        "Only the library's owners and editors can correct faces.",
+    )
 
 
 def _crop_url(face_id: int | None) -> str | None:
@@ -141,10 +142,6 @@ def _face(request: Request, face_id: int) -> Face:
     return get_object_or_404(selectors.faces_for(request_user(request)), pk=face_id)
 
 
-def _bad(exc: Exception) -> Response:
-    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-
-
 class LibraryPeopleView(APIView):
     """The people of a library: named first, then unnamed groups to review (largest first)."""
 
@@ -177,14 +174,11 @@ class PersonView(APIView):
         _editable(request, person.library_id)
         payload = PersonUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        try:
-            if "name" in payload.validated_data:
-                services.person_rename(person, payload.validated_data["name"])
-            if "cover_face" in payload.validated_data:
-                face = get_object_or_404(Face, pk=payload.validated_data["cover_face"])
-                services.person_set_cover(person, face)
-        except services.FaceError as exc:
-            return _bad(exc)
+        if "name" in payload.validated_data:
+            services.person_rename(person, payload.validated_data["name"])
+        if "cover_face" in payload.validated_data:
+            face = get_object_or_404(Face, pk=payload.validated_data["cover_face"])
+            services.person_set_cover(person, face)
         return Response(PersonSerializer(_person(request, person_id)).data)
 
 
@@ -201,10 +195,7 @@ class PersonMergeView(APIView):
         payload = MergeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         source = _person(request, payload.validated_data["person"])
-        try:
-            services.people_merge(target, source)
-        except services.FaceError as exc:
-            return _bad(exc)
+        services.people_merge(target, source)
         return Response(PersonSerializer(_person(request, person_id)).data)
 
 
@@ -249,10 +240,7 @@ class _FaceAction(APIView):
     def post(self, request: Request, face_id: int) -> Response:
         face = _face(request, face_id)
         _editable(request, face.library_id)
-        try:
-            face = self._act(request, face)
-        except services.FaceError as exc:
-            return _bad(exc)
+        face = self._act(request, face)
         return Response(FaceSerializer(_face(request, face.pk)).data)
 
 

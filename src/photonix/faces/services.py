@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from PIL import Image
 
 from photonix.core.broker_client import broker_redis
+from photonix.core.errors import PhotonixError
 from photonix.faces import clustering
 from photonix.faces.detection import (
     DetectedFace,
@@ -47,7 +48,7 @@ CROP_MARGIN: Final = 1.5
 V = Face.Verdict
 
 
-class FaceError(ValueError):
+class FaceError(PhotonixError, ValueError):
     """A correction that cannot be made (another library, a face with no person…)."""
 
 

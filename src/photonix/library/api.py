@@ -21,7 +21,7 @@ from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, request_
 from photonix.core.models import User
 from photonix.library import selectors, server_folders, services
 from photonix.library.folders import folder_add, folder_remove, folder_set_watched, library_rename
-from photonix.library.members import LastOwnerError, member_remove, member_set_role
+from photonix.library.members import member_remove, member_set_role
 from photonix.library.models import Library, LibraryFolder, LibraryMember
 from photonix.library.serializers import LibrarySerializer
 
@@ -80,19 +80,16 @@ class LibraryListView(APIView):
     def post(self, request: Request) -> Response:
         payload = LibraryCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            # One transaction: the first scan starts on commit, after the switches are set.
-            with transaction.atomic():
-                library, _ = services.library_add(
-                    payload.validated_data["name"],
-                    payload.validated_data["folders"],
-                    watched=payload.validated_data["watched"],
-                    owner=request_user(request),
-                )
-                for choice in payload.validated_data.get("classifiers", []):
-                    classifier_switch_set(library.pk, choice["name"], choice["enabled"])
-        except services.LibraryError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        # One transaction: the first scan starts on commit, after the switches are set.
+        with transaction.atomic():
+            library, _ = services.library_add(
+                payload.validated_data["name"],
+                payload.validated_data["folders"],
+                watched=payload.validated_data["watched"],
+                owner=request_user(request),
+            )
+            for choice in payload.validated_data.get("classifiers", []):
+                classifier_switch_set(library.pk, choice["name"], choice["enabled"])
         library = selectors.libraries_with_counts(request_user(request)).get(pk=library.pk)
         return Response(LibrarySerializer(library).data, status=status.HTTP_201_CREATED)
 
@@ -134,10 +131,7 @@ class ServerFoldersView(APIView):
         responses={200: ServerFoldersSerializer, 400: DetailSerializer},
     )
     def get(self, request: Request) -> Response:
-        try:
-            listing = server_folders.list_folder(request.query_params.get("path"))
-        except server_folders.BrowseError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        listing = server_folders.list_folder(request.query_params.get("path"))
         return Response(ServerFoldersSerializer(asdict(listing)).data)
 
 
@@ -174,10 +168,6 @@ def _library_data(request: Request, library: Library) -> dict[str, Any]:
     return dict(LibrarySerializer(fresh).data)
 
 
-def _field_error(field: str, exc: services.LibraryError) -> ValidationError:
-    return ValidationError({field: [str(exc)]})
-
-
 class LibraryDetailView(APIView):
     """A library (members); its owners rename it."""
 
@@ -196,10 +186,7 @@ class LibraryDetailView(APIView):
         library = managed_library(request, library_id, action="rename it")
         payload = LibraryUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            library_rename(library, payload.validated_data["name"])
-        except services.LibraryError as exc:
-            raise _field_error("name", exc) from exc
+        library_rename(library, payload.validated_data["name"])
         return Response(_library_data(request, library))
 
 
@@ -221,12 +208,9 @@ class LibraryFoldersView(APIView):
             )
         payload = FolderAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            folder_add(
-                library, payload.validated_data["path"], watched=payload.validated_data["watched"]
-            )
-        except services.LibraryError as exc:
-            raise _field_error("path", exc) from exc
+        folder_add(
+            library, payload.validated_data["path"], watched=payload.validated_data["watched"]
+        )
         return Response(_library_data(request, library), status=status.HTTP_201_CREATED)
 
 
@@ -317,10 +301,7 @@ class LibraryMembersView(APIView):
             raise ValidationError(
                 {"username": [f"No active user is called {payload.validated_data['username']!r}."]}
             )
-        try:
-            member_set_role(library, user, payload.validated_data["role"])
-        except LastOwnerError as exc:
-            raise ValidationError({"role": [str(exc)]}) from exc
+        member_set_role(library, user, payload.validated_data["role"])
         response = _members(library)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -339,10 +320,7 @@ class LibraryMemberView(APIView):
         user = get_object_or_404(User, pk=user_id, library_memberships__library=library)
         payload = LibraryMemberRoleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            member_set_role(library, user, payload.validated_data["role"])
-        except LastOwnerError as exc:
-            raise ValidationError({"role": [str(exc)]}) from exc
+        member_set_role(library, user, payload.validated_data["role"])
         return _members(library)
 
     @extend_schema(
@@ -351,8 +329,5 @@ class LibraryMemberView(APIView):
     def delete(self, request: Request, library_id: int, user_id: int) -> Response:
         library = _members_library(request, library_id, manage=True)
         user = get_object_or_404(User, pk=user_id, library_memberships__library=library)
-        try:
-            member_remove(library, user)
-        except LastOwnerError as exc:
-            raise ValidationError({"user": [str(exc)]}) from exc
+        member_remove(library, user)
         return Response(status=status.HTTP_204_NO_CONTENT)

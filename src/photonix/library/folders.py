@@ -34,16 +34,20 @@ def library_rename(library: Library, name: str) -> Library:
     """Rename ``library``; names are unique whatever their case."""
     name = name.strip()
     if not name:
-        raise services.LibraryError("a library needs a name")
+        raise services.LibraryError("a library needs a name", field="name")
     clash = Library.objects.filter(name__iexact=name).exclude(pk=library.pk).first()
     if clash is not None:
-        raise services.LibraryError(f"another library is already called {clash.name!r}")
+        raise services.LibraryError(
+            f"another library is already called {clash.name!r}", field="name"
+        )
     library.name = name
     try:
         with transaction.atomic():
             library.save(update_fields=["name"])
     except IntegrityError:  # renamed at the same time by someone else
-        raise services.LibraryError(f"another library is already called {name!r}") from None
+        raise services.LibraryError(
+            f"another library is already called {name!r}", field="name"
+        ) from None
     return library
 
 
@@ -51,18 +55,24 @@ def library_rename(library: Library, name: str) -> Library:
 def folder_add(library: Library, raw: str, *, watched: bool = True) -> LibraryFolder:
     """Add the folder ``raw`` (absolute, existing, readable) to ``library`` and scan it."""
     if not raw.startswith("/"):
-        raise services.LibraryError(f"{raw}: use an absolute path (one that starts with /)")
+        raise services.LibraryError(
+            f"{raw}: use an absolute path (one that starts with /)", field="path"
+        )
     try:
         path = services._normalise_folder(raw)
-    except services.LibraryError:
-        raise
+    except services.LibraryError as exc:
+        raise services.LibraryError(exc.message, field="path") from None
     except (OSError, ValueError) as exc:  # a name too long for the file system, say
-        raise services.LibraryError(f"{raw[:200]}: not a usable folder ({exc})") from None
+        raise services.LibraryError(
+            f"{raw[:200]}: not a usable folder ({exc})", field="path"
+        ) from None
     existing = LibraryFolder.objects.filter(path=path).select_related("library").first()
     if existing is not None:
         if existing.library_id == library.pk:
-            raise services.LibraryError(f"{path} is already a folder of this library")
-        raise services.LibraryError(f"{path} already belongs to library {existing.library.name!r}")
+            raise services.LibraryError(f"{path} is already a folder of this library", field="path")
+        raise services.LibraryError(
+            f"{path} already belongs to library {existing.library.name!r}", field="path"
+        )
     overlap = (
         LibraryFolder.objects.filter(
             Q(path__startswith=path.rstrip("/") + "/")
@@ -78,7 +88,8 @@ def folder_add(library: Library, raw: str, *, watched: bool = True) -> LibraryFo
             else f"library {overlap.library.name!r}"
         )
         raise services.LibraryError(
-            f"{path} overlaps folder {overlap.path} of {where}: its photos would be imported twice"
+            f"{path} overlaps folder {overlap.path} of {where}: its photos would be imported twice",
+            field="path",
         )
     folder = LibraryFolder.objects.create(library=library, path=path, watched=watched)
     work.scan_folders([folder.pk])

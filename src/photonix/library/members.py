@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from photonix.core.errors import PhotonixError
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryMember
 
@@ -17,7 +18,7 @@ Role = LibraryMember.Role
 LAST_OWNER = "A library keeps at least one owner: make someone else an owner first."
 
 
-class LastOwnerError(ValueError):
+class LastOwnerError(PhotonixError, ValueError):
     """The change would leave the library without an owner."""
 
 
@@ -38,7 +39,7 @@ def member_set_role(library: Library, user: User, role: str) -> LibraryMember:
     if membership is None:
         return LibraryMember.objects.create(library=library, user=user, role=role)
     if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(membership):
-        raise LastOwnerError(LAST_OWNER)
+        raise LastOwnerError(LAST_OWNER, field="role")
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -52,5 +53,5 @@ def member_remove(library: Library, user: User) -> None:
     if membership is None:
         return
     if membership.role == Role.OWNER and not _other_owners(membership):
-        raise LastOwnerError(LAST_OWNER)
+        raise LastOwnerError(LAST_OWNER, field="user")
     membership.delete()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photonix.core.errors import PhotonixError
 from photonix.library.models import LibraryFolder
 from photonix.media.formats import IGNORED_DIRS, FileKind, kind_for_path
 
@@ -24,7 +25,7 @@ MAX_ENTRIES_COUNTED = 5000
 PLACES = ("/photos", "~/Pictures", "~", "/mnt", "/media", "/srv")
 
 
-class BrowseError(ValueError):
+class BrowseError(PhotonixError, ValueError):
     """A folder that cannot be listed; the message says why."""
 
 

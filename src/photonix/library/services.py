@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from photonix.core import work
 from photonix.core.broker_client import publish_folders_changed
+from photonix.core.errors import PhotonixError
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo
 from photonix.storage.derived import photo_derived_delete
@@ -19,7 +20,7 @@ from photonix.storage.derived import photo_derived_delete
 logger = logging.getLogger(__name__)
 
 
-class LibraryError(ValueError):
+class LibraryError(PhotonixError, ValueError):
     """A library request that cannot be carried out; the message says why."""
 
 

@@ -289,10 +289,7 @@ class ProcessMissingView(APIView):
         payload = StageRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         library = _library_id(payload.validated_data["library"])
-        try:
-            count = services.process_missing(library, payload.validated_data["stage"])
-        except services.UnknownStageError as exc:
-            raise serializers.ValidationError({"stage": [str(exc)]}) from exc
+        count = services.process_missing(library, payload.validated_data["stage"])
         return Response({"dispatched": count})
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from photonix.celery import app
 from photonix.core.broker_client import broker_outstanding, broker_redis
+from photonix.core.errors import PhotonixError
 from photonix.core.queues import PAUSED_KEY, QUEUE_NAMES
 from photonix.library.models import Photo, PhotoFile
 from photonix.pipeline import canvas
@@ -94,8 +95,10 @@ def photos_dispatch(
     return count
 
 
-class UnknownStageError(ValueError):
+class UnknownStageError(PhotonixError, ValueError):
     """A stage name nobody can process (a typo, or a classifier that is not installed)."""
+
+    field = "stage"
 
 
 def process_missing(library_id: int | None = None, stage: str | None = None) -> int:

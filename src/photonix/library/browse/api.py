@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from photonix.classifiers.models import PhotoTag
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, Pages, request_user
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, Pages, forbid_unless, request_user
 from photonix.core.models import User
 from photonix.library import selectors
 from photonix.library.browse import edits, filters, people, search, timeline, visibility
@@ -189,16 +189,11 @@ class PhotoPatchSerializer(serializers.Serializer[Any]):
     )
 
 
-def _forbidden(user: User, photos: list[Photo]) -> Response | None:
-    """403 unless the user may edit every one of ``photos`` (editors and owners)."""
-    if user.is_superuser:
-        return None
-    editable = edits.editable_library_ids(user)
-    if all(photo.library_id in editable for photo in photos):
-        return None
-    return Response(
-        {"detail": "Your role in this library does not allow changing its photos."},
-        status=status.HTTP_403_FORBIDDEN,
+def _editable(user: User, photo: Photo) -> None:
+    """403 unless the user may edit ``photo`` (editors and owners of its library)."""
+    forbid_unless(
+        user.is_superuser or photo.library_id in edits.editable_library_ids(user),
+        "Your role in this library does not allow changing its photos.",
     )
 
 
@@ -221,8 +216,7 @@ class PhotoDetailView(APIView):
         """Rate, hide or rotate a photo (editors and owners of its library)."""
         user = request_user(request)
         photo = _photo_detail(user, photo_id)
-        if denied := _forbidden(user, [photo]):
-            return denied
+        _editable(user, photo)
         payload = PhotoPatchSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         edits.photo_update(photo, payload.validated_data)
@@ -244,8 +238,7 @@ class PhotoPreferredView(APIView):
     def post(self, request: Request, photo_id: int) -> Response:
         user = request_user(request)
         photo = _photo_detail(user, photo_id)
-        if denied := _forbidden(user, [photo]):
-            return denied
+        _editable(user, photo)
         payload = PreferredSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         file = PhotoFile.objects.filter(
@@ -438,12 +431,9 @@ class TimelineView(APIView):
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= timeline.MAX_LIMIT:
             raise ValidationError({"limit": [f"a number from 1 to {timeline.MAX_LIMIT}"]})
         photos = _filtered(request)
-        try:
-            results, next_cursor = timeline.timeline_page(
-                photos, request.query_params.get("cursor"), int(limit_text)
-            )
-        except timeline.CursorError as exc:
-            raise ValidationError({"cursor": [str(exc)]}) from exc
+        results, next_cursor = timeline.timeline_page(
+            photos, request.query_params.get("cursor"), int(limit_text)
+        )
         return Response({"results": results, "next_cursor": next_cursor})
 
 

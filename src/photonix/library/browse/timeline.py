@@ -26,6 +26,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
 
 from photonix.classifiers.models import PhotoTag, Tag
+from photonix.core.errors import PhotonixError
 from photonix.core.models import User
 from photonix.library.browse import people, search
 from photonix.library.browse.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
@@ -48,8 +49,10 @@ TIMELINE_FIELDS = (
 )
 
 
-class CursorError(ValueError):
-    pass
+class CursorError(PhotonixError, ValueError):
+    """A ``cursor`` that is not one of the timeline's."""
+
+    field = "cursor"
 
 
 def taken_at_iso(taken_local: dt.datetime | None, offset: int | None) -> str | None:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from photonix.core import work
+from photonix.core.errors import Category, PhotonixError
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.media.formats import FileKind, kind_for_path
 
@@ -33,8 +34,10 @@ BATCH = 500
 UPDATED_FIELDS = ["size", "mtime_ns", "state", "pending_since", "missing_since"]
 
 
-class FolderUnavailableError(Exception):
+class FolderUnavailableError(PhotonixError):
     """The folder root is missing or unreadable (an unmounted share, a typo)."""
+
+    category = Category.UNAVAILABLE
 
 
 @dataclass
