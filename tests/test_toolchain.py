@@ -42,6 +42,13 @@ def satisfies_engines(version_line: str) -> bool:
     return bool(node_env.satisfies(node_env.parse_version(version_line), ENGINES))
 
 
+def outside_make() -> dict[str, str]:
+    """This process's environment without what an enclosing ``make`` passes down (``make test``
+    runs these tests): a nested make would print "Entering directory" lines and inherit flags."""
+    inherited = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "MAKEFILES")
+    return {key: value for key, value in os.environ.items() if key not in inherited}
+
+
 def bin_dir_without(target: Path, hidden: frozenset[str]) -> str:
     """Fill ``target`` with links to the PATH's programs but ``hidden``; return it as a PATH."""
     target.mkdir(parents=True, exist_ok=True)
@@ -61,7 +68,7 @@ def make(*args: str, path: str, cwd: Path = ROOT, **env: str) -> subprocess.Comp
     return subprocess.run(
         ["make", "--no-print-directory", "-s", f"PYTHON={sys.executable}", *args],
         cwd=cwd,
-        env={**os.environ, "PATH": path, **env},
+        env={**outside_make(), "PATH": path, **env},
         capture_output=True,
         text=True,
         timeout=240,
@@ -168,7 +175,7 @@ def test_without_node_on_the_path_make_installs_the_wheel_and_uses_it(
             "command -v node; command -v npm; npm --version; npx --version",
         ],
         cwd=ROOT / "ui",
-        env={**os.environ, "PATH": no_node_path},
+        env={**outside_make(), "PATH": no_node_path},
         capture_output=True,
         text=True,
         timeout=120,
@@ -233,7 +240,7 @@ def test_make_run_says_what_it_sets_up_and_stops_at_a_missing_system_package(
         argv,
         cwd=project,
         env={
-            **os.environ,
+            **outside_make(),
             "PATH": path,
             "PHOTONIX_PORT": "8765",
             "PHOTONIX_DATA_DIR": "/srv/photos",
