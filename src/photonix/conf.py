@@ -149,6 +149,7 @@ class Config:
     flower_url: str
     watcher_enabled: bool
     rescan_minutes: int
+    max_folder_depth: int
     reconcile_after_minutes: int
     visibility_timeout: int
     lock_ttl: int
@@ -273,6 +274,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         flower_url=env_str(env, f"{PREFIX}FLOWER_URL", f"http://127.0.0.1:{flower_port}/"),
         watcher_enabled=env_bool(env, f"{PREFIX}WATCHER", True),
         rescan_minutes=env_int(env, f"{PREFIX}RESCAN_MINUTES", 360, lo=0, hi=7 * 24 * 60),
+        max_folder_depth=env_int(env, f"{PREFIX}MAX_FOLDER_DEPTH", 64, lo=1, hi=1000),
         sendfile=env_choice(env, f"{PREFIX}SENDFILE", "off", SENDFILE_MODES),
         accel_prefix=env_str(env, f"{PREFIX}ACCEL_PREFIX", "/protected"),
         reconcile_after_minutes=env_int(

@@ -255,6 +255,7 @@ CACHES = {"default": _REDIS_CACHE, "shares": _REDIS_CACHE}
 
 # Photos unfinished and untouched this long, while the broker holds no work, were lost by it.
 PHOTONIX_RECONCILE_AFTER_MINUTES = CONFIG.reconcile_after_minutes
+PHOTONIX_MAX_FOLDER_DEPTH = CONFIG.max_folder_depth
 
 PHOTONIX_FLOWER_URL = CONFIG.flower_url
 PHOTONIX_SENDFILE = CONFIG.sendfile

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +33,29 @@ KIND_FOR_FILE_KIND = {
 }
 BATCH = 500
 UPDATED_FIELDS = ["size", "mtime_ns", "state", "pending_since", "missing_since"]
+#: Why a file whose path is not valid UTF-8 is not imported (its row keeps a storable path).
+UNREADABLE_NAME = (
+    "the file's name (or a folder's above it) is not valid UTF-8; rename it to import it"
+)
+
+
+def storable_path(path: str) -> str:
+    """``path`` as text every database stores.
+
+    A name that is not valid UTF-8 comes from the file system with its bytes as lone surrogates
+    (``surrogateescape``), which neither SQLite nor PostgreSQL accepts: each such byte is written
+    as ``\\xNN`` instead. A valid path is returned unchanged.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+def max_folder_depth() -> int:
+    """How many folders deep below a library folder a scan and the watcher go."""
+    return int(settings.PHOTONIX_MAX_FOLDER_DEPTH)
 
 
 class FolderUnavailableError(PhotonixError):
@@ -48,6 +72,7 @@ class ScanStats:
     changed: int = 0
     missing: int = 0
     skipped: int = 0
+    too_deep: int = 0
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -58,18 +83,21 @@ class ScanStats:
             "changed": self.changed,
             "missing": self.missing,
             "skipped": self.skipped,
+            "too_deep": self.too_deep,
             "errors": self.errors[:50],
         }
 
 
-def walk_files(root: Path, errors: list[str]) -> Iterator[os.DirEntry[str]]:
+def walk_files(root: Path, stats: ScanStats, max_depth: int) -> Iterator[os.DirEntry[str]]:
     """Every regular file below ``root`` (symlinks not followed, hidden folders skipped).
 
-    An unreadable subfolder is reported in ``errors`` and skipped; the walk goes on.
+    The walk keeps its own stack (no recursion, however deep the tree). A folder more than
+    ``max_depth`` levels below ``root`` is not entered: it is counted in ``stats.too_deep`` and
+    reported in ``stats.errors``. An unreadable subfolder is reported and skipped; the walk goes on.
     """
-    stack = [str(root)]
+    stack = [(str(root), 0)]
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
         try:
             with os.scandir(current) as entries:
                 for entry in entries:
@@ -77,13 +105,20 @@ def walk_files(root: Path, errors: list[str]) -> Iterator[os.DirEntry[str]]:
                         continue
                     try:
                         if entry.is_dir(follow_symlinks=False):
-                            stack.append(entry.path)
+                            if depth >= max_depth:
+                                stats.too_deep += 1
+                                stats.errors.append(
+                                    f"{storable_path(entry.path)}: more than {max_depth} "
+                                    "folders deep, not scanned (PHOTONIX_MAX_FOLDER_DEPTH)"
+                                )
+                            else:
+                                stack.append((entry.path, depth + 1))
                         elif entry.is_file(follow_symlinks=False):
                             yield entry
                     except OSError as exc:
-                        errors.append(f"{entry.path}: {exc.strerror or exc}")
+                        stats.errors.append(f"{storable_path(entry.path)}: {exc.strerror or exc}")
         except OSError as exc:
-            errors.append(f"{current}: {exc.strerror or exc}")
+            stats.errors.append(f"{storable_path(current)}: {exc.strerror or exc}")
 
 
 def sidecar_candidates(path: str) -> tuple[str, ...]:
@@ -125,6 +160,7 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
     seen: set[str] = set()
     to_create: list[PhotoFile] = []
     to_update: list[PhotoFile] = []  # changed on disk, or their sidecar did
+    unreadable: list[PhotoFile] = []  # names that are not valid UTF-8: failed, never recorded
 
     def flush() -> None:
         if to_create:
@@ -146,18 +182,20 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
             to_update.clear()
 
     root = Path(folder.path)
-    for entry in walk_files(root, stats.errors):
+    for entry in walk_files(root, stats, max_folder_depth()):
         kind = kind_for_path(Path(entry.path), root)
+        # A name that is not valid UTF-8 is kept under its escaped form, recorded as failed.
+        path = storable_path(entry.path)
+        readable = path == entry.path
         if kind not in KIND_FOR_FILE_KIND:
             stats.skipped += 1
-            if kind is FileKind.SIDECAR:
+            if kind is FileKind.SIDECAR and readable:
                 try:
-                    sidecars[entry.path] = entry.stat(follow_symlinks=False).st_mtime_ns
+                    sidecars[path] = entry.stat(follow_symlinks=False).st_mtime_ns
                 except OSError as exc:
-                    stats.errors.append(f"{entry.path}: {exc.strerror or exc}")
+                    stats.errors.append(f"{path}: {exc.strerror or exc}")
             continue
         stats.seen += 1
-        path = entry.path
         seen.add(path)
         try:
             st = entry.stat(follow_symlinks=False)
@@ -165,6 +203,35 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
             stats.errors.append(f"{path}: {exc.strerror or exc}")
             continue
         record = known.get(path)
+        if not readable:
+            if record is not None and record[:3] == (
+                st.st_size,
+                st.st_mtime_ns,
+                PhotoFile.State.FAILED,
+            ):
+                stats.unchanged += 1
+                continue
+            if record is None:
+                stats.new += 1
+            else:
+                stats.changed += 1
+            stats.errors.append(f"{path}: {UNREADABLE_NAME}")
+            logger.warning("not imported: %s: %s", path, UNREADABLE_NAME)
+            unreadable.append(
+                PhotoFile(
+                    pk=None if record is None else record[3],
+                    library_id=folder.library_id,
+                    folder=folder,
+                    path=path,
+                    kind=KIND_FOR_FILE_KIND[kind],
+                    size=st.st_size,
+                    mtime_ns=st.st_mtime_ns,
+                    state=PhotoFile.State.FAILED,
+                    error=UNREADABLE_NAME,
+                    recorded_at=timezone.now(),
+                )
+            )
+            continue
         if record is not None:
             size, mtime_ns, state, pk, sidecar = record
             if (
@@ -224,6 +291,7 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
                     flush()
     with transaction.atomic():
         flush()
+        unreadable_save(unreadable)
         gone = [
             pk
             for path, (_, _, state, pk, _) in known.items()
@@ -231,6 +299,22 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
         ]
         stats.missing = files_mark_missing(gone)
     return stats
+
+
+def unreadable_save(files: list[PhotoFile]) -> None:
+    """Store the failed rows of files whose name is not valid UTF-8 (there are few: one by one)."""
+    for file in files:
+        if file.pk is None:
+            PhotoFile.objects.bulk_create([file], ignore_conflicts=True)
+        else:
+            PhotoFile.objects.filter(pk=file.pk).update(
+                size=file.size,
+                mtime_ns=file.mtime_ns,
+                state=file.state,
+                error=file.error,
+                missing_since=None,
+                recorded_at=file.recorded_at,
+            )
 
 
 def files_mark_missing(file_ids: list[int]) -> int:

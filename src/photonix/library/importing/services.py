@@ -20,8 +20,11 @@ from django.utils import timezone
 from photonix.core import work
 from photonix.library.importing.scanning import (
     KIND_FOR_FILE_KIND,
+    UNREADABLE_NAME,
     files_mark_missing,
+    max_folder_depth,
     sidecar_candidates,
+    storable_path,
 )
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.media.formats import FileKind, kind_for_path
@@ -32,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 def folder_for_path(path: str) -> LibraryFolder | None:
     """The library folder that contains ``path`` (the deepest one)."""
-    candidates = [str(p) for p in Path(path).parents]
+    candidates = [storable_path(str(p)) for p in Path(path).parents]
     return LibraryFolder.objects.filter(path__in=candidates).order_by("-path").first()
 
 
@@ -41,7 +44,10 @@ def path_changed(path: str) -> PhotoFile | None:
     folder = folder_for_path(path)
     if folder is None:
         return None
-    kind = kind_for_path(Path(path), Path(folder.path))
+    root = Path(folder.path)
+    if len(Path(path).relative_to(root).parts) - 1 > max_folder_depth():
+        return None  # below the depth scans and watches stop at
+    kind = kind_for_path(Path(path), root)
     if kind is FileKind.SIDECAR:
         owners = sidecar_changed(path)
         return owners[0] if owners else None
@@ -53,6 +59,8 @@ def path_changed(path: str) -> PhotoFile | None:
         return None
     if not stat.S_ISREG(st.st_mode):  # a symlink (it could point anywhere) or a device
         return None
+    if storable_path(path) != path:
+        return _unreadable_changed(path, folder, kind, st)
     with transaction.atomic():
         file, created = PhotoFile.objects.get_or_create(
             path=path,
@@ -83,12 +91,38 @@ def path_changed(path: str) -> PhotoFile | None:
     return file
 
 
+def _unreadable_changed(
+    path: str, folder: LibraryFolder, kind: FileKind, st: os.stat_result
+) -> PhotoFile:
+    """A file whose path is not valid UTF-8: its row, under the escaped path, is failed."""
+    stored = storable_path(path)
+    file, created = PhotoFile.objects.update_or_create(
+        path=stored,
+        defaults={
+            "library_id": folder.library_id,
+            "folder": folder,
+            "kind": KIND_FOR_FILE_KIND[kind],
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "state": PhotoFile.State.FAILED,
+            "error": UNREADABLE_NAME,
+            "missing_since": None,
+            "recorded_at": timezone.now(),
+        },
+    )
+    if created:
+        logger.warning("not imported: %s: %s", stored, UNREADABLE_NAME)
+    return file
+
+
 def sidecar_changed(path: str) -> list[PhotoFile]:
     """An XMP sidecar was written, changed, renamed or deleted: record the files it belongs to.
 
     A file is recorded again unless it was recorded with its current sidecar (same mtime), so the
     several events of one save cost one recording.
     """
+    if storable_path(path) != path:  # no recorded file reads a sidecar it cannot name
+        return []
     base = path[: -len(".xmp")]
     owners = [
         file
@@ -121,6 +155,7 @@ def path_deleted(path: str) -> int:
     """A file or folder was deleted: its files become missing (kept for a grace period)."""
     if kind_for_path(Path(path)) is FileKind.SIDECAR:
         sidecar_changed(path)  # its photo is recorded again, without it
+    path = storable_path(path)
     prefix = path.rstrip("/") + "/"
     ids = list(
         PhotoFile.objects.filter(Q(path=path) | Q(path__startswith=prefix))
@@ -136,6 +171,15 @@ def path_moved(src: str, dest: str) -> int:
     dest_folder = folder_for_path(dest)
     if dest_folder is None:  # moved out of every library
         return path_deleted(src)
+    if storable_path(src) != src or storable_path(dest) != dest:
+        # A name that is not valid UTF-8 on either side: the rows cannot simply follow (a file
+        # under such a name is failed, one renamed from it is recorded afresh).
+        path_deleted(src)
+        if Path(dest).is_dir():
+            work.scan_folders([dest_folder.pk])
+        else:
+            transaction.on_commit(lambda: path_changed(dest))
+        return 0
     if kind_for_path(Path(src)) is FileKind.SIDECAR:
         sidecar_changed(src)  # the sidecar's new name, if it still is one, is handled below
     moved = 0

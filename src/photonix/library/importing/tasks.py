@@ -61,6 +61,13 @@ def scan_folder(folder_id: int) -> dict[str, object]:
         )
         logger.warning("%s", exc)
         return {"error": str(exc)}
+    except Exception as exc:
+        # Whatever stopped the scan is shown on the folder, then the task fails (and its job).
+        LibraryFolder.objects.filter(pk=folder_id).update(
+            last_scan_finished_at=timezone.now(),
+            last_scan_error=scanning.storable_path(f"scan failed: {exc}"),
+        )
+        raise
     result = stats.as_dict()
     LibraryFolder.objects.filter(pk=folder_id).update(
         last_scan_finished_at=timezone.now(), last_scan_stats=result, last_scan_error=""
