@@ -30,12 +30,13 @@ from watchdog.events import (
     FileSystemEvent,
     FileSystemEventHandler,
 )
-from watchdog.observers import Observer
 
 from photonix.core import work
 from photonix.core.broker_client import redis_client_url
 from photonix.core.queues import FOLDERS_CHANNEL
 from photonix.library.importing import services
+from photonix.library.importing.inotify import BoundedInotifyObserver
+from photonix.library.importing.scanning import max_folder_depth
 from photonix.library.models import LibraryFolder
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,13 @@ class _Handler(FileSystemEventHandler):
     def __init__(self, settler: _Settler) -> None:
         self.settler = settler
 
+    def dispatch(self, event: FileSystemEvent) -> None:
+        # The observer thread serves every watched folder: one event it cannot handle is logged.
+        try:
+            super().dispatch(event)
+        except Exception:
+            logger.exception("watcher could not handle %s", event)
+
     def on_created(self, event: FileSystemEvent) -> None:
         if isinstance(event, DirCreatedEvent):
             # Files written before inotify watched the new folder are caught by a scan of it.
@@ -164,7 +172,7 @@ class FolderWatcher:
     def __init__(self) -> None:
         self.settler = _Settler()
         self.handler = _Handler(self.settler)
-        self.observer = Observer()
+        self.observer = BoundedInotifyObserver(max_folder_depth())
         self.watched: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -197,6 +205,9 @@ class FolderWatcher:
                 except OSError as exc:
                     logger.warning("cannot watch %s: %s", path, exc)
                     continue
+                except Exception:  # one folder never keeps the others unwatched
+                    logger.exception("cannot watch %s", path)
+                    continue
                 logger.info("watching %s", path)
         if not self.watched:
             logger.info("no watched folders yet")
@@ -219,6 +230,10 @@ def _listen_for_reloads(watcher: FolderWatcher, stop: threading.Event) -> None:
                     watcher.reload()
         except redis.RedisError as exc:
             logger.warning("watcher lost the broker (%s); reconnecting in %.0fs", exc, delay)
+            stop.wait(delay)
+            delay = min(delay * 2, 30.0)
+        except Exception:  # the database away during a reload: try again, keep listening
+            logger.exception("watcher could not reload its folders; again in %.0fs", delay)
             stop.wait(delay)
             delay = min(delay * 2, 30.0)
 
