@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from photonix.classifiers import registry
 from photonix.core.broker_client import broker_outstanding, paused_queues
 from photonix.core.http import IsAdmin
 from photonix.library.browse.filters import MAX_ID
@@ -27,7 +28,8 @@ from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline
 from photonix.pipeline.queues import QUEUE_NAMES
 
-# Which queue carries each stage (a stage is paused by pausing its queue); see queues.py.
+# Which queue carries each stage (a stage is paused by pausing its queue); see queues.py. A
+# classifier's stage (``classify:<name>``) is on the queue the classifier names, if it names one.
 STAGE_QUEUES = {
     "scan": "import",
     "import": "import",
@@ -42,7 +44,13 @@ STAGE_QUEUES = {
 
 
 def queue_for_stage(stage: str) -> str:
-    return STAGE_QUEUES.get(stage.split(":", 1)[0], "default")
+    kind, _, name = stage.partition(":")
+    if kind == "classify" and name:
+        try:
+            return registry.queue_of(name)
+        except LookupError:  # a classifier no longer installed: it ran where classifiers run
+            return STAGE_QUEUES[kind]
+    return STAGE_QUEUES.get(kind, "default")
 
 
 class Pages(PageNumberPagination):
