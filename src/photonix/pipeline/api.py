@@ -21,8 +21,7 @@ from rest_framework.views import APIView
 
 from photonix.classifiers import registry
 from photonix.core.broker_client import broker_outstanding, paused_queues
-from photonix.core.http import IsAdmin
-from photonix.library.browse.filters import MAX_ID
+from photonix.core.http import ID_SCHEMA, IdField, IsAdmin, query_id
 from photonix.library.models import Library
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline
@@ -120,10 +119,7 @@ class RetryResultSerializer(serializers.Serializer[Any]):
 
 
 class DismissRequestSerializer(serializers.Serializer[Any]):
-    # Bounded like every id in the API: a larger number is a clear 400, not a database error.
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
-    )
+    ids = serializers.ListField(child=IdField(), required=False)
     stage = serializers.CharField(required=False)
 
 
@@ -133,7 +129,7 @@ class DismissResultSerializer(serializers.Serializer[Any]):
 
 class StageRequestSerializer(serializers.Serializer[Any]):
     stage = serializers.CharField(required=False, allow_null=True, default=None)
-    library = serializers.IntegerField(required=False, allow_null=True, default=None)
+    library = IdField(required=False, allow_null=True, default=None)
 
 
 class DispatchResultSerializer(serializers.Serializer[Any]):
@@ -212,8 +208,8 @@ class JobListView(generics.ListAPIView[Job]):
             jobs = jobs.filter(state=state)
         if stage := params.get("stage"):
             jobs = jobs.filter(stage=stage)
-        if (photo := params.get("photo")) and photo.isdigit():
-            jobs = jobs.filter(photo_id=int(photo))
+        if (photo := query_id(self.request, "photo")) is not None:
+            jobs = jobs.filter(photo_id=photo)
         if params.get("include_dismissed") not in ("1", "true"):
             jobs = jobs.exclude(state=Job.State.FAILED, acknowledged=True)
         return jobs
@@ -223,7 +219,7 @@ class JobListView(generics.ListAPIView[Job]):
         parameters=[
             OpenApiParameter("state", str, enum=list(Job.State.values)),
             OpenApiParameter("stage", str),
-            OpenApiParameter("photo", int),
+            OpenApiParameter("photo", ID_SCHEMA),
             OpenApiParameter("include_dismissed", bool),
         ],
     )
