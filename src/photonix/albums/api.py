@@ -22,10 +22,17 @@ from rest_framework.views import APIView
 
 from photonix.albums import selectors, services
 from photonix.albums.models import Album, AlbumMember, ShareLink
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, forbid_unless, request_user
+from photonix.core.http import (
+    FIELD_ERRORS,
+    ID_SCHEMA,
+    DetailSerializer,
+    IdField,
+    forbid_unless,
+    query_id,
+    request_user,
+)
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
-from photonix.library.browse.filters import MAX_ID
 from photonix.library.models import Photo
 
 EDITORS = (AlbumMember.Role.OWNER, AlbumMember.Role.EDITOR)
@@ -117,12 +124,12 @@ def _albums_data(albums: list[Album], *, many: bool = True) -> Any:
 
 
 class AlbumCreateSerializer(serializers.Serializer[Any]):
-    library = serializers.IntegerField(help_text="the library the album belongs to")
+    library = IdField(help_text="the library the album belongs to")
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     sort = serializers.ChoiceField(choices=Album.Sort.choices, default=Album.Sort.TAKEN)
     photo_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         default=list,
         max_length=services.BULK_LIMIT,
@@ -134,7 +141,7 @@ class AlbumPatchSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     sort = serializers.ChoiceField(choices=Album.Sort.choices, required=False)
-    cover_id = serializers.IntegerField(
+    cover_id = IdField(
         required=False, allow_null=True, help_text="a photo of the album; null: automatic"
     )
 
@@ -162,7 +169,7 @@ class AlbumPhotoSerializer(serializers.ModelSerializer[Photo]):
 
 class PhotoIdsSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         min_length=1,
         max_length=services.BULK_LIMIT,
     )
@@ -181,13 +188,13 @@ class RemoveResultSerializer(serializers.Serializer[Any]):
 
 class ReorderSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         max_length=MAX_REORDER,
         help_text="every photo of the album, in the new order",
     )
-    move = serializers.IntegerField(required=False, help_text="the photo to move")
-    before = serializers.IntegerField(
+    move = IdField(required=False, help_text="the photo to move")
+    before = IdField(
         required=False, allow_null=True, help_text="move it in front of this photo (null: last)"
     )
 
@@ -206,7 +213,7 @@ class MemberSerializer(serializers.Serializer[Any]):
 
 
 class MemberSetSerializer(serializers.Serializer[Any]):
-    user_id = serializers.IntegerField()
+    user_id = IdField()
     role = serializers.ChoiceField(choices=AlbumMember.Role.choices)
 
 
@@ -251,25 +258,21 @@ class AlbumListView(APIView):
     @extend_schema(
         operation_id="albums_list",
         parameters=[
-            OpenApiParameter("library", int, description="only this library's albums"),
+            OpenApiParameter("library", ID_SCHEMA, description="only this library's albums"),
             OpenApiParameter("q", str, description="only albums whose name contains this"),
-            OpenApiParameter("photo", int, description="only albums holding this photo"),
+            OpenApiParameter("photo", ID_SCHEMA, description="only albums holding this photo"),
         ],
         responses=AlbumSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        for key in ("library", "photo"):
-            if key in params and not params[key].isdigit():
-                raise ValidationError({key: ["must be an id"]})
-        library = params.get("library")
+        photo = query_id(request, "photo")
         albums = selectors.albums_with_summary(
             request_user(request),
-            library_id=None if library is None else int(library),
-            q=params.get("q", ""),
+            library_id=query_id(request, "library"),
+            q=request.query_params.get("q", ""),
         )
-        if "photo" in params:
-            holding = selectors.albums_holding(int(params["photo"])).values("album_id")
+        if photo is not None:
+            holding = selectors.albums_holding(photo).values("album_id")
             albums = albums.filter(pk__in=holding)
         return Response(_albums_data(list(albums)))
 
@@ -518,9 +521,9 @@ class ShareCreatedSerializer(ShareLinkSerializer):
 
 
 class ShareCreateSerializer(serializers.Serializer[Any]):
-    album = serializers.IntegerField(required=False, help_text="share this album (as it changes)")
+    album = IdField(required=False, help_text="share this album (as it changes)")
     photo_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         min_length=1,
         max_length=services.BULK_LIMIT,
@@ -575,16 +578,14 @@ class ShareListView(APIView):
 
     @extend_schema(
         operation_id="shares_list",
-        parameters=[OpenApiParameter("album", int, description="only this album's links")],
+        parameters=[OpenApiParameter("album", ID_SCHEMA, description="only this album's links")],
         responses=ShareLinkSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         shares = selectors.shares_for(request_user(request))
-        album = request.query_params.get("album")
+        album = query_id(request, "album")
         if album is not None:
-            if not album.isdigit():
-                raise ValidationError({"album": ["must be an id"]})
-            shares = shares.filter(album_id=int(album))
+            shares = shares.filter(album_id=album)
         return Response(ShareLinkSerializer(shares, many=True).data)
 
     @extend_schema(

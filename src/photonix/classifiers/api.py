@@ -227,7 +227,7 @@ class ClassifierListView(APIView):
     @extend_schema(operation_id="classifiers_list", responses=ClassifierInfoSerializer(many=True))
     def get(self, request: Request) -> Response:
         rows = [
-            {"name": c.name, "version": c.version, "queue": getattr(c, "queue", "classify")}
+            {"name": c.name, "version": c.version, "queue": registry.queue_of(c.name)}
             for c in registry.all_classifiers()
         ]
         return Response(ClassifierInfoSerializer(rows, many=True).data)

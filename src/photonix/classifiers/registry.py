@@ -28,12 +28,16 @@ __all__ = [
     "all_classifiers",
     "get",
     "load_builtins",
+    "queue_of",
     "register",
     "registered",
     "unregister",
 ]
 
 logger = logging.getLogger(__name__)
+
+# The Celery queue of a classifier that names none.
+DEFAULT_QUEUE = "classify"
 
 _lock = threading.Lock()
 _classifiers: dict[str, Classifier] = {}
@@ -92,6 +96,12 @@ def get(name: str) -> Classifier:
             return _classifiers[name]
         except KeyError:
             raise LookupError(f"no classifier named {name!r} is registered") from None
+
+
+def queue_of(name: str) -> str:
+    """The Celery queue classifier ``name``'s jobs run on: the ``queue`` it names, else
+    ``classify``. Raises ``LookupError`` when no such classifier is registered."""
+    return str(getattr(get(name), "queue", DEFAULT_QUEUE))
 
 
 @contextmanager

@@ -3,7 +3,9 @@
 Views import these instead of writing their own: one way to get the request's user, one
 administrator permission, one page size, one shape for errors in the OpenAPI file, one way to
 refuse (:func:`forbid_unless`) and one answer to domain errors (:func:`exception_handler`): a
-view calls the service and lets a :class:`~photonix.core.errors.PhotonixError` go.
+view calls the service and lets a :class:`~photonix.core.errors.PhotonixError` go. Ids in
+requests are read one way (:class:`IdField` in bodies, :func:`query_id` in query strings), and
+request bodies by one JSON parser with a depth limit (:mod:`photonix.core.parsers`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import (
+    NotAuthenticated,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -35,6 +41,35 @@ def request_user(request: Request) -> User:
     if not isinstance(user, User):
         raise NotAuthenticated
     return user
+
+
+# The largest id a database column holds (SQLite and PostgreSQL bigint): larger ones are
+# refused as bad input rather than overflowing in the driver.
+MAX_ID = 2**63 - 1
+
+# The schema of an id in a query string (read with :func:`query_id`), for ``OpenApiParameter``.
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+
+
+class IdField(serializers.IntegerField):
+    """The id of a row in a request: an integer from 1 to :data:`MAX_ID` (other bounds may be
+    given as for any ``IntegerField``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+def query_id(request: Request, name: str, message: str = "must be an id") -> int | None:
+    """The id in query parameter ``name`` (``None`` when it is absent); anything but an integer
+    from 1 to :data:`MAX_ID` answers 400 ``{name: [message]}``."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        raise ValidationError({name: [message]})
+    return int(raw)
 
 
 class Pages(PageNumberPagination):

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.core.http import DetailSerializer, forbid_unless, request_user
+from photonix.core.http import DetailSerializer, IdField, forbid_unless, request_user
 from photonix.faces import selectors, services
 from photonix.faces.models import Face, Person
 from photonix.library import selectors as library_selectors
@@ -114,24 +114,22 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
 
 class PersonUpdateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200, allow_blank=True)
-    cover_face = serializers.IntegerField(required=False)
+    cover_face = IdField(required=False)
 
 
 class MergeSerializer(serializers.Serializer[Any]):
-    person = serializers.IntegerField(help_text="The person merged into this one (deleted).")
+    person = IdField(help_text="The person merged into this one (deleted).")
 
 
 class MoveSerializer(serializers.Serializer[Any]):
-    person = serializers.IntegerField(
-        allow_null=True, help_text="Target person; null makes a new person (split)."
-    )
+    person = IdField(allow_null=True, help_text="Target person; null makes a new person (split).")
     name = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True, help_text="For a new person."
     )
 
 
 class PhotoIdsSerializer(serializers.Serializer[Any]):
-    photos = serializers.ListField(child=serializers.IntegerField())
+    photos = serializers.ListField(child=IdField())
 
 
 def _person(request: Request, person_id: int) -> Person:

@@ -70,6 +70,8 @@ def _library_of(path: str) -> str | None:
 def list_folder(raw: str | None) -> Listing:
     """The sub-folders of ``raw`` (default: the first usual place that exists) and its photos."""
     text = (raw or "").strip() or default_path()
+    if "\x00" in text:
+        raise BrowseError("a path cannot contain a NUL byte")
     if not text.startswith("/"):
         raise BrowseError(f"{text}: use an absolute path (one that starts with /)")
     path = Path(os.path.normpath(text))

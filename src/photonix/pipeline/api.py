@@ -19,15 +19,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from photonix.classifiers import registry
 from photonix.core.broker_client import broker_outstanding, paused_queues
-from photonix.core.http import IsAdmin
-from photonix.library.browse.filters import MAX_ID
+from photonix.core.http import ID_SCHEMA, IdField, IsAdmin, query_id
 from photonix.library.models import Library
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline
 from photonix.pipeline.queues import QUEUE_NAMES
 
-# Which queue carries each stage (a stage is paused by pausing its queue); see queues.py.
+# Which queue carries each stage (a stage is paused by pausing its queue); see queues.py. A
+# classifier's stage (``classify:<name>``) is on the queue the classifier names, if it names one.
 STAGE_QUEUES = {
     "scan": "import",
     "import": "import",
@@ -42,7 +43,13 @@ STAGE_QUEUES = {
 
 
 def queue_for_stage(stage: str) -> str:
-    return STAGE_QUEUES.get(stage.split(":", 1)[0], "default")
+    kind, _, name = stage.partition(":")
+    if kind == "classify" and name:
+        try:
+            return registry.queue_of(name)
+        except LookupError:  # a classifier no longer installed: it ran where classifiers run
+            return STAGE_QUEUES[kind]
+    return STAGE_QUEUES.get(kind, "default")
 
 
 class Pages(PageNumberPagination):
@@ -112,10 +119,7 @@ class RetryResultSerializer(serializers.Serializer[Any]):
 
 
 class DismissRequestSerializer(serializers.Serializer[Any]):
-    # Bounded like every id in the API: a larger number is a clear 400, not a database error.
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
-    )
+    ids = serializers.ListField(child=IdField(), required=False)
     stage = serializers.CharField(required=False)
 
 
@@ -125,7 +129,7 @@ class DismissResultSerializer(serializers.Serializer[Any]):
 
 class StageRequestSerializer(serializers.Serializer[Any]):
     stage = serializers.CharField(required=False, allow_null=True, default=None)
-    library = serializers.IntegerField(required=False, allow_null=True, default=None)
+    library = IdField(required=False, allow_null=True, default=None)
 
 
 class DispatchResultSerializer(serializers.Serializer[Any]):
@@ -204,8 +208,8 @@ class JobListView(generics.ListAPIView[Job]):
             jobs = jobs.filter(state=state)
         if stage := params.get("stage"):
             jobs = jobs.filter(stage=stage)
-        if (photo := params.get("photo")) and photo.isdigit():
-            jobs = jobs.filter(photo_id=int(photo))
+        if (photo := query_id(self.request, "photo")) is not None:
+            jobs = jobs.filter(photo_id=photo)
         if params.get("include_dismissed") not in ("1", "true"):
             jobs = jobs.exclude(state=Job.State.FAILED, acknowledged=True)
         return jobs
@@ -215,7 +219,7 @@ class JobListView(generics.ListAPIView[Job]):
         parameters=[
             OpenApiParameter("state", str, enum=list(Job.State.values)),
             OpenApiParameter("stage", str),
-            OpenApiParameter("photo", int),
+            OpenApiParameter("photo", ID_SCHEMA),
             OpenApiParameter("include_dismissed", bool),
         ],
     )

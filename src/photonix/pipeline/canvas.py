@@ -93,9 +93,7 @@ def build_canvas(photo_id: int, stages: list[str], scope: str | None = None) -> 
     if THUMBNAILS in stages:
         steps.append(tasks.make_thumbnails.si(photo_id))
     classify = [
-        tasks.classify.si(photo_id, name).set(
-            queue=getattr(registry.get(name), "queue", "classify")
-        )
+        tasks.classify.si(photo_id, name).set(queue=registry.queue_of(name))
         for name in (
             s.removeprefix(CLASSIFY_PREFIX) for s in stages if s.startswith(CLASSIFY_PREFIX)
         )

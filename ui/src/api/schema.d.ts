@@ -1364,7 +1364,10 @@ export interface components {
             readonly updated_at: string;
         };
         AlbumCreateRequest: {
-            /** @description the library the album belongs to */
+            /**
+             * Format: int64
+             * @description the library the album belongs to
+             */
             library: number;
             name: string;
             /** @default  */
@@ -1720,11 +1723,15 @@ export interface components {
             role: components["schemas"]["RoleEnum"];
         };
         MemberSetRequest: {
+            /** Format: int64 */
             user_id: number;
             role: components["schemas"]["RoleEnum"];
         };
         MergeRequest: {
-            /** @description The person merged into this one (deleted). */
+            /**
+             * Format: int64
+             * @description The person merged into this one (deleted).
+             */
             person: number;
         };
         Month: {
@@ -1733,7 +1740,10 @@ export interface components {
             count: number;
         };
         MoveRequest: {
-            /** @description Target person; null makes a new person (split). */
+            /**
+             * Format: int64
+             * @description Target person; null makes a new person (split).
+             */
             person: number | null;
             /**
              * @description For a new person.
@@ -1829,7 +1839,10 @@ export interface components {
             name?: string;
             description?: string;
             sort?: components["schemas"]["SortEnum"];
-            /** @description a photo of the album; null: automatic */
+            /**
+             * Format: int64
+             * @description a photo of the album; null: automatic
+             */
             cover_id?: number | null;
         };
         PatchedFolderUpdateRequest: {
@@ -1846,6 +1859,7 @@ export interface components {
         };
         PatchedPersonUpdateRequest: {
             name?: string;
+            /** Format: int64 */
             cover_face?: number;
         };
         PatchedPhotoPatchRequest: {
@@ -2031,9 +2045,15 @@ export interface components {
         ReorderRequest: {
             /** @description every photo of the album, in the new order */
             ids?: number[];
-            /** @description the photo to move */
+            /**
+             * Format: int64
+             * @description the photo to move
+             */
             move?: number;
-            /** @description move it in front of this photo (null: last) */
+            /**
+             * Format: int64
+             * @description move it in front of this photo (null: last)
+             */
             before?: number | null;
         };
         RetryResult: {
@@ -2093,7 +2113,10 @@ export interface components {
             placeholder: string;
         };
         ShareCreateRequest: {
-            /** @description share this album (as it changes) */
+            /**
+             * Format: int64
+             * @description share this album (as it changes)
+             */
             album?: number;
             /** @description or share these photos (one library) */
             photo_ids?: number[];
@@ -2229,6 +2252,7 @@ export interface components {
         SortEnum: "taken" | "-taken" | "manual";
         StageRequestRequest: {
             stage?: string | null;
+            /** Format: int64 */
             library?: number | null;
         };
         StageSummary: {
@@ -3961,7 +3985,7 @@ export interface operations {
                 colour?: number;
                 /** @description local date taken, inclusive */
                 date_from?: string;
-                /** @description local date taken, inclusive */
+                /** @description local date taken, inclusive (up to 9999-12-30) */
                 date_to?: string;
                 /** @description seconds */
                 exposure_max?: number;
@@ -5076,7 +5100,7 @@ export interface operations {
                 cursor?: string;
                 /** @description local date taken, inclusive */
                 date_from?: string;
-                /** @description local date taken, inclusive */
+                /** @description local date taken, inclusive (up to 9999-12-30) */
                 date_to?: string;
                 /** @description seconds */
                 exposure_max?: number;
@@ -5148,7 +5172,7 @@ export interface operations {
                 colour?: number;
                 /** @description local date taken, inclusive */
                 date_from?: string;
-                /** @description local date taken, inclusive */
+                /** @description local date taken, inclusive (up to 9999-12-30) */
                 date_to?: string;
                 /** @description seconds */
                 exposure_max?: number;
@@ -5218,7 +5242,7 @@ export interface operations {
                 colour?: number;
                 /** @description local date taken, inclusive */
                 date_from?: string;
-                /** @description local date taken, inclusive */
+                /** @description local date taken, inclusive (up to 9999-12-30) */
                 date_to?: string;
                 /** @description seconds */
                 exposure_max?: number;

@@ -14,11 +14,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from photonix.classifiers.models import PhotoTag
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, Pages, forbid_unless, request_user
+from photonix.core.http import (
+    FIELD_ERRORS,
+    ID_SCHEMA,
+    DetailSerializer,
+    IdField,
+    Pages,
+    forbid_unless,
+    query_id,
+    request_user,
+)
 from photonix.core.models import User
 from photonix.library import selectors
 from photonix.library.browse import edits, filters, people, search, timeline, visibility
-from photonix.library.browse.filters import MAX_ID
 from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Photo, PhotoFile
 from photonix.library.serializers import FileSerializer
@@ -164,16 +172,14 @@ class PhotoListView(generics.ListAPIView[Photo]):
 
     def get_queryset(self) -> QuerySet[Photo]:
         photos = selectors.photos_for(request_user(self.request))
-        library = self.request.query_params.get("library")
+        library = query_id(self.request, "library", "must be a library id")
         if library is not None:
-            if not library.isdigit():
-                raise ValidationError({"library": ["must be a library id"]})
-            photos = photos.filter(library_id=int(library))
+            photos = photos.filter(library_id=library)
         return photos
 
     @extend_schema(
         operation_id="photos_list",
-        parameters=[OpenApiParameter("library", int, description="only this library")],
+        parameters=[OpenApiParameter("library", ID_SCHEMA, description="only this library")],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -224,7 +230,7 @@ class PhotoDetailView(APIView):
 
 
 class PreferredSerializer(serializers.Serializer[Any]):
-    file_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    file_id = IdField()
 
 
 class PhotoPreferredView(APIView):
@@ -252,7 +258,7 @@ class PhotoPreferredView(APIView):
 
 class BulkSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         min_length=1,
         max_length=edits.BULK_LIMIT,
     )

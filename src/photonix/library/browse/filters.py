@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from rest_framework import serializers
 
+from photonix.core.http import MAX_ID, IdField
 from photonix.core.models import User
 from photonix.library.browse import people, search
 from photonix.library.browse.search import LIST_PARAMS
@@ -41,14 +42,13 @@ OWN_FACET_PARAMS: dict[str, tuple[str, ...]] = {
 }
 
 
-# The largest id a database column holds (SQLite and PostgreSQL bigint): larger ones are
-# refused as bad input rather than overflowing in the driver.
-MAX_ID = 2**63 - 1
+# The latest ``date_to``: the day after it must still be a date (``dt.date.max`` has none).
+LAST_DATE = dt.date.max - dt.timedelta(days=1)
 
 
 def _ids(help_text: str) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         required=False,
         max_length=50,
         help_text=help_text,
@@ -58,19 +58,13 @@ def _ids(help_text: str) -> serializers.ListField:
 class PhotoFilterSerializer(serializers.Serializer[Any]):
     """Query parameters every photo list understands. Repeat a list parameter for several ids."""
 
-    library = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, help_text="only this library"
-    )
+    library = IdField(required=False, help_text="only this library")
     tag = _ids("tag id, or a tag under it; repeated: every one of them (AND)")
     person = _ids("person id; repeated: every one of them (AND)")
     camera = _ids("camera id; repeated: any of them (OR)")
     lens = _ids("lens id; repeated: any of them (OR)")
-    place = serializers.IntegerField(
-        min_value=1, required=False, help_text="place tag id, or a place inside it"
-    )
-    colour = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, help_text="colour tag id"
-    )
+    place = IdField(required=False, help_text="place tag id, or a place inside it")
+    colour = IdField(required=False, help_text="colour tag id")
     rating_min = serializers.IntegerField(min_value=0, max_value=5, required=False)
     flash = serializers.BooleanField(required=False, help_text="the flash fired (or not)")
     aperture_min = serializers.FloatField(min_value=0, required=False)
@@ -85,7 +79,9 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
         input_formats=["%Y-%m-%d"], required=False, help_text="local date taken, inclusive"
     )
     date_to = serializers.DateField(
-        input_formats=["%Y-%m-%d"], required=False, help_text="local date taken, inclusive"
+        input_formats=["%Y-%m-%d"],
+        required=False,
+        help_text=f"local date taken, inclusive (up to {LAST_DATE.isoformat()})",
     )
     has_gps = serializers.BooleanField(required=False, help_text="with (or without) a location")
     hidden = serializers.BooleanField(
@@ -97,6 +93,11 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
         max_length=200,
         help_text="free text: tag, place, person, camera, lens, month and year names",
     )
+
+    def validate_date_to(self, value: dt.date) -> dt.date:
+        if value > LAST_DATE:
+            raise serializers.ValidationError(f"must be {LAST_DATE.isoformat()} or earlier")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
