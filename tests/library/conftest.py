@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,9 +10,12 @@ from tests.library.trees import remove_tree
 
 
 @pytest.fixture
-def tree_root(tmp_path: Path) -> Iterator[Path]:
-    """A folder for deep trees, removed after the test (pytest's clean-up would recurse)."""
-    root = tmp_path / "tree"
-    root.mkdir()
-    yield root
-    remove_tree(root)
+def tree_root() -> Iterator[Path]:
+    """A folder for deep trees, removed after the test without recursion. It lives outside
+    pytest's temporary folders: pytest removes old ones with a recursive ``rmtree``, which a
+    tree left behind by a killed run would crash at the end of every later run."""
+    root = Path(tempfile.mkdtemp(prefix="photonix-deep-tree-"))
+    try:
+        yield root
+    finally:
+        remove_tree(root)
