@@ -120,7 +120,18 @@ def settled(photo: Photo, timeout: float = 60) -> str:
     return result
 
 
-def jobs_of(photo: Photo) -> dict[str, list[Job]]:
+def jobs_of(photo: Photo, timeout: float = 60) -> dict[str, list[Job]]:
+    """The photo's job records once none of them is queued, started or retrying.
+
+    A job record is closed by its task's own success or failure signal, which the worker writes
+    after the task's work (the photo's state included): a photo seen ``processed`` does not mean
+    its last record is closed yet, so wait for the records themselves.
+    """
+    wait_for(
+        lambda: not Job.objects.filter(photo=photo, state__in=Job.ACTIVE).exists(),
+        timeout,
+        f"the job records of photo {photo.pk} to close",
+    )
     jobs: dict[str, list[Job]] = {}
     for job in Job.objects.filter(photo=photo).order_by("pk"):
         jobs.setdefault(job.stage, []).append(job)
