@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
-from watchdog.events import FileClosedEvent, FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    FileClosedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 
 from photonix.library.importing.inotify import BoundedInotifyObserver, walk_dirs
 from photonix.library.importing.watcher import FolderWatcher
@@ -24,10 +28,11 @@ WAIT_SECONDS = 10.0
 
 
 class _Closed(FileSystemEventHandler):
-    """Collects the paths of files written and closed."""
+    """Collects the paths of files written and closed, and of folders created."""
 
     def __init__(self) -> None:
         self.paths: set[str] = set()
+        self.folders: set[str] = set()
         self.cond = threading.Condition()
 
     def on_closed(self, event: FileSystemEvent) -> None:
@@ -36,9 +41,20 @@ class _Closed(FileSystemEventHandler):
                 self.paths.add(os.fsdecode(event.src_path))
                 self.cond.notify_all()
 
+    def on_created(self, event: FileSystemEvent) -> None:
+        if isinstance(event, DirCreatedEvent):
+            with self.cond:
+                self.folders.add(os.fsdecode(event.src_path))
+                self.cond.notify_all()
+
     def wait_for(self, path: Path) -> bool:
         with self.cond:
             return self.cond.wait_for(lambda: str(path) in self.paths, WAIT_SECONDS)
+
+    def wait_for_folder(self, path: Path) -> bool:
+        """Whether ``path``'s creation was reported: its watch is added before the report."""
+        with self.cond:
+            return self.cond.wait_for(lambda: str(path) in self.folders, WAIT_SECONDS)
 
 
 def test_walk_dirs_stops_at_its_depth_without_recursion(tree_root: Path) -> None:
@@ -62,8 +78,10 @@ def test_a_deep_tree_neither_stops_nor_blinds_the_watcher(tree_root: Path) -> No
 
         # A tree a thousand deep made while watched (mkdir -p) ...
         deep_tree(other_lib, 1000, "n")
-        time.sleep(0.5)
-        # ... and every watched folder is still heard, down to the depth limit.
+        # ... is followed down to the depth limit (the deepest watch exists once its folder's
+        # creation is reported) ...
+        assert handler.wait_for_folder(other_lib.joinpath(*["n"] * 8)), "no watch at the limit"
+        # ... and every watched folder is still heard.
         for path in (
             other_lib / "a.jpg",
             deep_lib / "b.jpg",
