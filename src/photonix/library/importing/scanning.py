@@ -160,7 +160,8 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
     seen: set[str] = set()
     to_create: list[PhotoFile] = []
     to_update: list[PhotoFile] = []  # changed on disk, or their sidecar did
-    unreadable: list[PhotoFile] = []  # names that are not valid UTF-8: failed, never recorded
+    # Names that are not valid UTF-8: their rows are failed, never recorded.
+    unreadable: list[tuple[str, str, os.stat_result]] = []
 
     def flush() -> None:
         if to_create:
@@ -216,21 +217,7 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
             else:
                 stats.changed += 1
             stats.errors.append(f"{path}: {UNREADABLE_NAME}")
-            logger.warning("not imported: %s: %s", path, UNREADABLE_NAME)
-            unreadable.append(
-                PhotoFile(
-                    pk=None if record is None else record[3],
-                    library_id=folder.library_id,
-                    folder=folder,
-                    path=path,
-                    kind=KIND_FOR_FILE_KIND[kind],
-                    size=st.st_size,
-                    mtime_ns=st.st_mtime_ns,
-                    state=PhotoFile.State.FAILED,
-                    error=UNREADABLE_NAME,
-                    recorded_at=timezone.now(),
-                )
-            )
+            unreadable.append((entry.path, KIND_FOR_FILE_KIND[kind], st))
             continue
         if record is not None:
             size, mtime_ns, state, pk, sidecar = record
@@ -291,7 +278,8 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
                     flush()
     with transaction.atomic():
         flush()
-        unreadable_save(unreadable)
+        for raw_path, file_kind, st in unreadable:
+            unreadable_record(folder, raw_path, file_kind, st)
         gone = [
             pk
             for path, (_, _, state, pk, _) in known.items()
@@ -301,20 +289,27 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
     return stats
 
 
-def unreadable_save(files: list[PhotoFile]) -> None:
-    """Store the failed rows of files whose name is not valid UTF-8 (there are few: one by one)."""
-    for file in files:
-        if file.pk is None:
-            PhotoFile.objects.bulk_create([file], ignore_conflicts=True)
-        else:
-            PhotoFile.objects.filter(pk=file.pk).update(
-                size=file.size,
-                mtime_ns=file.mtime_ns,
-                state=file.state,
-                error=file.error,
-                missing_since=None,
-                recorded_at=file.recorded_at,
-            )
+def unreadable_record(folder: LibraryFolder, path: str, kind: str, st: os.stat_result) -> PhotoFile:
+    """The row of a file whose path is not valid UTF-8: under its escaped path, failed, with the
+    reason. Scans and the watcher both write it here (such files are few: one query each)."""
+    stored = storable_path(path)
+    file, created = PhotoFile.objects.update_or_create(
+        path=stored,
+        defaults={
+            "library_id": folder.library_id,
+            "folder": folder,
+            "kind": kind,
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "state": PhotoFile.State.FAILED,
+            "error": UNREADABLE_NAME,
+            "missing_since": None,
+            "recorded_at": timezone.now(),
+        },
+    )
+    if created:
+        logger.warning("not imported: %s: %s", stored, UNREADABLE_NAME)
+    return file
 
 
 def files_mark_missing(file_ids: list[int]) -> int:

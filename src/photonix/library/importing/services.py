@@ -20,11 +20,11 @@ from django.utils import timezone
 from photonix.core import work
 from photonix.library.importing.scanning import (
     KIND_FOR_FILE_KIND,
-    UNREADABLE_NAME,
     files_mark_missing,
     max_folder_depth,
     sidecar_candidates,
     storable_path,
+    unreadable_record,
 )
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.media.formats import FileKind, kind_for_path
@@ -60,7 +60,7 @@ def path_changed(path: str) -> PhotoFile | None:
     if not stat.S_ISREG(st.st_mode):  # a symlink (it could point anywhere) or a device
         return None
     if storable_path(path) != path:
-        return _unreadable_changed(path, folder, kind, st)
+        return unreadable_record(folder, path, KIND_FOR_FILE_KIND[kind], st)
     with transaction.atomic():
         file, created = PhotoFile.objects.get_or_create(
             path=path,
@@ -88,30 +88,6 @@ def path_changed(path: str) -> PhotoFile | None:
             )
         file_id = file.pk
         work.record_files([file_id])
-    return file
-
-
-def _unreadable_changed(
-    path: str, folder: LibraryFolder, kind: FileKind, st: os.stat_result
-) -> PhotoFile:
-    """A file whose path is not valid UTF-8: its row, under the escaped path, is failed."""
-    stored = storable_path(path)
-    file, created = PhotoFile.objects.update_or_create(
-        path=stored,
-        defaults={
-            "library_id": folder.library_id,
-            "folder": folder,
-            "kind": KIND_FOR_FILE_KIND[kind],
-            "size": st.st_size,
-            "mtime_ns": st.st_mtime_ns,
-            "state": PhotoFile.State.FAILED,
-            "error": UNREADABLE_NAME,
-            "missing_since": None,
-            "recorded_at": timezone.now(),
-        },
-    )
-    if created:
-        logger.warning("not imported: %s: %s", stored, UNREADABLE_NAME)
     return file
 
 
