@@ -5,7 +5,8 @@ administrator permission, one page size, one shape for errors in the OpenAPI fil
 refuse (:func:`forbid_unless`) and one answer to domain errors (:func:`exception_handler`): a
 view calls the service and lets a :class:`~photonix.core.errors.PhotonixError` go. Ids in
 requests are read one way (:class:`IdField` in bodies, :func:`query_id` in query strings), and
-request bodies by one JSON parser with a depth limit (:mod:`photonix.core.parsers`).
+request bodies by one JSON parser that answers a body too deep to decode with a 400
+(:mod:`photonix.core.parsers`).
 """
 
 from __future__ import annotations
