@@ -1,7 +1,7 @@
 """The one place that knows where a photo's derived files live and how they are written and deleted.
 
 Derived files sit under the data directory, named by photo (or file) id and version, and are
-written atomically (a temporary file in the same folder, flushed to disk, renamed into place), so
+written atomically (a temporary file in the same folder, renamed into place), so
 a task killed half-way leaves no half-written file and writing the same file twice gives the
 same result. Originals are never written or deleted here.
 
@@ -71,36 +71,22 @@ def thumbnail_content_type(size: str) -> str:
     return _CONTENT_TYPES[SIZE_BY_NAME[size].format]
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the platform can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # some file systems refuse fsync on a folder: the rename still happened
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_atomically_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Have ``write`` fill a temporary file beside ``path`` (it gets the open binary file), then
-    flush it to disk and rename it over ``path``. Until the rename, ``path`` is absent or as it
-    was; if ``write`` (or anything after it) fails, the temporary file is removed."""
+    rename it over ``path``. Until the rename, ``path`` is absent or as it was; if ``write`` (or
+    anything after it) fails, the temporary file is removed.
+
+    Nothing is forced to disk (no fsync): these files are derived and can be made again, and a
+    flush per file would cost several times the write itself on every photo."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX, suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
