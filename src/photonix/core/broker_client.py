@@ -64,11 +64,12 @@ def paused_queues() -> set[str]:
 
 def publish_folders_changed() -> None:
     """Ask a running watcher to reload its folders. Harmless when none runs."""
+    client = broker_redis(socket_timeout=2)
     try:
-        client = broker_redis(socket_timeout=2)
         client.publish(FOLDERS_CHANNEL, "reload")
-        client.close()
     except redis.RedisError as exc:
         logger.warning(
             "could not tell the watcher about new folders (%s); it reloads at start", exc
         )
+    finally:
+        client.close()
