@@ -18,6 +18,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """A PostgreSQL test database named after this run's broker database (``test_photonix_run3``).
+
+    Runs side by side on one machine each create, use and drop their own (SQLite test databases
+    already live in each run's own data directory).
+    """
+    from django.conf import settings
+
+    from tests import slots
+
+    run = slots.number_of(os.environ["REDIS_URL"])
+    for db in settings.DATABASES.values():
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_run{run}"
+
+
 @pytest.fixture
 def clean_broker() -> Iterator[str]:
     """The test broker database, emptied before and after the test."""

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests import slots
 from tests.e2e.support import LiveServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,11 +41,15 @@ CHROMIUM_ARGS = [
 START_TIMEOUT = 60.0
 # The real Redis on this machine, in a database of its own (flushed before each server starts):
 # the jobs API reads queue lengths and paused queues from the broker. No worker is started.
-# A database of its own per run, and not the one tests/testenv.py gives the unit tests (1 + pid
-# % 15): two runs on one machine must not flush or consume each other's queues.
-E2E_REDIS_URL = os.environ.get(
-    "PHOTONIX_E2E_REDIS_URL", f"redis://127.0.0.1:6379/{1 + (os.getpid() + 7) % 15}"
-)
+# Claimed for this run (tests/slots.py), apart from the unit tests' one: two runs on one machine
+# must not flush or consume each other's queues.
+
+
+@pytest.fixture(scope="session")
+def e2e_redis_url() -> str:
+    return os.environ.get("PHOTONIX_E2E_REDIS_URL") or slots.claim_url()
+
+
 # Settings that must not leak from the developer's shell (or the test plugin) into the server.
 SCRUBBED_ENV = (
     "REDIS_URL",
@@ -99,7 +104,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def photonix_server(tmp_path: Path) -> Iterator[LiveServer]:
+def photonix_server(tmp_path: Path, e2e_redis_url: str) -> Iterator[LiveServer]:
     """A freshly migrated Photonix web server with an empty database."""
     if not UI_INDEX.is_file():
         pytest.fail(f"UI not built: run `make ui` (missing {UI_INDEX.relative_to(REPO_ROOT)})")
@@ -114,9 +119,9 @@ def photonix_server(tmp_path: Path) -> Iterator[LiveServer]:
         PHOTONIX_WEB_WORKERS="1",
         PHOTONIX_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
-        REDIS_URL=E2E_REDIS_URL,
+        REDIS_URL=e2e_redis_url,
     )
-    _flush_redis(E2E_REDIS_URL)
+    _flush_redis(e2e_redis_url)
     log_path = tmp_path / "server.log"
     server = LiveServer(
         url=f"http://127.0.0.1:{port}",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests import slots
 from tests.e2e.support import LiveServer, create_admin, path_is
 
 pytestmark = pytest.mark.e2e
@@ -43,13 +45,16 @@ LINK_PASSWORD = "grandma-2024"
 IMPORT_TIMEOUT = 180
 # The import runs on a broker database of its own: other e2e tests share the server's (and flush
 # it), and a worker of a test running beside this one would take our tasks to its own database.
-IMPORT_REDIS_URL = os.environ.get(
-    "PHOTONIX_E2E_IMPORT_REDIS_URL", f"redis://127.0.0.1:6379/{1 + (os.getpid() + 11) % 15}"
-)
+# Claimed for this run when first needed (tests/slots.py).
+
+
+@functools.cache
+def import_redis_url() -> str:
+    return os.environ.get("PHOTONIX_E2E_IMPORT_REDIS_URL") or slots.claim_url()
 
 
 def _import_env(server: LiveServer) -> dict[str, str]:
-    return {**server.env, "REDIS_URL": IMPORT_REDIS_URL}
+    return {**server.env, "REDIS_URL": import_redis_url()}
 
 
 def _run(server: LiveServer, *args: str, timeout: float = 120) -> str:
@@ -99,7 +104,7 @@ def running_worker(server: LiveServer, log: Path) -> Iterator[subprocess.Popen[b
 def import_photos(server: LiveServer, tmp_path: Path) -> None:
     import redis
 
-    broker = redis.Redis.from_url(IMPORT_REDIS_URL, socket_timeout=5)
+    broker = redis.Redis.from_url(import_redis_url(), socket_timeout=5)
     try:
         broker.flushdb()
     finally:
