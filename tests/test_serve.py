@@ -296,13 +296,11 @@ def test_serve_runs_everything_and_stops_cleanly(
     # ... and their own children: 2 gunicorn workers, 2 Celery pool processes.
     assert len(family) >= 10, family
 
-    started = time.monotonic()
     running.proc.send_signal(stop_signal)
     try:
         code = running.proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail(f"serve did not stop within 30s:\n{running.log()[-4000:]}")
-    elapsed = time.monotonic() - started
     assert code == 0, running.log()[-4000:]
 
     survivors = {pid for pid in family if pid_alive(pid)}
@@ -313,7 +311,6 @@ def test_serve_runs_everything_and_stops_cleanly(
     assert not (running.data_dir / "broker" / "valkey.pid").exists()
     # The stop was orderly, not a 15 s timeout followed by SIGKILL.
     assert "killing" not in running.log(), running.log()[-4000:]
-    assert elapsed < 20
 
 
 @pytest.mark.integration

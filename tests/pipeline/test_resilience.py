@@ -19,6 +19,7 @@ import psycopg
 import pytest
 import redis
 from django.db import connection
+from django.utils import timezone
 
 from photonix.classifiers import registry
 from photonix.library.importing.scanning import folder_scan
@@ -86,13 +87,17 @@ def test_a_paused_queue_waits_and_resumes(
     try:
         _import(tmp_path)
         wait_for(lambda: PhotoFile.objects.filter(state="ok").count() == len(PHOTOS), 60, "import")
-        time.sleep(2)
+        time.sleep(2)  # a chance for a worker that ignores the pause to take something
         assert not Job.objects.filter(stage="thumbnails").exclude(state="queued").exists()
         assert redis.Redis.from_url(clean_broker).llen("media") == len(PHOTOS)
     finally:
+        resumed_at = timezone.now()
         services.queue_resume("media")
     wait_for(_all_settled, 90, "every photo to finish after resuming")
     assert PhotoPipeline.objects.filter(state="processed").count() == len(PHOTOS)
+    # However long the pause lasted, nothing on the paused queue started before the resume.
+    early = Job.objects.filter(stage="thumbnails", started_at__lt=resumed_at)
+    assert not early.exists(), list(early.values_list("photo_id", "started_at"))
 
 
 def _free_port() -> int:
