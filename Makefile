@@ -85,7 +85,10 @@ pytest-postgres: venv
 ui-check: $(STAMPS)/npm
 	cd ui && $(WITH_NODE) sh -c 'npm run typecheck && npm run lint && npm test && npm run check:api'
 
-test: lint typecheck migrations-check ui-check pytest pytest-postgres
+# The two pytest runs at once: each claims its own broker database and PostgreSQL test database
+# (tests/slots.py). Each one's output is shown whole when it ends.
+test: lint typecheck migrations-check ui-check
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 openapi: venv
 	PHOTONIX_DATA_DIR=$$(mktemp -d) $(BIN)/photonix manage spectacular --validate --fail-on-warn \
