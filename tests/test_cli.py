@@ -13,11 +13,13 @@ from pathlib import Path
 from subprocess import Popen
 
 import pytest
+import redis
 from django.utils import timezone
 
 from photonix.core.models import User
 from photonix.library.models import Library, Photo, PhotoFile
 from photonix.library.services import library_add
+from photonix.pipeline.debounce import FACES_RECLUSTER
 from photonix.pipeline.models import PhotoPipeline
 
 pytestmark = pytest.mark.integration
@@ -180,6 +182,24 @@ def test_wait_waits_for_photos_still_processing(
     assert "photos pending or processing: 1" in result.stderr
 
     PhotoPipeline.objects.filter(pk=photo.pk).update(state="failed")  # visibly failed: done
+    result = photonix("wait", "--timeout", "30", env=process_env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_wait_waits_for_people_still_to_be_grouped(
+    process_env: dict[str, str], clean_broker: str, tmp_path: Path
+) -> None:
+    """A library's faces were stored and its re-clustering is pending: its timer is a countdown
+    (a worker may hold it, or it waits between two timers), yet the pipeline is not done."""
+    library, _ = library_add("Holidays", [str(tmp_path)], scan=False)
+    FACES_RECLUSTER.request(library.pk)
+    redis.Redis.from_url(clean_broker).delete("faces")  # not in the queue: held elsewhere
+    result = photonix("wait", "--timeout", "1", env=process_env)
+    assert result.returncode == 1, result.stderr
+    assert "queued: none; running or retrying: 0" in result.stderr
+    assert "libraries whose people are still to be grouped: 1" in result.stderr
+
+    FACES_RECLUSTER.settle(library.pk, FACES_RECLUSTER.seen(library.pk))  # grouped: done
     result = photonix("wait", "--timeout", "30", env=process_env)
     assert result.returncode == 0, result.stderr
 

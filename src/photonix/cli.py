@@ -256,7 +256,8 @@ def cmd_wait(args: argparse.Namespace, config: conf.Config) -> int:
         f"photonix wait: timed out after {args.timeout:g}s with work outstanding "
         f"(queued: {queued or 'none'}; running or retrying: {left.unacked}; "
         f"files waiting to be recorded: {left.pending_files}; "
-        f"photos pending or processing: {left.unfinished_photos})",
+        f"photos pending or processing: {left.unfinished_photos}; "
+        f"libraries whose people are still to be grouped: {left.pending_runs})",
         file=sys.stderr,
     )
     return 1
@@ -378,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "wait",
         help="wait until the whole pipeline is done: no job waiting or running, every file "
-        "recorded, no photo pending or processing",
+        "recorded, no photo pending or processing, every library's faces grouped into people",
     )
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds (default 3600)")
     p.set_defaults(func=cmd_wait)

@@ -151,6 +151,8 @@ class Config:
     rescan_minutes: int
     max_folder_depth: int
     reconcile_after_minutes: int
+    faces_group_delay: float
+    faces_group_max_delay: float
     visibility_timeout: int
     lock_ttl: int
     sendfile: str
@@ -279,6 +281,12 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         accel_prefix=env_str(env, f"{PREFIX}ACCEL_PREFIX", "/protected"),
         reconcile_after_minutes=env_int(
             env, f"{PREFIX}RECONCILE_AFTER_MINUTES", 15, lo=1, hi=7 * 24 * 60
+        ),
+        # Faces are grouped into people once a library's faces stop changing for this long, and
+        # at least this often while they keep changing (a long import).
+        faces_group_delay=env_float(env, f"{PREFIX}FACES_GROUP_DELAY", 5.0, lo=0.0, hi=600.0),
+        faces_group_max_delay=env_float(
+            env, f"{PREFIX}FACES_GROUP_MAX_DELAY", 300.0, lo=0.0, hi=600.0
         ),
         # Seconds before a message delivered to a worker that never acknowledged it (a host that
         # died) goes back to its queue. Above the hard time limit plus the longest retry delay.

@@ -256,6 +256,10 @@ CACHES = {"default": _REDIS_CACHE, "shares": _REDIS_CACHE}
 # Photos unfinished and untouched this long, while the broker holds no work, were lost by it.
 PHOTONIX_RECONCILE_AFTER_MINUTES = CONFIG.reconcile_after_minutes
 PHOTONIX_MAX_FOLDER_DEPTH = CONFIG.max_folder_depth
+# People are grouped once a library's faces settle: this many seconds after the last faces were
+# stored, and no later than the max after the first (docs/faces.md).
+PHOTONIX_FACES_GROUP_DELAY = CONFIG.faces_group_delay
+PHOTONIX_FACES_GROUP_MAX_DELAY = CONFIG.faces_group_max_delay
 
 PHOTONIX_FLOWER_URL = CONFIG.flower_url
 PHOTONIX_SENDFILE = CONFIG.sendfile

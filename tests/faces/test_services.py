@@ -10,7 +10,8 @@ import pytest
 from photonix.faces import services, tasks
 from photonix.faces.detection import DetectedFace
 from photonix.faces.models import Face, Person
-from photonix.library.models import Photo
+from photonix.library.browse.export import export_rows
+from photonix.library.models import Library, Photo
 from tests.faces.conftest import make_library, make_photo, store
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,19 @@ def test_the_recognizer_stores_nothing_once_it_is_no_longer_wanted(face_models: 
     assert not Face.objects.filter(photo=photo).exists()
     assert recognizer.run(photo, image) == 2
     assert Face.objects.filter(photo=photo).count() == 2
+
+
+def test_the_export_lists_the_people_on_each_photo(detect: Detect) -> None:
+    becker_3, becker_4, beckham = library_of(detect, "Exported")
+    library = Library.objects.get(pk=becker_3.library_id)
+    assert all(row["people"] == [] for row in export_rows(library)), "not grouped yet"
+    services.library_recluster(library.pk)
+    becker = main_face(becker_3).person
+    assert becker is not None
+    services.person_rename(becker, "Boris Becker")
+    rows = {row["photo_id"]: row["people"] for row in export_rows(library)}
+    assert rows[becker_3.pk] == rows[becker_4.pk] == [{"id": becker.pk, "name": "Boris Becker"}]
+    assert rows[beckham.pk] == []
+    services.face_remove(main_face(becker_4))  # "not him": no longer on the photo
+    rows = {row["photo_id"]: row["people"] for row in export_rows(library)}
+    assert rows[becker_4.pk] == []

@@ -363,7 +363,12 @@ def test_lost_queue_is_reconciled(
     assert client.llen("import") == 2
     for queue in QUEUE_NAMES:
         client.delete(queue)
-    assert services.reconcile(dt.timedelta(minutes=5)) == {"photos": 0, "files": 0, "jobs_lost": 0}
+    assert services.reconcile(dt.timedelta(minutes=5)) == {
+        "photos": 0,
+        "files": 0,
+        "jobs_lost": 0,
+        "runs": 0,
+    }
     # Once they are older than the limit, the reconciliation sends them again.
     assert services.reconcile(dt.timedelta(0))["files"] == 2
     assert Job.objects.filter(state="revoked", error__startswith="lost").count() == 2
@@ -381,7 +386,7 @@ def test_lost_queue_is_reconciled(
     from photonix.celery import app
 
     result = app.send_task("photonix.pipeline.reconcile")
-    assert result.get(timeout=60) == {"photos": 1, "files": 0, "jobs_lost": 0}
+    assert result.get(timeout=60) == {"photos": 1, "files": 0, "jobs_lost": 0, "runs": 0}
     assert settled(photo) == "processed"
     assert PhotoStage.objects.filter(photo=photo, stage="classify:fake_brightness").exists()
     assert not Job.objects.filter(name="photonix.pipeline.reconcile").exists()

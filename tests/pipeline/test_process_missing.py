@@ -191,9 +191,19 @@ def test_reconcile_asks_the_database_nothing_while_nothing_changed(
     clean_broker: str, django_assert_num_queries: Any
 ) -> None:
     with django_assert_num_queries(1):  # one query finds nothing unfinished
-        assert services.reconcile(dt.timedelta(0)) == {"photos": 0, "files": 0, "jobs_lost": 0}
+        assert services.reconcile(dt.timedelta(0)) == {
+            "photos": 0,
+            "files": 0,
+            "jobs_lost": 0,
+            "runs": 0,
+        }
     with django_assert_num_queries(0):  # and until something is published, none at all
-        assert services.reconcile(dt.timedelta(0)) == {"photos": 0, "files": 0, "jobs_lost": 0}
+        assert services.reconcile(dt.timedelta(0)) == {
+            "photos": 0,
+            "files": 0,
+            "jobs_lost": 0,
+            "runs": 0,
+        }
     client = redis.Redis.from_url(clean_broker)
     assert client.ttl(services.CLEAN_KEY) > 0, "the mark expires: a full check now and then"
     # Anything that records a job, once published, makes the next reconciliation look again.
@@ -206,7 +216,12 @@ def test_reconcile_asks_the_database_nothing_while_nothing_changed(
     with django_assert_num_queries(2):  # the query, and closing the lost record
         assert services.reconcile(dt.timedelta(0))["jobs_lost"] == 1
     # Beat's own housekeeping keeps no records and does not count as a change.
-    assert services.reconcile(dt.timedelta(0)) == {"photos": 0, "files": 0, "jobs_lost": 0}
+    assert services.reconcile(dt.timedelta(0)) == {
+        "photos": 0,
+        "files": 0,
+        "jobs_lost": 0,
+        "runs": 0,
+    }
     app.send_task("photonix.pipeline.reconcile")
     assert client.get(services.CLEAN_KEY) is not None
     assert not Job.objects.filter(name="photonix.pipeline.reconcile").exists()

@@ -3,11 +3,11 @@
 The domain (``library``, ``albums``, ``faces``, ``classifiers``) sends no Celery work and imports
 nothing of ``photonix.pipeline`` or ``photonix.celery``. When a service changes something that
 needs work — files to record, folders to scan, a photo whose stages must be redone, a library
-that misses a classifier's tags — it says so here, inside its transaction, and
-:mod:`photonix.pipeline.dispatch` (connected when the pipeline app is ready) turns the request into
-tasks, sent only once the transaction commits. Each request is a plain Django signal carrying ids,
-so it can be read, tested and traced like any function call, and a process with no pipeline
-installed simply does nothing with it.
+that misses a classifier's tags, faces to group into people — it says so here, inside its
+transaction, and :mod:`photonix.pipeline.dispatch` (connected when the pipeline app is ready)
+turns the request into tasks, sent only once the transaction commits. Each request is a plain
+Django signal carrying ids, so it can be read, tested and traced like any function call, and a
+process with no pipeline installed simply does nothing with it.
 
 See ``docs/adr/`` (layer rules) for why the dependency points this way.
 """
@@ -23,6 +23,7 @@ folders_to_scan = Signal()  # folder_ids: list[int]
 photo_to_process = Signal()  # photo_id: int, force_stages: list[str]
 photos_to_process = Signal()  # photo_ids: list[int], force_stages: list[str]
 library_to_process = Signal()  # library_id: int
+library_to_recluster = Signal()  # library_id: int
 
 
 def record_files(file_ids: Iterable[int]) -> None:
@@ -58,3 +59,13 @@ def process_photos(photo_ids: Iterable[int], force_stages: Iterable[str] = ()) -
 def process_library(library_id: int) -> None:
     """After commit, send what every photo of a library misses (a classifier switched on)."""
     library_to_process.send(sender=None, library_id=library_id)
+
+
+def recluster_library(library_id: int) -> None:
+    """Group the library's faces into people again once they settle (after commit).
+
+    Many requests in a row (every photo of an import stores its faces) make one re-clustering,
+    run once the library's faces have stopped changing for a moment; see
+    :mod:`photonix.pipeline.debounce`.
+    """
+    library_to_recluster.send(sender=None, library_id=library_id)

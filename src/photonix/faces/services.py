@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from PIL import Image
 
+from photonix.core import work
 from photonix.core.broker_client import broker_redis
 from photonix.core.errors import PhotonixError
 from photonix.faces import clustering
@@ -69,6 +70,11 @@ def library_mark_dirty(library_id: int) -> None:
             logger.warning("could not mark library %s for re-clustering: %s", library_id, exc)
 
     transaction.on_commit(mark)
+
+
+def library_unmark_dirty(library_id: int) -> None:
+    """A re-clustering of this library starts: the periodic one need not look at it again."""
+    _redis().srem(DIRTY_KEY, library_id)
 
 
 def dirty_libraries_take() -> list[int]:
@@ -136,7 +142,7 @@ def _assign_nearest(
 
 def faces_assign(library_id: int, faces: Sequence[Face]) -> int:
     """Incremental grouping: each new face joins the nearest person of its library, if close
-    enough; the others wait for the periodic re-clustering (unnamed groups)."""
+    enough; the others wait for the next re-clustering (unnamed groups)."""
     candidates = [f for f in faces if f.clusterable and f.embedding and f.person_id is None]
     if not candidates:
         return 0
@@ -196,11 +202,14 @@ def photo_store_faces(photo: Photo, detected: Sequence[DetectedFace], version: i
         created = list(Face.objects.filter(photo=photo, verdict=V.AUTO))
     faces_assign(photo.library_id, created)
     if any(f.clusterable for f in created):
+        # Grouped into people once the library's faces settle (one run for a whole import);
+        # the periodic re-clustering reads the dirty mark should that request be lost.
         library_mark_dirty(photo.library_id)
+        work.recluster_library(photo.library_id)
     return len(created)
 
 
-# --- periodic re-clustering --------------------------------------------------------------------
+# --- re-clustering --------------------------------------------------------------------------------
 
 
 @transaction.atomic

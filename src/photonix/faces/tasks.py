@@ -1,18 +1,45 @@
-"""Periodic re-clustering of faces (Celery beat), on the ``faces`` queue."""
+"""Grouping a library's faces into people, on the ``faces`` queue.
+
+A photo that stores faces asks for its library to be re-clustered (``core.work``); the pipeline
+coalesces those requests (:data:`photonix.pipeline.debounce.FACES_RECLUSTER`): the timer
+:func:`recluster_soon` waits until the library's faces have stopped changing for
+``PHOTONIX_FACES_GROUP_DELAY`` seconds, then sends one :func:`recluster_library`. Beat's
+:func:`recluster` stays as the safety net for libraries marked dirty and not re-clustered since.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 
 from photonix.pipeline.base import PhotonixTask
+from photonix.pipeline.debounce import FACES_RECLUSTER
 
 logger = logging.getLogger(__name__)
 
 
 class FacesTask(PhotonixTask):
     stage = "faces_recluster"
+
+
+class ReclusterTask(FacesTask):
+    """A library's re-clustering: the request it covers is settled even when it fails for good,
+    so ``photonix wait`` does not wait for it forever (the periodic run tries the library again).
+    """
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        library_id = kwargs.get("library_id", args[0] if args else None)
+        if not isinstance(library_id, int):
+            return
+        from photonix.faces import services
+
+        try:
+            FACES_RECLUSTER.drop(library_id)
+            services.library_mark_dirty(library_id)
+        except Exception:  # the broker is gone too: the reconciliation sends it again
+            logger.exception("could not hand library %s to the periodic re-clustering", library_id)
 
 
 @shared_task(base=FacesTask, name="photonix.faces.recluster", records_jobs=False)
@@ -26,8 +53,27 @@ def recluster() -> dict[str, dict[str, int]]:
     return results
 
 
-@shared_task(base=FacesTask, name="photonix.faces.recluster_library")
+@shared_task(base=FacesTask, name="photonix.faces.recluster_soon", records_jobs=False)
+def recluster_soon(library_id: int) -> str:
+    """The timer of a requested re-clustering: wait for the library's faces to settle, then
+    send the re-clustering. Keeps no job record: the re-clustering it sends keeps one."""
+    wait = FACES_RECLUSTER.due(library_id)
+    if wait is None:
+        return "nothing pending"
+    if wait > 0:
+        FACES_RECLUSTER.send_timer(library_id, wait)
+        return f"faces still changing: again in {wait:.1f}s"
+    recluster_library.delay(library_id)
+    return "sent"
+
+
+@shared_task(base=ReclusterTask, name="photonix.faces.recluster_library")
 def recluster_library(library_id: int) -> dict[str, int]:
+    """Group the library's faces into people now, and settle the request this run covers."""
     from photonix.faces import services
 
-    return services.library_recluster(library_id)
+    seen = FACES_RECLUSTER.seen(library_id)  # before anything is read: later faces ask again
+    services.library_unmark_dirty(library_id)
+    result = services.library_recluster(library_id)
+    FACES_RECLUSTER.settle(library_id, seen)
+    return result

@@ -24,9 +24,11 @@ from photonix.core.broker_client import broker_outstanding, paused_queues
 from photonix.core.http import ID_SCHEMA, IdField, IsAdmin, query_id
 from photonix.library.models import Library
 from photonix.pipeline import services
+from photonix.pipeline.debounce import FACES_RECLUSTER, SENT, WAITING
 from photonix.pipeline.models import Job, PhotoPipeline
 from photonix.pipeline.queues import QUEUE_NAMES
 
+RECLUSTER_STAGE = "faces_recluster"  # photonix.faces.tasks.FacesTask.stage
 # Which queue carries each stage (a stage is paused by pausing its queue); see queues.py. A
 # classifier's stage (``classify:<name>``) is on the queue the classifier names, if it names one.
 STAGE_QUEUES = {
@@ -36,7 +38,7 @@ STAGE_QUEUES = {
     "thumbnails": "media",
     "classify": "classify",
     "faces": "faces",
-    "faces_recluster": "faces",
+    RECLUSTER_STAGE: "faces",
     "finish": "classify",
     "other": "import",
 }
@@ -87,7 +89,14 @@ class JobSummarySerializer(serializers.Serializer[Any]):
     queues = QueueSerializer(many=True)
     in_flight = serializers.IntegerField(help_text="Messages being worked on right now.")
     photos = PhotoCountsSerializer()
-    active = serializers.IntegerField(help_text="Jobs queued, running or waiting to retry.")
+    active = serializers.IntegerField(
+        help_text="Jobs queued, running or waiting to retry (a library's re-clustering that waits "
+        "for its faces to settle counts as queued)."
+    )
+    people_pending = serializers.IntegerField(
+        help_text="Libraries whose faces are still to be grouped into people: waiting for their "
+        "faces to settle, or being re-clustered."
+    )
     flower_url = serializers.CharField(help_text="Flower, the Celery monitor, for operators.")
     broker_ok = serializers.BooleanField(help_text="False when the broker could not be asked.")
 
@@ -152,10 +161,16 @@ def job_summary() -> dict[str, Any]:
     try:
         paused = paused_queues()
         queued, unacked = broker_outstanding()
+        regrouping = FACES_RECLUSTER.pending()
         broker_ok = True
     except redis.RedisError:
         # The database counts still tell a person a lot; queue figures are unknown.
         paused, queued, unacked, broker_ok = set(), {}, 0, False
+        regrouping = {WAITING: 0, SENT: 0}
+    if regrouping[WAITING]:
+        # Not a job yet (its job is sent once the faces settle), but work to come all the same.
+        waiting = counts.setdefault(RECLUSTER_STAGE, {})
+        waiting[Job.State.QUEUED] = waiting.get(Job.State.QUEUED, 0) + regrouping[WAITING]
     stages: list[dict[str, Any]] = [
         {
             "stage": stage,
@@ -179,6 +194,7 @@ def job_summary() -> dict[str, Any]:
         "in_flight": unacked,
         "photos": {state: photos.get(state, 0) for state in PhotoPipeline.State.values},
         "active": sum(s["queued"] + s["running"] + s["retrying"] for s in stages),
+        "people_pending": regrouping[WAITING] + regrouping[SENT],
         "flower_url": settings.PHOTONIX_FLOWER_URL,
         "broker_ok": broker_ok,
     }

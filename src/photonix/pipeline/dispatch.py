@@ -13,6 +13,7 @@ from django.db import transaction
 
 from photonix.core import work
 from photonix.pipeline import services
+from photonix.pipeline.debounce import FACES_RECLUSTER
 
 
 def _on_files_to_record(file_ids: list[int], **_: Any) -> None:
@@ -35,9 +36,15 @@ def _on_library_to_process(library_id: int, **_: Any) -> None:
     transaction.on_commit(lambda: services.process_missing(library_id))
 
 
+def _on_library_to_recluster(library_id: int, **_: Any) -> None:
+    # Coalesced: an import's photos make one re-clustering once their faces settle.
+    transaction.on_commit(lambda: FACES_RECLUSTER.request(library_id))
+
+
 def connect() -> None:
     work.files_to_record.connect(_on_files_to_record, dispatch_uid="pipeline-record")
     work.folders_to_scan.connect(_on_folders_to_scan, dispatch_uid="pipeline-scan")
     work.photo_to_process.connect(_on_photo_to_process, dispatch_uid="pipeline-photo")
     work.photos_to_process.connect(_on_photos_to_process, dispatch_uid="pipeline-photos")
     work.library_to_process.connect(_on_library_to_process, dispatch_uid="pipeline-library")
+    work.library_to_recluster.connect(_on_library_to_recluster, dispatch_uid="pipeline-recluster")

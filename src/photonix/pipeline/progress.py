@@ -4,7 +4,10 @@ With ``acks_late`` a message stays in the broker's ``unacked`` set until its tas
 a task enqueues its follow-ups before it finishes, so *queued + unacked = 0* means the broker is
 idle. ``photonix wait`` also waits for the database to agree: no file waiting to be recorded and
 no photo still ``pending`` or ``processing`` (a photo whose canvas was just committed but not yet
-sent, or whose work the broker lost and the reconciliation has yet to send again).
+sent, or whose work the broker lost and the reconciliation has yet to send again), and no
+coalesced run still to come (:mod:`photonix.pipeline.debounce`: a library whose faces wait to be
+grouped into people, or are being grouped — its timer is a countdown the broker may hold for a
+while, and between two timers, or a timer and its run, the request is what says work remains).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from photonix.celery import app
 from photonix.core.broker_client import broker_outstanding, broker_redis
 from photonix.library.models import PhotoFile
+from photonix.pipeline.debounce import pending_runs
 from photonix.pipeline.models import PhotoPipeline
 
 
@@ -24,11 +28,13 @@ class Outstanding:
     unacked: int
     pending_files: int
     unfinished_photos: int = 0
+    #: coalesced runs requested and not finished (libraries whose people are still to be grouped)
+    pending_runs: int = 0
 
     @property
     def total(self) -> int:
         waiting = sum(self.queued.values()) + self.unacked
-        return waiting + self.pending_files + self.unfinished_photos
+        return waiting + self.pending_files + self.unfinished_photos + self.pending_runs
 
 
 def unacked_work() -> int:
@@ -67,6 +73,7 @@ def outstanding() -> Outstanding:
         unfinished_photos=PhotoPipeline.objects.filter(
             state__in=(PhotoPipeline.State.PENDING, PhotoPipeline.State.PROCESSING)
         ).count(),
+        pending_runs=pending_runs(),
     )
 
 

@@ -20,7 +20,7 @@ from photonix.core.broker_client import broker_outstanding, broker_redis
 from photonix.core.errors import PhotonixError
 from photonix.core.queues import PAUSED_KEY, QUEUE_NAMES
 from photonix.library.models import Photo, PhotoFile
-from photonix.pipeline import canvas
+from photonix.pipeline import canvas, debounce
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
 from photonix.pipeline.progress import unacked_work
 
@@ -276,8 +276,9 @@ def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
     Only when the broker holds no work at all (nothing queued, nothing running) can an
     unfinished photo have lost its messages — a broker restarted without persistence, a queue
     purged by hand. Then photos still ``pending``/``processing`` and files still ``pending``,
-    untouched for ``stale_after``, are dispatched again (tasks are idempotent), and job records
-    still marked queued or running are closed as lost.
+    untouched for ``stale_after``, are dispatched again (tasks are idempotent), job records
+    still marked queued or running are closed as lost, and coalesced runs
+    (:mod:`photonix.pipeline.debounce`) not requested for ``stale_after`` get their timer again.
 
     Cheap when idle: with work in the broker it asks only the broker; otherwise one indexed
     query, and none at all while the clean mark (``CLEAN_KEY``) holds. Nothing is written
@@ -287,11 +288,17 @@ def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
     handlers, and it has to be: a record is closed by the signal of its task's next event, and
     the task of a message the broker lost has no next event — no worker will ever receive it.
     """
-    nothing = {"photos": 0, "files": 0, "jobs_lost": 0}
+    nothing = {"photos": 0, "files": 0, "jobs_lost": 0, "runs": 0}
     queued, unacked = broker_outstanding()
     # Its own message is unacknowledged while it runs: housekeeping is not counted as work.
     if sum(queued.values()) or (unacked and unacked_work()):
         return nothing
+    # Coalesced runs (a library's re-clustering) not requested for as long: their timer or run
+    # was lost with the queue. Asked of the broker only, so it does not spoil the clean mark.
+    runs = debounce.rearm_stale(stale_after.total_seconds())
+    if runs:
+        logger.warning("reconciliation: sent %d coalesced runs again (the broker lost them)", runs)
+    nothing["runs"] = runs
     client = _redis()
     try:
         run_id = str(client.info("server").get("run_id", ""))
@@ -328,4 +335,4 @@ def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
             dispatched,
             len(file_ids),
         )
-    return {"photos": dispatched, "files": len(file_ids), "jobs_lost": lost}
+    return {"photos": dispatched, "files": len(file_ids), "jobs_lost": lost, "runs": runs}

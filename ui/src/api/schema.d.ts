@@ -1652,8 +1652,10 @@ export interface components {
             /** @description Messages being worked on right now. */
             in_flight: number;
             photos: components["schemas"]["PhotoCounts"];
-            /** @description Jobs queued, running or waiting to retry. */
+            /** @description Jobs queued, running or waiting to retry (a library's re-clustering that waits for its faces to settle counts as queued). */
             active: number;
+            /** @description Libraries whose faces are still to be grouped into people: waiting for their faces to settle, or being re-clustered. */
+            people_pending: number;
             /** @description Flower, the Celery monitor, for operators. */
             flower_url: string;
             /** @description False when the broker could not be asked. */

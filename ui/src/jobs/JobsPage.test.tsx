@@ -52,6 +52,8 @@ describe("JobsPage", () => {
     expect(within(thumbnails).getByText("media")).toBeInTheDocument();
     expect(screen.getByRole("region", { name: "Classify · objects" })).toBeInTheDocument();
     expect(screen.getByTestId("photos-processed")).toHaveTextContent("1,234");
+    // A library whose faces are still to be grouped into people is work in progress too.
+    expect(screen.getByTestId("stat-people-pending")).toHaveTextContent("Libraries grouping people1");
     expect(within(screen.getByTestId("queue-classify")).getByText("2")).toBeInTheDocument();
 
     const failure = await screen.findByTestId("failure-7");

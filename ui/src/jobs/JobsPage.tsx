@@ -159,6 +159,10 @@ function Overview({ summary, canManage, actions }: { summary: JobSummary; canMan
             <dt>In flight</dt>
             <dd>{formatCount(summary.in_flight)}</dd>
           </div>
+          <div className="stat" data-testid="stat-people-pending">
+            <dt>Libraries grouping people</dt>
+            <dd>{formatCount(summary.people_pending)}</dd>
+          </div>
           {PHOTO_STATES.map(({ key, label }) => (
             <div key={key} className={key === "failed" && summary.photos.failed ? "stat stat--failed" : "stat"} data-testid={`photos-${key}`}>
               <dt>Photos {label.toLowerCase()}</dt>

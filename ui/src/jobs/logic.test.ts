@@ -38,6 +38,7 @@ describe("stageLabel", () => {
     expect(stageLabel("thumbnails")).toBe("Thumbnails");
     expect(stageLabel("classify:objects")).toBe("Classify · objects");
     expect(stageLabel("face_clusters")).toBe("Face clusters");
+    expect(stageLabel("faces_recluster")).toBe("Grouping people");
   });
 });
 

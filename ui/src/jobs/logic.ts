@@ -9,6 +9,7 @@ const STAGE_NAMES: Record<string, string> = {
   thumbnails: "Thumbnails",
   classify: "Classify",
   faces: "Faces",
+  faces_recluster: "Grouping people",
   finish: "Finish",
   other: "Other",
 };

@@ -73,11 +73,18 @@ export const JOB_SUMMARY: JobSummary = {
   in_flight: 1,
   photos: { pending: 3, processing: 1, processed: 1234, failed: 1 },
   active: 3,
+  people_pending: 1,
   broker_ok: true,
   flower_url: "http://127.0.0.1:5555/",
 };
 
-export const IDLE_SUMMARY: JobSummary = { ...JOB_SUMMARY, stages: [], active: 0, in_flight: 0 };
+export const IDLE_SUMMARY: JobSummary = {
+  ...JOB_SUMMARY,
+  stages: [],
+  active: 0,
+  in_flight: 0,
+  people_pending: 0,
+};
 
 export const FAILED_JOB: Job = {
   id: 7,

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from photonix.classifiers.models import PhotoTag
+from photonix.library.browse import people
 from photonix.library.models import Library, Photo, PhotoFile
 from photonix.pipeline.models import Job, PhotoPipeline
 
@@ -79,6 +80,7 @@ def export_rows(library: Library) -> Iterator[dict[str, Any]]:
 def _rows(files: list[PhotoFile]) -> Iterator[dict[str, Any]]:
     photo_ids = [f.photo_id for f in files if f.photo_id is not None]
     tags = _tags(photo_ids)
+    persons = people.on_photos(photo_ids)
     states, failures = _pipeline(photo_ids)
     for file in files:
         photo = file.photo if file.state == PhotoFile.State.OK else None
@@ -99,7 +101,7 @@ def _rows(files: list[PhotoFile]) -> Iterator[dict[str, Any]]:
             "height": file.height,
             "rating": None if photo is None else photo.rating,
             "tags": [] if photo is None else tags.get(photo.pk, []),
-            "people": [],
+            "people": [] if photo is None else persons.get(photo.pk, []),
             "error": error,
             "state": _state(file, photo, states),
             "failures": (

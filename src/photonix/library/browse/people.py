@@ -111,6 +111,25 @@ def on_photo(photo_id: int) -> list[dict[str, Any]]:
     return [{"id": pk, "name": name} for pk, name in rows]
 
 
+def on_photos(photo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The people on each of these photos (one query), for pages of many photos."""
+    models = _models()
+    if models is None or not photo_ids:
+        return {}
+    _, face_model = models
+    rows = (
+        _faces(face_model)
+        .filter(photo_id__in=photo_ids)
+        .values_list("photo_id", "person_id", "person__name")
+        .distinct()
+        .order_by("photo_id", "person__name", "person_id")
+    )
+    people: dict[int, list[dict[str, Any]]] = {}
+    for photo_id, pk, name in rows:
+        people.setdefault(photo_id, []).append({"id": pk, "name": name})
+    return people
+
+
 def suggest(user: User, text: str, limit: int) -> list[tuple[int, str]]:
     """People named like ``text`` who are on a photo the user can see."""
     models = _models()
