@@ -16,9 +16,8 @@ from photonix.faces.models import Face
 from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import PhotoFile
 from photonix.library.services import library_add
-from photonix.pipeline.models import Job
 from tests.faces.conftest import FACES
-from tests.pipeline.test_pipeline import photo_of, settled
+from tests.pipeline.test_pipeline import jobs_of, photo_of, settled
 
 pytestmark = pytest.mark.integration
 SAMPLES = ("Boris_Becker_0003.jpg", "Boris_Becker_0004.jpg", "David_Beckham_0001.jpg")
@@ -45,7 +44,8 @@ def test_imported_photos_get_faces_and_people(
     photos = {name: photo_of(pk) for name, pk in files.items()}
     for photo in photos.values():
         assert settled(photo, timeout=120) == "processed"
-        (job,) = Job.objects.filter(photo=photo, stage="classify:faces")
+        # The job record is closed by the worker's success signal, after the photo's state.
+        (job,) = jobs_of(photo)["classify:faces"]
         assert job.state == "succeeded"
     curie = Face.objects.filter(photo=photos["curie_portrait_orientation6.jpg"]).order_by("x")
     assert curie.count() == 2
