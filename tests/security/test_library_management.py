@@ -244,3 +244,59 @@ def test_viewer_and_editor_cannot_remove_or_rename(world: World) -> None:
         assert _patch(client, url, {"name": "Mine"}).status_code == 403
     assert LibraryFolder.objects.filter(pk=world.folder.pk).exists()
     assert Library.objects.get(pk=world.library.pk).name == world.library.name
+
+
+# --- Members, with an API token -------------------------------------------------------------
+
+
+def test_an_owners_token_cannot_grant_library_roles(world: World) -> None:
+    """A leaked token must not make its holder's own account a member, nor raise anyone's
+    role: 403 with the reason, nothing changes. Taking power away stays open to scripts."""
+    token = {"Authorization": f"Bearer {world.tokens['owner'][1]}"}
+    members = f"/api/libraries/{world.library.pk}/members"
+    viewer, editor = world.users["viewer"].pk, world.users["editor"].pk
+    script = Client()
+
+    def roles() -> dict[str, str]:
+        return dict(
+            LibraryMember.objects.filter(library=world.library).values_list(
+                "user__username", "role"
+            )
+        )
+
+    before = roles()
+    refusals = [
+        ("post", members, {"username": "oscar", "role": "viewer"}),
+        ("post", members, {"username": "victor", "role": "owner"}),
+        ("patch", f"{members}/{viewer}", {"role": "editor"}),
+        ("patch", f"{members}/{editor}", {"role": "owner"}),
+    ]
+    for method, url, body in refusals:
+        response = getattr(script, method)(
+            url, body, content_type="application/json", headers=token
+        )
+        assert response.status_code == 403, (url, body, response.content)
+        assert response.json() == {
+            "detail": "Adding a member or raising a role needs you signed in with your "
+            "password; API tokens cannot do it."
+        }
+    assert roles() == before
+
+    lowered = script.patch(
+        f"{members}/{editor}", {"role": "viewer"}, content_type="application/json", headers=token
+    )
+    assert lowered.status_code == 200, lowered.content
+    same = script.post(
+        members,
+        {"username": "victor", "role": "viewer"},
+        content_type="application/json",
+        headers=token,
+    )
+    assert same.status_code == 201, same.content  # no change of power: allowed
+    assert script.delete(f"{members}/{viewer}", headers=token).status_code == 204
+    assert roles() == {"olivia": "owner", "edith": "viewer"}
+
+    # The owner's browser, signed in with the password, grants as before.
+    browser = world.client("owner")
+    assert _post(browser, members, {"username": "oscar", "role": "editor"}).status_code == 201
+    assert roles()["oscar"] == "editor"

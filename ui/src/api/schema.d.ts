@@ -1278,10 +1278,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Every user of the installation (administrators only); create one. */
+        /**
+         * @description Every user of the installation (administrators only); create one (signed in with the
+         *     password, not with a token).
+         */
         get: operations["users_list"];
         put?: never;
-        /** @description Every user of the installation (administrators only); create one. */
+        /**
+         * @description Every user of the installation (administrators only); create one (signed in with the
+         *     password, not with a token).
+         */
         post: operations["users_create"];
         delete?: never;
         options?: never;
@@ -1296,14 +1302,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One user (administrators only): enable or disable, grant or remove admin, e-mail. */
+        /**
+         * @description One user (administrators only): enable or disable, grant or remove admin, e-mail (the
+         *     changes signed in with the password, not with a token).
+         */
         get: operations["users_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description One user (administrators only): enable or disable, grant or remove admin, e-mail. */
+        /**
+         * @description One user (administrators only): enable or disable, grant or remove admin, e-mail (the
+         *     changes signed in with the password, not with a token).
+         */
         patch: operations["users_update"];
         trace?: never;
     };
