@@ -158,7 +158,7 @@ def managed_library(request: Request, library_id: int, *, action: str) -> Librar
     neither owners nor administrators."""
     user = request_user(request)
     library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
-    if not user.is_superuser and selectors.library_role(user, library) != Role.OWNER:
+    if not selectors.library_manageable(user, library):
         raise PermissionDenied(f"Only the library's owners can {action}.")
     return library
 
@@ -266,7 +266,7 @@ class LibraryMemberRoleSerializer(serializers.Serializer[Any]):
 def _members_library(request: Request, library_id: int, *, manage: bool) -> Library:
     user = request_user(request)
     library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
-    if manage and not user.is_superuser and selectors.library_role(user, library) != Role.OWNER:
+    if manage and not selectors.library_manageable(user, library):
         raise PermissionDenied("Only the library's owners can change who belongs to it.")
     return library
 
