@@ -7,6 +7,7 @@ folder never touches the disk. Who may do it is in the authorization matrix; her
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,40 @@ def test_bad_folders_get_a_clear_error_and_change_nothing(world: World, tmp_path
         errors = response.json()["path"]
         assert any(message in error for error in errors), (path, errors)
     assert sorted(LibraryFolder.objects.values_list("path", flat=True)) == before
+
+
+def test_system_folders_are_refused_after_resolving_symlinks(world: World, tmp_path: Path) -> None:
+    """/proc, /sys and /dev hold no photos; reading some of their files never ends, and
+    /proc/self would be stored as the number of whichever web worker resolved it. Refused
+    however they are named, when a library is created and when a folder is added."""
+    (tmp_path / "to-proc").symlink_to("/proc", target_is_directory=True)
+    (tmp_path / "to-dev").symlink_to("/dev", target_is_directory=True)
+    me = f"/proc/{os.getpid()}"
+    refused = [
+        ("/proc/self", f"/proc/self (that is {me}): /proc is the system's own folder"),
+        ("/proc", "/proc: /proc is the system's own folder, not one of photos"),
+        ("/tmp/../proc/1", "/tmp/../proc/1 (that is /proc/1): /proc is the system's own"),
+        ("/sys/kernel", "/sys/kernel: /sys is the system's own folder"),
+        ("/dev/", "/dev/: /dev is the system's own folder"),
+        ("/dev/shm", "/dev/shm: /dev is the system's own folder"),
+        (str(tmp_path / "to-proc"), f"{tmp_path / 'to-proc'} (that is /proc): /proc is"),
+        (str(tmp_path / "to-dev") + "/shm", "(that is /dev/shm): /dev is the system's own"),
+        ("/", "/: the root folder holds the system's folders (/proc, /sys, /dev)"),
+    ]
+    admin = _admin_member(world)
+    before = sorted(LibraryFolder.objects.values_list("path", flat=True))
+    for path, message in refused:
+        response = _post(admin, f"/api/libraries/{world.library.pk}/folders", {"path": path})
+        assert response.status_code == 400, (path, response.content)
+        assert any(message in error for error in response.json()["path"]), (path, response.json())
+        created = _post(admin, "/api/libraries", {"name": "System", "folders": [path]})
+        assert created.status_code == 400, (path, created.content)
+        assert message in created.json()["detail"], (path, created.json())
+    assert sorted(LibraryFolder.objects.values_list("path", flat=True)) == before
+    assert not Library.objects.filter(name="System").exists()
+    # Nor does the folder browser offer them.
+    listing = admin.get("/api/server/folders", {"path": "/"}).json()
+    assert not {"proc", "sys", "dev"} & {folder["name"] for folder in listing["folders"]}
 
 
 # --- Watching -------------------------------------------------------------------------------
