@@ -1,15 +1,18 @@
 """What a caller may not see is not told, not even indirectly: a face of another library answers
-like an id that does not exist."""
+like an id that does not exist, and the jobs summary counts only the caller's libraries (and
+gives Flower's address to administrators only)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from photonix.faces.models import Face, Person
 from photonix.library.models import Photo
+from photonix.pipeline.models import Job, PhotoPipeline
 from tests.security.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +56,73 @@ def test_a_cover_face_of_another_library_answers_like_a_missing_one(world: World
     wrong = _patch(owner, url, {"cover_face": stranger.pk})
     assert wrong.status_code == 400
     assert _patch(owner, url, {"cover_face": world.face_id}).json()["cover_face"] == world.face_id
+
+
+# --- The jobs summary -------------------------------------------------------------------------
+
+
+def _job(n: int, stage: str, state: str, library: Any = None) -> None:
+    Job.objects.create(
+        task_id=f"job-{n}", name="photonix.x", stage=stage, state=state, library=library
+    )
+
+
+@pytest.fixture
+def busy(world: World) -> None:
+    """Work in both libraries and housekeeping in none, besides the world's failed job."""
+    alpha, bravo = world.library, world.other_library
+    _job(1, "thumbnails", Job.State.QUEUED, alpha)
+    _job(2, "thumbnails", Job.State.STARTED, alpha)
+    _job(3, "classify:object", Job.State.QUEUED, bravo)
+    _job(4, "classify:object", Job.State.QUEUED, bravo)
+    _job(5, "develop_raw", Job.State.RETRYING, bravo)
+    _job(6, "scan", Job.State.QUEUED)
+    PhotoPipeline.objects.create(
+        photo=world.photo, state="processed", touched_at="2024-01-01T00:00Z"
+    )
+    bravo_photo = Photo.objects.create(library=bravo)
+    PhotoPipeline.objects.create(photo=bravo_photo, state="pending", touched_at="2024-01-01T00:00Z")
+
+
+def _summary(client: Client) -> dict[str, Any]:
+    response = client.get("/api/jobs/summary")
+    assert response.status_code == 200, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _stages(summary: dict[str, Any]) -> dict[str, tuple[int, int, int, int]]:
+    return {
+        s["stage"]: (s["queued"], s["running"], s["retrying"], s["failed"])
+        for s in summary["stages"]
+    }
+
+
+def test_the_jobs_summary_counts_only_the_callers_libraries(world: World, busy: None) -> None:
+    for role in ("viewer", "editor", "owner"):
+        mine = _summary(world.client(role))
+        assert _stages(mine) == {"thumbnails": (1, 1, 0, 1)}, role
+        assert mine["active"] == 2
+        assert mine["photos"] == {"pending": 0, "processing": 0, "processed": 1, "failed": 0}
+        # Queue figures are counted from the same records (the broker's are everyone's).
+        assert {q["name"]: q["waiting"] for q in mine["queues"] if q["waiting"]} == {"media": 1}
+        assert mine["in_flight"] == 1
+        assert mine["flower_url"] == ""
+
+    theirs = _summary(world.client("outsider"))
+    assert _stages(theirs) == {"classify:object": (2, 0, 0, 0), "develop_raw": (0, 0, 1, 0)}
+    assert theirs["active"] == 3
+    assert theirs["photos"]["pending"] == 1 and theirs["photos"]["processed"] == 0
+    assert theirs["flower_url"] == ""
+
+    # Administrators see the whole installation, as before, with Flower's address.
+    everything = _summary(world.client("admin"))
+    assert _stages(everything) == {
+        "classify:object": (2, 0, 0, 0),
+        "develop_raw": (0, 0, 1, 0),
+        "scan": (1, 0, 0, 0),
+        "thumbnails": (1, 1, 0, 1),
+    }
+    assert everything["active"] == 6
+    assert everything["photos"]["pending"] == 1 and everything["photos"]["processed"] == 1
+    assert everything["flower_url"] == settings.PHOTONIX_FLOWER_URL != ""

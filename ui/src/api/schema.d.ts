@@ -447,7 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Per stage: jobs queued, running, retrying, failed and done; queues and photo states. */
+        /**
+         * @description Per stage: jobs queued, running, retrying, failed and done; queues and photo states.
+         *     Administrators see the whole installation; anyone else their own libraries.
+         */
         get: operations["jobs_summary"];
         put?: never;
         post?: never;
@@ -1666,7 +1669,7 @@ export interface components {
             photos: components["schemas"]["PhotoCounts"];
             /** @description Jobs queued, running or waiting to retry. */
             active: number;
-            /** @description Flower, the Celery monitor, for operators. */
+            /** @description Flower, the Celery monitor, for operators (empty for non-administrators). */
             flower_url: string;
             /** @description False when the broker could not be asked. */
             broker_ok: boolean;
