@@ -1,19 +1,24 @@
 """What a caller may not see is not told, not even indirectly: a face of another library answers
-like an id that does not exist, and the jobs summary counts only the caller's libraries (and
-gives Flower's address to administrators only)."""
+like an id that does not exist, the jobs summary counts only the caller's libraries (and gives
+Flower's address to administrators only), and a public link never shows a hidden photo."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from PIL import Image
 
+from photonix.albums import services as album_services
 from photonix.faces.models import Face, Person
-from photonix.library.models import Photo
+from photonix.library.models import Photo, PhotoFile
 from photonix.pipeline.models import Job, PhotoPipeline
-from tests.security.conftest import World
+from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
+from tests.security.conftest import FIXTURE, World
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +131,76 @@ def test_the_jobs_summary_counts_only_the_callers_libraries(world: World, busy: 
     assert everything["active"] == 6
     assert everything["photos"]["pending"] == 1 and everything["photos"]["processed"] == 1
     assert everything["flower_url"] == settings.PHOTONIX_FLOWER_URL != ""
+
+
+# --- Hidden photos and public links -----------------------------------------------------------
+
+
+def _second_photo(world: World) -> Photo:
+    """Another photo of the album, with its original and thumbnails on disk."""
+    original = Path(world.folder.path) / "second.jpg"
+    shutil.copy(FIXTURE, original)
+    photo = Photo.objects.create(
+        library=world.library, taken_local="2024-06-01T12:00Z", thumbnail_version=1
+    )
+    file = PhotoFile.objects.create(
+        library=world.library,
+        folder=world.folder,
+        photo=photo,
+        path=str(original),
+        kind=PhotoFile.Kind.PHOTO,
+        state=PhotoFile.State.OK,
+        size=original.stat().st_size,
+        mtime_ns=1,
+        mime_type="image/jpeg",
+    )
+    photo.preferred_file = file
+    photo.save(update_fields=["preferred_file"])
+    for size in SIZE_BY_NAME:
+        target = thumbnail_path(photo.pk, size, 1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (64, 48), "grey").save(
+            target, format=target.suffix.lstrip(".").replace("jpg", "jpeg")
+        )
+    album_services.album_add_photos(world.album, world.users["owner"], [photo.pk])
+    return photo
+
+
+def test_a_public_link_never_shows_a_hidden_photo(world: World) -> None:
+    shown = _second_photo(world)
+    hidden = world.photo
+    owner = world.client("owner")
+    assert _patch(owner, f"/api/photos/{hidden.pk}", {"hidden": True}).status_code == 200
+    base = f"/api/share/{world.share_token}"
+    visitor = Client()
+
+    info = visitor.get(base).json()
+    assert info["photo_count"] == 1 and info["cover"]["id"] == shown.pk
+    assert [p["id"] for p in visitor.get(f"{base}/photos").json()["results"]] == [shown.pk]
+    for suffix in ("", "/thumbnail/grid", "/thumbnail/preview", "/original"):
+        assert visitor.get(f"{base}/photos/{hidden.pk}{suffix}").status_code == 404, suffix
+        assert visitor.get(f"{base}/photos/{shown.pk}{suffix}").status_code == 200, suffix
+    # The link's manager is told what its visitors see.
+    listed = owner.get("/api/shares").json()
+    assert [link["photo_count"] for link in listed] == [1]
+    # The album's members still see the hidden photo in the album, marked.
+    in_album = owner.get(f"/api/albums/{world.album.pk}/photos").json()["results"]
+    assert {p["id"]: p["hidden"] for p in in_album} == {hidden.pk: True, shown.pk: False}
+
+    # A link to a selection: hidden photos stay out, and a selection of hidden photos only
+    # is refused with the reason.
+    refused = owner.post("/api/shares", {"photo_ids": [hidden.pk]}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "Hidden photos are not shared by link" in str(refused.json())
+    mixed = owner.post(
+        "/api/shares", {"photo_ids": [hidden.pk, shown.pk]}, content_type="application/json"
+    )
+    assert mixed.status_code == 201, mixed.content
+    selection = f"/api/share/{mixed.json()['token']}"
+    assert [p["id"] for p in visitor.get(f"{selection}/photos").json()["results"]] == [shown.pk]
+    assert visitor.get(f"{selection}/photos/{hidden.pk}").status_code == 404
+
+    # Shown again once unhidden.
+    assert _patch(owner, f"/api/photos/{hidden.pk}", {"hidden": False}).status_code == 200
+    assert visitor.get(base).json()["photo_count"] == 2
+    assert visitor.get(f"{base}/photos/{hidden.pk}").status_code == 200
