@@ -149,11 +149,15 @@ def test_jobs_page_shows_stages_and_failures_and_controls_the_pipeline(
 def test_members_see_the_summary_only(page: Any, photonix_server: LiveServer) -> None:
     create_admin(page)
     seed_jobs(photonix_server)
+    # A viewer of the library the jobs are for: the summary counts the libraries one is in.
     photonix_server.manage(
         "shell",
         "-c",
         "from django.contrib.auth import get_user_model; "
-        "get_user_model().objects.create_user('member', password='member-Passphrase-42')",
+        "from photonix.library.models import Library, LibraryMember; "
+        "user = get_user_model().objects.create_user('member', password='member-Passphrase-42'); "
+        "LibraryMember.objects.create("
+        "library=Library.objects.get(name='E2E'), user=user, role='viewer')",
     )
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(path_is("/login"))
@@ -172,3 +176,4 @@ def test_members_see_the_summary_only(page: Any, photonix_server: LiveServer) ->
     expect(page.get_by_role("button", name="Process missing")).to_have_count(0)
     expect(page.get_by_role("alert")).to_have_count(0)
     assert page.request.get("/api/jobs?state=failed").status == 403
+    assert api_json(page, "/api/jobs/summary")["flower_url"] == ""

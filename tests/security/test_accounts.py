@@ -202,6 +202,48 @@ def test_a_token_cannot_mint_tokens_or_change_the_password(olivia: User) -> None
     assert script.get("/api/tokens", headers=bearer(raw)).status_code == 200
 
 
+SESSION_ONLY = {"detail": "Sign in with your password for this; API tokens cannot do it."}
+
+
+def test_a_leaked_admin_token_cannot_entrench_itself(ada: User, olivia: User) -> None:
+    """With an administrator's token, no new account, no new administrator, no account
+    enabled again, no password reset: each is 403 with the reason, and nothing changes. The
+    same requests from the administrator's signed-in browser succeed."""
+    from photonix.core import services
+
+    _, raw = services.token_create(ada, "leaked")
+    olivia.is_active = False
+    olivia.save(update_fields=["is_active"])
+    script = Client()
+    attempts = [
+        ("post", "/api/users", {"username": "mallory", "password": PASSWORD, "is_admin": True}),
+        ("patch", f"/api/users/{olivia.pk}", {"is_active": True}),
+        ("patch", f"/api/users/{olivia.pk}", {"is_admin": True}),
+        ("patch", f"/api/users/{olivia.pk}", {"email": "mallory@example.org"}),
+        ("post", f"/api/users/{olivia.pk}/password", {"password": "mallory's horse battery"}),
+    ]
+    for method, url, body in attempts:
+        response = getattr(script, method)(
+            url, body, content_type="application/json", headers=bearer(raw)
+        )
+        assert response.status_code == 403, (method, url, response.content)
+        assert response.json() == SESSION_ONLY, (method, url)
+    assert not User.objects.filter(username="mallory").exists()
+    olivia.refresh_from_db()
+    assert not olivia.is_active and not olivia.is_superuser and olivia.email == ""
+    assert olivia.check_password(PASSWORD)
+    # Reading stays open to the token.
+    assert script.get("/api/users", headers=bearer(raw)).status_code == 200
+    assert script.get(f"/api/users/{olivia.pk}", headers=bearer(raw)).status_code == 200
+
+    browser = Client()
+    browser.force_login(ada)
+    for method, url, body in attempts:
+        response = getattr(browser, method)(url, body, content_type="application/json")
+        assert response.status_code in (200, 201, 204), (method, url, response.content)
+    assert User.objects.get(username="mallory").is_superuser
+
+
 def test_nobody_revokes_someone_elses_token(olivia: User, ada: User) -> None:
     from photonix.core import services
 

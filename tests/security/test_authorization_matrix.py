@@ -4,7 +4,9 @@ The table classifies every operationId; an operation missing from it fails the t
 endpoint cannot ship unclassified. Roles: ``anonymous``; ``outsider`` (owner of another
 library); ``viewer``, ``editor`` (of the library under attack, and with the same role in its
 album); ``owner`` (owner of that library, its album and its share link); ``admin`` (an
-administrator who is not a member of the library).
+administrator who is not a member of the library); ``admin_viewer`` (an administrator who is a
+viewer of the library and of its album: inside the library their role governs what they may do
+to photos, while managing the library stays theirs as administrators — docs/accounts.md, ADR 7).
 
 Each cell is exact: the status a role gets, or ``OK`` — a 2xx status, the call succeeded. Every
 request carries a valid body (``BODIES``), so an allowed call must succeed, not merely get past
@@ -25,46 +27,54 @@ import yaml
 from django.test import Client
 
 import photonix
+from photonix.albums import services as album_services
+from photonix.core import services as core_services
+from photonix.core.models import User
 from photonix.faces.models import Person
 from photonix.library.models import LibraryMember, Photo
-from tests.security.conftest import ROLES, SECRET_FILE, SECRET_LIBRARY, World
+from tests.security.conftest import ROLES as WORLD_ROLES
+from tests.security.conftest import SECRET_FILE, SECRET_LIBRARY, World
 
 OPENAPI = Path(photonix.__file__).parent / "api" / "openapi.yaml"
 PASSWORD = "correct horse battery staple"
 OK = "2xx"
 Cell = int | str
+ROLES = (*WORLD_ROLES, "admin_viewer")
 
 # Who may call what, by kind of operation, in the order of ROLES:
-#            anonymous outsider viewer editor owner admin
+#            anonymous outsider viewer editor owner admin admin_viewer
 CLASSES: dict[str, tuple[Cell, ...]] = {
     # Anyone: sign-in, session, health; anonymous by design.
-    "public": (OK, OK, OK, OK, OK, OK),
+    "public": (OK, OK, OK, OK, OK, OK, OK),
     # Public share links: anyone holding the token (the token is the credential).
-    "share": (OK, OK, OK, OK, OK, OK),
+    "share": (OK, OK, OK, OK, OK, OK, OK),
     # Any signed-in person; lists are scoped to what they may see (leak-checked for outsiders).
-    "signed_in": (401, OK, OK, OK, OK, OK),
+    "signed_in": (401, OK, OK, OK, OK, OK, OK),
     # Administrators only.
-    "admin": (401, 403, 403, 403, 403, OK),
+    "admin": (401, 403, 403, 403, 403, OK, OK),
     # Members of the library (any role). The admin is not a member: libraries are private.
-    "member": (401, 404, OK, OK, OK, 404),
-    # Members who may change photos, tags, people, albums and shares: a viewer is refused.
-    "editor": (401, 404, 403, OK, OK, 404),
-    # The library's owner. (An administrator who is not a member does not see the library.)
-    "owner": (401, 404, 403, 403, OK, 404),
-    # Bulk changes naming photos in the body: photos the caller may not change are skipped, so
+    "member": (401, 404, OK, OK, OK, 404, OK),
+    # Members who may change photos, tags, people, albums and shares: a viewer is refused, an
+    # administrator who is a viewer too (their role governs inside the library).
+    "editor": (401, 404, 403, OK, OK, 404, 403),
+    # Managing the library (name, folders, members, scans, classifiers, dates): its owners, and
+    # administrators who are members whatever their role. (An administrator who is not a
+    # member does not see the library.)
+    "owner": (401, 404, 403, 403, OK, 404, OK),
+    # Bulk changes naming photos in the body: photos the caller may not see are skipped, so
     # an outsider's or a non-member admin's call succeeds and changes nothing (checked).
-    "editor_bulk": (401, OK, 403, OK, OK, OK),
+    "editor_bulk": (401, OK, 403, OK, OK, OK, 403),
     # Albums go by the album's roles (docs/albums.md): its viewers see it, its editors change
     # its photos, its owners delete it and choose its members; anyone else gets 404.
-    "album_member": (401, 404, OK, OK, OK, 404),
-    "album_editor": (401, 404, 403, OK, OK, 404),
-    "album_owner": (401, 404, 403, 403, OK, 404),
+    "album_member": (401, 404, OK, OK, OK, 404, OK),
+    "album_editor": (401, 404, 403, OK, OK, 404, 403),
+    "album_owner": (401, 404, 403, 403, OK, 404, 403),
     # A share link is seen only by its creator, its album's owners and the library's owners:
     # to anyone else it does not exist.
-    "share_manager": (401, 404, 404, 404, OK, 404),
+    "share_manager": (401, 404, 404, 404, OK, 404, 404),
     # Adding a server folder to a library: an administrator who is a member (made one for
     # this test); its owners who are not administrators are refused.
-    "admin_member": (401, 404, 403, 403, 403, OK),
+    "admin_member": (401, 404, 403, 403, 403, OK, OK),
 }
 
 TABLE: dict[str, str] = {
@@ -205,13 +215,30 @@ def test_every_operation_is_classified() -> None:
 # Operations whose answer is the same for everyone but is not a success, with the reason.
 EXACT: dict[str, tuple[Cell, ...]] = {
     # Set up already: it answers 409 "sign in instead" to anyone, signed in or not.
-    "setup_create": (409,) * 6,
+    "setup_create": (409,) * len(ROLES),
     # The library is named in the body: someone who is not a member of it is told it is not
     # one of theirs (400 on the field), like any other bad value.
-    "albums_create": (401, 400, OK, OK, OK, 400),
+    "albums_create": (401, 400, OK, OK, OK, 400, OK),
     # The album editor (the target) may leave the album: anyone may remove themselves.
-    "albums_members_remove": (401, 404, 403, OK, OK, 404),
+    "albums_members_remove": (401, 404, 403, OK, OK, 404, 403),
 }
+
+
+def _admin_viewer(world: World) -> None:
+    """Adds ``admin_viewer`` to the world: an administrator with the viewer role in the library
+    and in its album, and an API token."""
+    user = User.objects.create_user("amir", password=PASSWORD, is_superuser=True, is_staff=True)
+    LibraryMember.objects.create(library=world.library, user=user, role="viewer")
+    album_services.album_member_set(world.album, user, "viewer")
+    world.users["admin_viewer"] = user
+    api_token, raw = core_services.token_create(user, "admin_viewer script")
+    world.tokens["admin_viewer"] = (api_token.pk, raw)
+
+
+@pytest.fixture
+def matrix_world(world: World) -> World:
+    _admin_viewer(world)
+    return world
 
 
 def _url(path: str, role: str, world: World) -> str:
@@ -321,7 +348,10 @@ def test_every_operation_with_a_body_has_one() -> None:
 @pytest.mark.parametrize(
     ("operation", "method", "path"), OPERATIONS, ids=[o[0] for o in OPERATIONS]
 )
-def test_authorization(world: World, role: str, operation: str, method: str, path: str) -> None:
+def test_authorization(
+    matrix_world: World, role: str, operation: str, method: str, path: str
+) -> None:
+    world = matrix_world
     if operation not in TABLE:
         pytest.fail(f"{operation} is not classified (see test_every_operation_is_classified)")
     expected = expected_for(operation, role)
@@ -339,7 +369,7 @@ def test_authorization(world: World, role: str, operation: str, method: str, pat
         assert 200 <= code < 300, f"{where}: expected a success, {got}"
     else:
         assert code == expected, f"{where}: expected {expected}, {got}"
-    if operation == "photos_bulk" and role in ("outsider", "admin"):
+    if operation == "photos_bulk" and role in ("outsider", "admin", "admin_viewer"):
         assert not Photo.objects.get(pk=world.photo.pk).hidden, f"{where} changed the photo"
     if role == "outsider" and TABLE[operation] != "share" and code < 300:
         answer = _body(response)
@@ -349,8 +379,9 @@ def test_authorization(world: World, role: str, operation: str, method: str, pat
 
 @pytest.mark.parametrize("size", ["grid", "preview"])
 @pytest.mark.parametrize("role", ROLES)
-def test_thumbnails_and_originals(world: World, role: str, size: str) -> None:
+def test_thumbnails_and_originals(matrix_world: World, role: str, size: str) -> None:
     """The same for every file URL: thumbnail, preview and original, exact per role."""
+    world = matrix_world
     expected = {
         "anonymous": 401,
         "outsider": 404,
@@ -358,6 +389,7 @@ def test_thumbnails_and_originals(world: World, role: str, size: str) -> None:
         "editor": 200,
         "owner": 200,
         "admin": 404,  # an administrator who is not a member sees nothing
+        "admin_viewer": 200,
     }[role]
     urls = [
         f"/api/photos/{world.photo.pk}/thumbnail/{size}",
@@ -372,12 +404,20 @@ def test_thumbnails_and_originals(world: World, role: str, size: str) -> None:
             assert _body(response)
 
 
-def test_bearer_token_is_checked_like_a_session(world: World) -> None:
+def test_bearer_token_is_checked_like_a_session(matrix_world: World) -> None:
     """An API token carries exactly its owner's rights."""
-    for role in ("outsider", "viewer", "editor", "owner", "admin"):
+    world = matrix_world
+    for role in ("outsider", "viewer", "editor", "owner", "admin", "admin_viewer"):
         raw = world.tokens[role][1]
-        response = Client().get(
-            f"/api/libraries/{world.library.pk}", headers={"Authorization": f"Bearer {raw}"}
-        )
-        expected = 200 if role in ("viewer", "editor", "owner") else 404
+        bearer = {"Authorization": f"Bearer {raw}"}
+        response = Client().get(f"/api/libraries/{world.library.pk}", headers=bearer)
+        expected = 200 if role in ("viewer", "editor", "owner", "admin_viewer") else 404
         assert response.status_code == expected, role
+        rated = Client().patch(
+            f"/api/photos/{world.photo.pk}",
+            {"rating": 4},
+            content_type="application/json",
+            headers=bearer,
+        )
+        expected = {"editor": 200, "owner": 200, "viewer": 403, "admin_viewer": 403}.get(role, 404)
+        assert rated.status_code == expected, role

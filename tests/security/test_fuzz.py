@@ -13,8 +13,8 @@ last, so the objects the others need are still there. Run with more cases to hun
 ``PHOTONIX_FUZZ_EXAMPLES=200 pytest tests/security/test_fuzz.py``.
 
 Requests carry the administrator's API token, except those an API token may not make (a new
-token, a password change or reset), which carry the administrator's browser session and CSRF
-token instead.
+token, a password change or reset, a new user or a change to one, a library role granted), which
+carry the administrator's browser session and CSRF token instead.
 """
 
 from __future__ import annotations
@@ -51,7 +51,17 @@ EXPECTED_5XX = {("GET", "/api/health"): {503}}
 # an operation truly cannot run in-process (and say why here).
 EXCLUDED: dict[str, str] = {}
 # Operations an API token is refused (403, by design): fuzzed with the browser session instead.
-SESSION_ONLY = {"auth_password_change", "tokens_create", "users_set_password"}
+# (A token may lower a library role but not add a member or raise one: both member writes that
+# take a role go by the session, so the fuzz reaches their granting side.)
+SESSION_ONLY = {
+    "auth_password_change",
+    "tokens_create",
+    "users_create",
+    "users_update",
+    "users_set_password",
+    "libraries_members_add",
+    "libraries_members_update",
+}
 
 
 def _operation_ids() -> set[str]:

@@ -7,6 +7,7 @@ folder never touches the disk. Who may do it is in the authorization matrix; her
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,40 @@ def test_bad_folders_get_a_clear_error_and_change_nothing(world: World, tmp_path
     assert sorted(LibraryFolder.objects.values_list("path", flat=True)) == before
 
 
+def test_system_folders_are_refused_after_resolving_symlinks(world: World, tmp_path: Path) -> None:
+    """/proc, /sys and /dev hold no photos; reading some of their files never ends, and
+    /proc/self would be stored as the number of whichever web worker resolved it. Refused
+    however they are named, when a library is created and when a folder is added."""
+    (tmp_path / "to-proc").symlink_to("/proc", target_is_directory=True)
+    (tmp_path / "to-dev").symlink_to("/dev", target_is_directory=True)
+    me = f"/proc/{os.getpid()}"
+    refused = [
+        ("/proc/self", f"/proc/self (that is {me}): /proc is the system's own folder"),
+        ("/proc", "/proc: /proc is the system's own folder, not one of photos"),
+        ("/tmp/../proc/1", "/tmp/../proc/1 (that is /proc/1): /proc is the system's own"),
+        ("/sys/kernel", "/sys/kernel: /sys is the system's own folder"),
+        ("/dev/", "/dev/: /dev is the system's own folder"),
+        ("/dev/shm", "/dev/shm: /dev is the system's own folder"),
+        (str(tmp_path / "to-proc"), f"{tmp_path / 'to-proc'} (that is /proc): /proc is"),
+        (str(tmp_path / "to-dev") + "/shm", "(that is /dev/shm): /dev is the system's own"),
+        ("/", "/: the root folder holds the system's folders (/proc, /sys, /dev)"),
+    ]
+    admin = _admin_member(world)
+    before = sorted(LibraryFolder.objects.values_list("path", flat=True))
+    for path, message in refused:
+        response = _post(admin, f"/api/libraries/{world.library.pk}/folders", {"path": path})
+        assert response.status_code == 400, (path, response.content)
+        assert any(message in error for error in response.json()["path"]), (path, response.json())
+        created = _post(admin, "/api/libraries", {"name": "System", "folders": [path]})
+        assert created.status_code == 400, (path, created.content)
+        assert message in created.json()["detail"], (path, created.json())
+    assert sorted(LibraryFolder.objects.values_list("path", flat=True)) == before
+    assert not Library.objects.filter(name="System").exists()
+    # Nor does the folder browser offer them.
+    listing = admin.get("/api/server/folders", {"path": "/"}).json()
+    assert not {"proc", "sys", "dev"} & {folder["name"] for folder in listing["folders"]}
+
+
 # --- Watching -------------------------------------------------------------------------------
 
 
@@ -244,3 +279,59 @@ def test_viewer_and_editor_cannot_remove_or_rename(world: World) -> None:
         assert _patch(client, url, {"name": "Mine"}).status_code == 403
     assert LibraryFolder.objects.filter(pk=world.folder.pk).exists()
     assert Library.objects.get(pk=world.library.pk).name == world.library.name
+
+
+# --- Members, with an API token -------------------------------------------------------------
+
+
+def test_an_owners_token_cannot_grant_library_roles(world: World) -> None:
+    """A leaked token must not make its holder's own account a member, nor raise anyone's
+    role: 403 with the reason, nothing changes. Taking power away stays open to scripts."""
+    token = {"Authorization": f"Bearer {world.tokens['owner'][1]}"}
+    members = f"/api/libraries/{world.library.pk}/members"
+    viewer, editor = world.users["viewer"].pk, world.users["editor"].pk
+    script = Client()
+
+    def roles() -> dict[str, str]:
+        return dict(
+            LibraryMember.objects.filter(library=world.library).values_list(
+                "user__username", "role"
+            )
+        )
+
+    before = roles()
+    refusals = [
+        ("post", members, {"username": "oscar", "role": "viewer"}),
+        ("post", members, {"username": "victor", "role": "owner"}),
+        ("patch", f"{members}/{viewer}", {"role": "editor"}),
+        ("patch", f"{members}/{editor}", {"role": "owner"}),
+    ]
+    for method, url, body in refusals:
+        response = getattr(script, method)(
+            url, body, content_type="application/json", headers=token
+        )
+        assert response.status_code == 403, (url, body, response.content)
+        assert response.json() == {
+            "detail": "Adding a member or raising a role needs you signed in with your "
+            "password; API tokens cannot do it."
+        }
+    assert roles() == before
+
+    lowered = script.patch(
+        f"{members}/{editor}", {"role": "viewer"}, content_type="application/json", headers=token
+    )
+    assert lowered.status_code == 200, lowered.content
+    same = script.post(
+        members,
+        {"username": "victor", "role": "viewer"},
+        content_type="application/json",
+        headers=token,
+    )
+    assert same.status_code == 201, same.content  # no change of power: allowed
+    assert script.delete(f"{members}/{viewer}", headers=token).status_code == 204
+    assert roles() == {"olivia": "owner", "edith": "viewer"}
+
+    # The owner's browser, signed in with the password, grants as before.
+    browser = world.client("owner")
+    assert _post(browser, members, {"username": "oscar", "role": "editor"}).status_code == 201
+    assert roles()["oscar"] == "editor"

@@ -26,6 +26,9 @@ from photonix.core.models import User
 from photonix.library.models import LibraryMember, Photo, PhotoFile
 
 SHOWN = Q(preferred_file__state=PhotoFile.State.OK)
+# What a public link shows: recorded photos that nobody hid. Members see hidden photos in their
+# albums (marked ``hidden``); visitors of a link never do.
+PUBLIC = SHOWN & Q(hidden=False)
 
 
 def albums_for(user: User) -> QuerySet[Album]:
@@ -98,19 +101,23 @@ def album_candidates(album: Album) -> QuerySet[User]:
 
 def shares_for(user: User) -> QuerySet[ShareLink]:
     """Links the user manages: their own, those of albums they own, every link of libraries
-    they own. Each with ``photo_count``."""
+    they own. Each with ``photo_count``: the photos its visitors see (hidden ones left out)."""
     owned_albums = AlbumMember.objects.filter(user=user, role=AlbumMember.Role.OWNER)
     owned_libraries = LibraryMember.objects.filter(user=user, role=LibraryMember.Role.OWNER)
     member_of = LibraryMember.objects.filter(user=user).values("library_id")
     ok = PhotoFile.State.OK
     in_album = (
-        AlbumPhoto.objects.filter(album_id=OuterRef("album_id"), photo__preferred_file__state=ok)
+        AlbumPhoto.objects.filter(
+            album_id=OuterRef("album_id"), photo__preferred_file__state=ok, photo__hidden=False
+        )
         .values("album_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
     in_selection = (
-        ShareLinkPhoto.objects.filter(share_id=OuterRef("pk"), photo__preferred_file__state=ok)
+        ShareLinkPhoto.objects.filter(
+            share_id=OuterRef("pk"), photo__preferred_file__state=ok, photo__hidden=False
+        )
         .values("share_id")
         .annotate(n=Count("pk"))
         .values("n")
@@ -134,9 +141,9 @@ def shares_for(user: User) -> QuerySet[ShareLink]:
 
 
 def share_photos(share: ShareLink) -> QuerySet[Photo]:
-    """Everything a share link shows: its album's photos (as the album is now) or its selection.
-    The single gate of the public endpoints."""
-    photos = Photo.objects.filter(SHOWN, library_id=share.library_id)
+    """Everything a share link shows: its album's photos (as the album is now) or its selection,
+    hidden photos left out (while they are hidden). The single gate of the public endpoints."""
+    photos = Photo.objects.filter(PUBLIC, library_id=share.library_id)
     if share.album_id is not None:
         album = share.album
         assert album is not None  # noqa: S101 - album_id is set

@@ -270,7 +270,8 @@ def share_create(
     """Create a public link to an album, or to a selection of photos of one library.
 
     Returns the link and its token: the token is not stored (only its hash) and cannot be
-    shown again.
+    shown again. A link never shows a hidden photo (:func:`selectors.share_photos`), so a
+    selection of hidden photos only is refused.
     """
     if album is not None:
         library_id = album.library_id
@@ -281,6 +282,8 @@ def share_create(
             raise AlbumError("None of these photos can be shared.")
         if len(libraries) > 1:
             raise AlbumError("A link can share photos of one library only.")
+        if not visible.filter(hidden=False).exists():
+            raise AlbumError("Hidden photos are not shared by link: unhide them first.")
         (library_id,) = libraries
     if not LibraryMember.objects.filter(
         library_id=library_id, user=user, role__in=sharing.PUBLISHER_ROLES

@@ -2,8 +2,8 @@
 per-library classifier switches, and the library's own dates (birthdays) for the event tags.
 
 Every query goes through the user's libraries. Reading needs membership; changing tags needs the
-editor or owner role; switching classifiers and naming dates needs the owner role (or an
-administrator).
+editor or owner role (administrators too); switching classifiers and naming dates needs the owner
+role, or an administrator who is a member.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from photonix.library import selectors as library_selectors
 from photonix.library.models import Library, LibraryMember, Photo
 
 EDITORS = (LibraryMember.Role.OWNER, LibraryMember.Role.EDITOR)
-OWNERS = (LibraryMember.Role.OWNER,)
 
 
 def _library(request: Request, library_id: int) -> Library:
@@ -36,11 +35,19 @@ def _photo(request: Request, photo_id: int) -> Photo:
     return get_object_or_404(Photo.objects.filter(library__in=libraries), pk=photo_id)
 
 
-def _require_role(request: Request, library: Library, roles: tuple[str, ...]) -> None:
-    """403 unless the user's role in ``library`` is one of ``roles`` (or they administer)."""
-    user = request_user(request)
+def _require_editor(request: Request, library: Library) -> None:
+    """403 unless the user is an editor or owner of ``library``: tags of its photos go by the
+    role alone, administrators included (docs/accounts.md)."""
     forbid_unless(
-        user.is_superuser or library_selectors.library_role(user, library) in roles,
+        library_selectors.library_role(request_user(request), library) in EDITORS,
+        "Your role in this library does not allow this.",
+    )
+
+
+def _require_manager(request: Request, library: Library) -> None:
+    """403 unless the user manages ``library`` (its owners, administrators who are members)."""
+    forbid_unless(
+        library_selectors.library_manageable(request_user(request), library),
         "Your role in this library does not allow this.",
     )
 
@@ -132,7 +139,7 @@ class PhotoTagsView(APIView):
     )
     def post(self, request: Request, photo_id: int) -> Response:
         photo = _photo(request, photo_id)
-        _require_role(request, photo.library, EDITORS)
+        _require_editor(request, photo.library)
         payload = TagAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         row = services.photo_tag_add(
@@ -147,7 +154,7 @@ class _VerdictView(APIView):
 
     def _decide(self, request: Request, photo_id: int, tag_id: int) -> Response:
         photo = _photo(request, photo_id)
-        _require_role(request, photo.library, EDITORS)
+        _require_editor(request, photo.library)
         tag = get_object_or_404(Tag.objects.filter(library_id=photo.library_id), pk=tag_id)
         if self.action == "confirm":
             row = services.photo_tag_confirm(photo, tag)
@@ -247,7 +254,7 @@ class LibraryClassifiersView(APIView):
     )
     def put(self, request: Request, library_id: int) -> Response:
         library = _library(request, library_id)
-        _require_role(request, library, OWNERS)
+        _require_manager(request, library)
         payload = ClassifierSwitchesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         known = {c.name for c in registry.all_classifiers()}
@@ -281,7 +288,7 @@ class LibraryEventsView(APIView):
     )
     def post(self, request: Request, library_id: int) -> Response:
         library = _library(request, library_id)
-        _require_role(request, library, OWNERS)
+        _require_manager(request, library)
         payload = CalendarEventSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         event = services.calendar_event_add(
@@ -299,7 +306,7 @@ class LibraryEventDetailView(APIView):
     )
     def delete(self, request: Request, library_id: int, event_id: int) -> Response:
         library = _library(request, library_id)
-        _require_role(request, library, OWNERS)
+        _require_manager(request, library)
         event = get_object_or_404(CalendarEvent.objects.filter(library=library), pk=event_id)
         services.calendar_event_remove(event)
         return Response(status=status.HTTP_204_NO_CONTENT)

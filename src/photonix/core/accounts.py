@@ -1,4 +1,10 @@
-"""HTTP API of accounts: user management (administrators), password change, API tokens."""
+"""HTTP API of accounts: user management (administrators), password change, API tokens.
+
+What would let a leaked API token entrench itself — a new token, a password change or reset, a
+new user, making someone an administrator or enabling them again — needs a browser session,
+signed in with the password (:class:`~photonix.core.http.SessionOnly`); tokens get 403 with the
+reason. Reading users and tokens, and revoking a token, stay open to tokens.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from rest_framework.views import APIView
 
 from photonix.core import auth, services
 from photonix.core.api import LoginThrottle
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, SessionOnly
 from photonix.core.models import ApiToken, User
 
 
@@ -28,16 +34,6 @@ def _me(request: Request) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
     return user
-
-
-class SessionOnly(BasePermission):
-    """Refuses requests authenticated by an API token: a leaked token must not be able to mint
-    more tokens or change the password that would let its owner lock the thief out."""
-
-    message = "Sign in with your password for this; API tokens cannot do it."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return not isinstance(request.auth, ApiToken)
 
 
 # --- Users (administrators) -------------------------------------------------------------------
@@ -75,9 +71,15 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
 
 
 class UserListView(APIView):
-    """Every user of the installation (administrators only); create one."""
+    """Every user of the installation (administrators only); create one (signed in with the
+    password, not with a token)."""
 
     permission_classes = (IsAdmin,)
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.request.method == "POST":
+            return [IsAdmin(), SessionOnly()]
+        return [IsAdmin()]
 
     @extend_schema(operation_id="users_list", responses=UserAdminSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -105,9 +107,15 @@ class UserListView(APIView):
 
 
 class UserDetailView(APIView):
-    """One user (administrators only): enable or disable, grant or remove admin, e-mail."""
+    """One user (administrators only): enable or disable, grant or remove admin, e-mail (the
+    changes signed in with the password, not with a token)."""
 
     permission_classes = (IsAdmin,)
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.request.method == "GET":
+            return [IsAdmin()]
+        return [IsAdmin(), SessionOnly()]
 
     @extend_schema(operation_id="users_retrieve", responses=UserAdminSerializer)
     def get(self, request: Request, user_id: int) -> Response:

@@ -1,12 +1,12 @@
 """The HTTP toolkit every app's views share: who is asking, how lists page, how errors look.
 
 Views import these instead of writing their own: one way to get the request's user, one
-administrator permission, one page size, one shape for errors in the OpenAPI file, one way to
-refuse (:func:`forbid_unless`) and one answer to domain errors (:func:`exception_handler`): a
-view calls the service and lets a :class:`~photonix.core.errors.PhotonixError` go. Ids in
-requests are read one way (:class:`IdField` in bodies, :func:`query_id` in query strings), and
-request bodies by one JSON parser that answers a body too deep to decode with a 400
-(:mod:`photonix.core.parsers`).
+administrator permission, one refusal of API tokens (:class:`SessionOnly`), one page size, one
+shape for errors in the OpenAPI file, one way to refuse (:func:`forbid_unless`) and one answer
+to domain errors (:func:`exception_handler`): a view calls the service and lets a
+:class:`~photonix.core.errors.PhotonixError` go. Ids in requests are read one way
+(:class:`IdField` in bodies, :func:`query_id` in query strings), and request bodies by one JSON
+parser that answers a body too deep to decode with a 400 (:mod:`photonix.core.parsers`).
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from rest_framework.exceptions import (
     ValidationError,
 )
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from photonix.core.errors import PhotonixError
-from photonix.core.models import User
+from photonix.core.models import ApiToken, User
 
 
 def request_user(request: Request) -> User:
@@ -96,6 +96,26 @@ class IsAdmin(IsAuthenticated):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(super().has_permission(request, view) and request.user.is_superuser)
+
+
+def by_token(request: Request) -> bool:
+    """Whether the request was authenticated by an API token (not by a browser session)."""
+    return isinstance(request.auth, ApiToken)
+
+
+class SessionOnly(BasePermission):
+    """Refuses requests authenticated by an API token (403, with the reason).
+
+    For what would let a leaked token entrench itself: minting tokens, changing or resetting a
+    password, creating or changing users. Only a session — opened by signing in with the
+    password — may do these (docs/security.md). (Granting a library role is refused to tokens
+    by the members service, which alone knows whether a change grants.)
+    """
+
+    message = "Sign in with your password for this; API tokens cannot do it."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return not by_token(request)
 
 
 def forbid_unless(allowed: bool, message: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -172,11 +173,16 @@ class PersonView(APIView):
         _editable(request, person.library_id)
         payload = PersonUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        if "name" in payload.validated_data:
-            services.person_rename(person, payload.validated_data["name"])
-        if "cover_face" in payload.validated_data:
-            face = get_object_or_404(Face, pk=payload.validated_data["cover_face"])
-            services.person_set_cover(person, face)
+        data = payload.validated_data
+        # Looked up among the faces the caller may see: a face of another library answers 404
+        # like an id that does not exist, so the answer tells nothing about it. Before any
+        # change, so a refused cover leaves the name as it was too.
+        face = _face(request, data["cover_face"]) if "cover_face" in data else None
+        with transaction.atomic():
+            if "name" in data:
+                services.person_rename(person, data["name"])
+            if face is not None:
+                services.person_set_cover(person, face)
         return Response(PersonSerializer(_person(request, person_id)).data)
 
 

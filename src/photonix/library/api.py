@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from photonix.classifiers import registry
 from photonix.classifiers.services import classifier_switch_set
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, request_user
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, by_token, request_user
 from photonix.core.models import User
 from photonix.library import selectors, server_folders, services
 from photonix.library.folders import folder_add, folder_remove, folder_set_watched, library_rename
@@ -158,7 +158,7 @@ def managed_library(request: Request, library_id: int, *, action: str) -> Librar
     neither owners nor administrators."""
     user = request_user(request)
     library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
-    if not user.is_superuser and selectors.library_role(user, library) != Role.OWNER:
+    if not selectors.library_manageable(user, library):
         raise PermissionDenied(f"Only the library's owners can {action}.")
     return library
 
@@ -266,9 +266,15 @@ class LibraryMemberRoleSerializer(serializers.Serializer[Any]):
 def _members_library(request: Request, library_id: int, *, manage: bool) -> Library:
     user = request_user(request)
     library = get_object_or_404(selectors.libraries_for(user), pk=library_id)
-    if manage and not user.is_superuser and selectors.library_role(user, library) != Role.OWNER:
+    if manage and not selectors.library_manageable(user, library):
         raise PermissionDenied("Only the library's owners can change who belongs to it.")
     return library
+
+
+def _grant(request: Request, library: Library, user: User, role: str) -> None:
+    """Give ``user`` ``role`` in ``library``. Adding a member or raising a role is refused to
+    API tokens (403): a leaked token cannot make its holder's own account a member."""
+    member_set_role(library, user, role, may_grant=not by_token(request))
 
 
 def _members(library: Library) -> Response:
@@ -301,7 +307,7 @@ class LibraryMembersView(APIView):
             raise ValidationError(
                 {"username": [f"No active user is called {payload.validated_data['username']!r}."]}
             )
-        member_set_role(library, user, payload.validated_data["role"])
+        _grant(request, library, user, payload.validated_data["role"])
         response = _members(library)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -320,7 +326,7 @@ class LibraryMemberView(APIView):
         user = get_object_or_404(User, pk=user_id, library_memberships__library=library)
         payload = LibraryMemberRoleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        member_set_role(library, user, payload.validated_data["role"])
+        _grant(request, library, user, payload.validated_data["role"])
         return _members(library)
 
     @extend_schema(

@@ -1,14 +1,15 @@
 """Who belongs to a library, with which role — and the API owners use to change it.
 
 Every library keeps at least one owner: the last one can be neither demoted nor removed, so a
-library never ends up with nobody able to manage it.
+library never ends up with nobody able to manage it. Adding a member or raising a role grants
+power, which a request made with an API token may not do (docs/security.md).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from photonix.core.errors import PhotonixError
+from photonix.core.errors import Category, PhotonixError
 from photonix.core.models import User
 from photonix.library.models import Library, LibraryMember
 
@@ -17,9 +18,22 @@ Role = LibraryMember.Role
 
 LAST_OWNER = "A library keeps at least one owner: make someone else an owner first."
 
+# Roles from least to most power: each may do what the ones before it may.
+_POWER = {Role.VIEWER: 0, Role.EDITOR: 1, Role.OWNER: 2}
+
 
 class LastOwnerError(PhotonixError, ValueError):
     """The change would leave the library without an owner."""
+
+
+class GrantRefusedError(PhotonixError):
+    """The change would give someone more power in the library, and the caller may not grant."""
+
+    category = Category.FORBIDDEN
+    default_message = (
+        "Adding a member or raising a role needs you signed in with your password; "
+        "API tokens cannot do it."
+    )
 
 
 def _other_owners(membership: LibraryMember) -> bool:
@@ -31,11 +45,19 @@ def _other_owners(membership: LibraryMember) -> bool:
 
 
 @transaction.atomic
-def member_set_role(library: Library, user: User, role: str) -> LibraryMember:
-    """Add ``user`` to ``library`` with ``role``, or change their role."""
+def member_set_role(
+    library: Library, user: User, role: str, *, may_grant: bool = True
+) -> LibraryMember:
+    """Add ``user`` to ``library`` with ``role``, or change their role.
+
+    ``may_grant=False`` (a request made with an API token) allows only a change that takes
+    power away: adding a member or raising a role raises :class:`GrantRefusedError`.
+    """
     membership = (
         LibraryMember.objects.select_for_update().filter(library=library, user=user).first()
     )
+    if not may_grant and (membership is None or _POWER[Role(role)] > _POWER[Role(membership.role)]):
+        raise GrantRefusedError
     if membership is None:
         return LibraryMember.objects.create(library=library, user=user, role=role)
     if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(membership):

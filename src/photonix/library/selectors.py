@@ -18,6 +18,15 @@ def library_role(user: User, library: Library) -> str | None:
     return None if member is None else member.role
 
 
+def library_manageable(user: User, library: Library) -> bool:
+    """Whether ``user`` manages ``library``: its name, folders, members, scans, classifier
+    switches and dates. Its owners do, and so do administrators who are members, whatever their
+    role — that is server administration. Changing its photos (rating, tags, rotation, faces)
+    goes by the role alone, administrators included (docs/accounts.md, ADR 7)."""
+    role = library_role(user, library)
+    return role == LibraryMember.Role.OWNER or (role is not None and user.is_superuser)
+
+
 def library_visible_to(user: User, library_id: int) -> Library:
     """A library ``user`` belongs to, with its counts; 404 for any other (its existence is not
     told to non-members)."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from photonix.core.errors import PhotonixError
 from photonix.library.models import LibraryFolder
+from photonix.library.services import system_folder
 from photonix.media.formats import IGNORED_DIRS, FileKind, kind_for_path
 
 # Enough for any real folder of folders; a longer listing says it was cut short.
@@ -103,6 +104,8 @@ def list_folder(raw: str | None) -> Listing:
                 if is_dir:
                     if entry.name.startswith(".") or entry.name.lower() in IGNORED_DIRS:
                         continue
+                    if system_folder(Path(entry.path)) is not None:
+                        continue  # /proc, /sys, /dev: never a library's (library.services)
                     if len(folders) >= MAX_FOLDERS:
                         listing.truncated = True
                         continue

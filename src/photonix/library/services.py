@@ -24,11 +24,34 @@ class LibraryError(PhotonixError, ValueError):
     """A library request that cannot be carried out; the message says why."""
 
 
+# The kernel's and devices' pseudo file systems: never photos, and reading some of their files
+# blocks or never ends (``/dev/zero``, ``/proc/kmsg``). ``/proc/self`` would even be stored as
+# the process id of whichever web worker resolved it.
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def system_folder(path: Path) -> Path | None:
+    """The system folder ``path`` is, is inside, or holds (only ``/`` holds them)."""
+    for system in SYSTEM_FOLDERS:
+        if path == system or system in path.parents or path in system.parents:
+            return system
+    return None
+
+
 def _normalise_folder(raw: str) -> str:
     path = Path(raw).expanduser()
     if not path.is_absolute():
         path = Path.cwd() / path
     path = path.resolve()
+    system = system_folder(path)
+    if system is not None:
+        if path == Path("/"):
+            raise LibraryError(
+                f"{raw}: the root folder holds the system's folders (/proc, /sys, /dev); "
+                "choose the folder your photos are in"
+            )
+        where = raw if raw.rstrip("/") == str(path) else f"{raw} (that is {path})"
+        raise LibraryError(f"{where}: {system} is the system's own folder, not one of photos")
     if not path.is_dir():
         raise LibraryError(f"{raw}: not a folder (it does not exist or is a file)")
     if not os.access(path, os.R_OK | os.X_OK):

@@ -1,6 +1,8 @@
 """The jobs API: what the pipeline is doing, what failed and why, and the levers to fix it.
 
-For administrators (the people who run the installation), like Immich's jobs page.
+For administrators (the people who run the installation), like Immich's jobs page. The summary
+is open to everyone signed in (the header's indicator, the timeline's live refresh), scoped to
+the caller's libraries unless they administer.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from rest_framework.views import APIView
 
 from photonix.classifiers import registry
 from photonix.core.broker_client import broker_outstanding, paused_queues
-from photonix.core.http import ID_SCHEMA, IdField, IsAdmin, query_id
+from photonix.core.http import ID_SCHEMA, IdField, IsAdmin, query_id, request_user
+from photonix.core.models import User
+from photonix.library import selectors as library_selectors
 from photonix.library.models import Library
 from photonix.pipeline import services
 from photonix.pipeline.debounce import FACES_RECLUSTER, SENT, WAITING
@@ -97,7 +101,9 @@ class JobSummarySerializer(serializers.Serializer[Any]):
         help_text="Libraries whose faces are still to be grouped into people: waiting for their "
         "faces to settle, or being re-clustered."
     )
-    flower_url = serializers.CharField(help_text="Flower, the Celery monitor, for operators.")
+    flower_url = serializers.CharField(
+        help_text="Flower, the Celery monitor, for operators (empty for non-administrators)."
+    )
     broker_ok = serializers.BooleanField(help_text="False when the broker could not be asked.")
 
 
@@ -150,18 +156,28 @@ class QueueStateSerializer(serializers.Serializer[Any]):
     paused = serializers.BooleanField()
 
 
-def job_summary() -> dict[str, Any]:
+def job_summary(user: User) -> dict[str, Any]:
+    """The jobs page's figures. An administrator gets the installation's, with the broker's
+    queue lengths and Flower's URL. Anyone else gets their libraries' only: job records and
+    photo states of those libraries, each queue's waiting and in-flight figures counted from
+    those records (the broker's own figures are everyone's), whether each queue is paused, and
+    no Flower URL (an empty string)."""
+    admin = user.is_superuser
+    jobs = Job.objects.exclude(state=Job.State.FAILED, acknowledged=True)
+    photo_states = PhotoPipeline.objects.all()
+    mine_ids: set[int] | None = None  # None: every library's
+    if not admin:
+        mine_ids = set(library_selectors.libraries_for(user).values_list("pk", flat=True))
+        mine = library_selectors.libraries_for(user).values("pk")
+        jobs = jobs.filter(library_id__in=mine)
+        photo_states = photo_states.filter(photo__library_id__in=mine)
     counts: dict[str, dict[str, int]] = {}
-    for row in (
-        Job.objects.exclude(state=Job.State.FAILED, acknowledged=True)
-        .values("stage", "state")
-        .annotate(n=Count("pk"))
-    ):
+    for row in jobs.values("stage", "state").annotate(n=Count("pk")):
         counts.setdefault(row["stage"], {})[row["state"]] = row["n"]
     try:
         paused = paused_queues()
-        queued, unacked = broker_outstanding()
-        regrouping = FACES_RECLUSTER.pending()
+        queued, unacked = broker_outstanding() if admin else ({}, 0)
+        regrouping = FACES_RECLUSTER.pending(mine_ids)
         broker_ok = True
     except redis.RedisError:
         # The database counts still tell a person a lot; queue figures are unknown.
@@ -184,7 +200,12 @@ def job_summary() -> dict[str, Any]:
         }
         for stage, by_state in sorted(counts.items())
     ]
-    photos = dict(PhotoPipeline.objects.values_list("state").annotate(n=Count("pk")))
+    if not admin:
+        queued, unacked = {}, 0
+        for stage in stages:
+            queued[stage["queue"]] = queued.get(stage["queue"], 0) + stage["queued"]
+            unacked += stage["running"]
+    photos = dict(photo_states.values_list("state").annotate(n=Count("pk")))
     return {
         "stages": stages,
         "queues": [
@@ -195,19 +216,20 @@ def job_summary() -> dict[str, Any]:
         "photos": {state: photos.get(state, 0) for state in PhotoPipeline.State.values},
         "active": sum(s["queued"] + s["running"] + s["retrying"] for s in stages),
         "people_pending": regrouping[WAITING] + regrouping[SENT],
-        "flower_url": settings.PHOTONIX_FLOWER_URL,
+        "flower_url": settings.PHOTONIX_FLOWER_URL if admin else "",
         "broker_ok": broker_ok,
     }
 
 
 class JobSummaryView(APIView):
-    """Per stage: jobs queued, running, retrying, failed and done; queues and photo states."""
+    """Per stage: jobs queued, running, retrying, failed and done; queues and photo states.
+    Administrators see the whole installation; anyone else their own libraries."""
 
     permission_classes = (IsAuthenticated,)
 
     @extend_schema(operation_id="jobs_summary", responses=JobSummarySerializer)
     def get(self, request: Request) -> Response:
-        return Response(job_summary())
+        return Response(job_summary(request_user(request)))
 
 
 class JobListView(generics.ListAPIView[Job]):

@@ -24,6 +24,7 @@ or run the broker lost is sent again by the reconciliation (:func:`rearm_stale`)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -184,16 +185,18 @@ class Debounce:
         finally:
             client.close()
 
-    def pending(self) -> dict[str, int]:
-        """How many keys wait for their quiet spell to end (``waiting``) or for their run to
-        finish (``sent``)."""
+    def pending(self, among: Collection[int] | None = None) -> dict[str, int]:
+        """How many keys (of ``among``, or all) wait for their quiet spell to end (``waiting``)
+        or for their run to finish (``sent``)."""
         client = broker_redis()
         try:
-            values: Any = client.hvals(self.key)
+            entries: Any = client.hgetall(self.key)
         finally:
             client.close()
         counts = {WAITING: 0, SENT: 0}
-        for value in values:
+        for field, value in entries.items():
+            if among is not None and int(field) not in among:
+                continue
             state = value.decode().rsplit(" ", 1)[-1]
             counts[state if state in counts else WAITING] += 1
         return counts

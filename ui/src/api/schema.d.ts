@@ -447,7 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Per stage: jobs queued, running, retrying, failed and done; queues and photo states. */
+        /**
+         * @description Per stage: jobs queued, running, retrying, failed and done; queues and photo states.
+         *     Administrators see the whole installation; anyone else their own libraries.
+         */
         get: operations["jobs_summary"];
         put?: never;
         post?: never;
@@ -1278,10 +1281,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Every user of the installation (administrators only); create one. */
+        /**
+         * @description Every user of the installation (administrators only); create one (signed in with the
+         *     password, not with a token).
+         */
         get: operations["users_list"];
         put?: never;
-        /** @description Every user of the installation (administrators only); create one. */
+        /**
+         * @description Every user of the installation (administrators only); create one (signed in with the
+         *     password, not with a token).
+         */
         post: operations["users_create"];
         delete?: never;
         options?: never;
@@ -1296,14 +1305,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One user (administrators only): enable or disable, grant or remove admin, e-mail. */
+        /**
+         * @description One user (administrators only): enable or disable, grant or remove admin, e-mail (the
+         *     changes signed in with the password, not with a token).
+         */
         get: operations["users_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description One user (administrators only): enable or disable, grant or remove admin, e-mail. */
+        /**
+         * @description One user (administrators only): enable or disable, grant or remove admin, e-mail (the
+         *     changes signed in with the password, not with a token).
+         */
         patch: operations["users_update"];
         trace?: never;
     };
@@ -1656,7 +1671,7 @@ export interface components {
             active: number;
             /** @description Libraries whose faces are still to be grouped into people: waiting for their faces to settle, or being re-clustered. */
             people_pending: number;
-            /** @description Flower, the Celery monitor, for operators. */
+            /** @description Flower, the Celery monitor, for operators (empty for non-administrators). */
             flower_url: string;
             /** @description False when the broker could not be asked. */
             broker_ok: boolean;

@@ -11,8 +11,10 @@ export async function fetchJobsSummary(): Promise<JobSummary> {
 }
 
 /**
- * The pipeline's summary (any signed-in person may read it). `refetchInterval` may depend on the
- * last answer; polling stops while the tab is hidden (TanStack Query's default, made explicit).
+ * The pipeline's summary. Any signed-in person may read it: administrators get the whole
+ * installation with Flower's URL, anyone else their own libraries and an empty `flower_url`.
+ * `refetchInterval` may depend on the last answer; polling stops while the tab is hidden
+ * (TanStack Query's default, made explicit).
  */
 export function useJobsSummary(refetchInterval: number | ((summary: JobSummary | undefined) => number)) {
   return useQuery({

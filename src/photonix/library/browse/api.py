@@ -196,9 +196,10 @@ class PhotoPatchSerializer(serializers.Serializer[Any]):
 
 
 def _editable(user: User, photo: Photo) -> None:
-    """403 unless the user may edit ``photo`` (editors and owners of its library)."""
+    """403 unless the user may edit ``photo``: editors and owners of its library. An
+    administrator's role in it counts like anyone's (docs/accounts.md)."""
     forbid_unless(
-        user.is_superuser or photo.library_id in edits.editable_library_ids(user),
+        photo.library_id in edits.editable_library_ids(user),
         "Your role in this library does not allow changing its photos.",
     )
 
@@ -293,7 +294,7 @@ class PhotoBulkView(APIView):
         data = payload.validated_data
         photos = visibility.visible_photos(user).filter(pk__in=data["ids"])
         libraries = set(photos.values_list("library_id", flat=True).distinct())
-        if not user.is_superuser and not libraries <= edits.editable_library_ids(user):
+        if not libraries <= edits.editable_library_ids(user):
             return Response(
                 {"detail": "Your role in this library does not allow changing its photos."},
                 status=status.HTTP_403_FORBIDDEN,

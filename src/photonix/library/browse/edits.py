@@ -33,6 +33,8 @@ BULK_LIMIT = 1000
 
 
 def editable_library_ids(user: User) -> set[int]:
+    """The libraries whose photos ``user`` may change: those where they are an editor or an
+    owner. Being an administrator adds none: inside a library, the role governs (ADR 7)."""
     return set(
         LibraryMember.objects.filter(user=user, role__in=EDITOR_ROLES).values_list(
             "library_id", flat=True

@@ -25,7 +25,7 @@ class LibraryScanView(APIView):
     def post(self, request: Request, library_id: int) -> Response:
         library = selectors.library_visible_to(request_user(request), library_id)
         user = request_user(request)
-        if not user.is_superuser and selectors.library_role(user, library) != "owner":
+        if not selectors.library_manageable(user, library):
             return Response(
                 {"detail": "Only the library's owners can start a scan."},
                 status=status.HTTP_403_FORBIDDEN,
