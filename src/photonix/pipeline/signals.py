@@ -30,6 +30,7 @@ from photonix.celery import app
 from photonix.core.broker_client import paused_queues
 from photonix.library.models import Photo
 from photonix.logconfig import photo_id_var, task_id_var
+from photonix.pipeline import canvas
 from photonix.pipeline.base import BROKER_ERRORS, BrokerUnavailableError, PhotonixTask
 from photonix.pipeline.models import Job, PhotoPipeline
 from photonix.pipeline.services import pipeline_changed
@@ -42,6 +43,9 @@ _tokens: dict[str, tuple[Token[str | None], Token[int | None]]] = {}
 BROKER_LOST: tuple[type[Exception], ...] = (BrokerUnavailableError, *BROKER_ERRORS)
 ERROR_LIMIT = 2000
 FINISH_TASK = "photonix.pipeline.finish_photo"
+#: The stages that make a photo's image: when one fails for good, the photo is marked failed
+#: (``Photo.failure``) until its thumbnails are made.
+IMAGE_STAGES = (canvas.DEVELOP, canvas.THUMBNAILS)
 TRACEBACK_LIMIT = 20000
 
 
@@ -228,6 +232,10 @@ def _job_failed(
         PhotoPipeline.objects.filter(pk=job.photo_id).update(
             state=PhotoPipeline.State.FAILED, touched_at=timezone.now()
         )
+        if job.stage in IMAGE_STAGES:
+            # The photo has no image to show: it says why wherever it appears.
+            reason = str(exception) if exception is not None else ""
+            Photo.objects.filter(pk=job.photo_id).update(failure=(reason or message)[:ERROR_LIMIT])
     logger.error("%s failed: %s", sender.name, message)
 
 

@@ -112,6 +112,7 @@ def make_thumbnails(photo: Photo) -> dict[str, object]:
     updates: dict[str, object] = {
         "placeholder": result.placeholder,
         "thumbnail_version": result.version,
+        "failure": "",  # it has an image now, whatever failed before
     }
     Photo.objects.filter(pk=photo.pk).update(**updates)
     if file.kind != PhotoFile.Kind.RAW and not (file.width and file.height):
