@@ -6,40 +6,20 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from subprocess import Popen
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from photonix.core.models import User
 from photonix.library.browse.export import export_rows
 from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import Library, LibraryFolder, Photo, PhotoFile
-from tests import fakes
 from tests.pipeline.test_pipeline import FIXTURES, import_files, photo_of, settled, wait_for
 
 pytestmark = pytest.mark.integration
 
 GOOD, BROKEN = "jpeg-exif/Canon_40D.jpg", "broken/truncated_jpeg.jpg"
-
-
-@pytest.fixture
-def media_worker(
-    clean_broker: str, process_env: dict[str, str], spawn: Callable[..., Popen[bytes]]
-) -> Iterator[None]:
-    shutil.rmtree(fakes.marker_dir(), ignore_errors=True)
-    spawn("worker", "--concurrency", "2", env=process_env)
-    yield
-
-
-@pytest.fixture
-def owner(client: Client, transactional_db: None) -> Client:
-    # Created before the library: ``library_add`` makes the administrators its owners.
-    client.force_login(User.objects.create_superuser("root", password="x" * 16))
-    return client
 
 
 def _timeline(owner: Client) -> dict[int, dict[str, Any]]:
