@@ -158,13 +158,49 @@ def test_statistics_styles() -> None:
     assert "pastel" in dict(statistics_styles(Image.new("RGB", (64, 64), (250, 200, 215))))
 
 
-def test_landscape_scenes_from_the_model() -> None:
+SCENES = [
+    "gps/gps-2000_southern.jpg",
+    "jpeg-exif/el_torcal_rocks.jpg",
+    "png-webp-tiff/canon_6d_gps_16bit.tif",
+    "png-webp-tiff/denali.webp",
+    "png-webp-tiff/norway-kjetil-moe.webp",
+]
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_a_scene_is_one_tag_of_the_object_classifier(name: str, objects: ObjectClassifier) -> None:
+    """Style version 1 repeated the object model's scene classes as styles (``landscape`` and
+    ``seashore`` twice on a beach); styles are now only how the photo looks."""
+    with Image.open(PHOTOS / name) as image:
+        image.draft("RGB", (1024, 1024))
+        rgb = image.convert("RGB")
     style = StyleClassifier()
     style.load()
-    found = names(style.predict(open_rgb("png-webp-tiff/denali.webp")))
-    assert "landscape" in found
-    assert found["mountains"].parents == ("landscape",)
-    indoor = names(style.predict(open_rgb("faces-objects/coffee_cup.png")))
+    styles = names(style.predict(rgb))
+    found = names(objects.predict(rgb))
+    assert not set(styles) & set(found), "a name is one tag"
+    assert set(styles) <= {
+        "black and white",
+        "bright",
+        "dark",
+        "low contrast",
+        "vivid",
+        "pastel",
+        "minimal",
+    }
+    assert found["landscape"].parents == ()
+
+
+def test_scenes_keep_the_words_people_search_for(objects: ObjectClassifier) -> None:
+    beach = names(objects.predict(open_rgb("gps/gps-2000_southern.jpg")))
+    assert beach["seashore"].parents == ("coast", "landscape")
+    assert {"coast", "landscape"} <= set(beach)
+    valley = names(objects.predict(open_rgb("png-webp-tiff/norway-kjetil-moe.webp")))
+    assert valley["valley"].parents == ("landscape",)
+    assert imagenet.parents(977) == ("beach", "landscape")  # a sandbar is what people call a beach
+    assert imagenet.parents(973) == ("underwater", "landscape")  # coral reef
+    assert imagenet.parents(970) == ("mountain", "landscape")  # alp
+    indoor = names(objects.predict(open_rgb("faces-objects/coffee_cup.png")))
     assert "landscape" not in indoor
 
 

@@ -10,11 +10,13 @@ from subprocess import Popen
 import pytest
 
 from photonix.classifiers import registry
-from photonix.classifiers.models import ClassifierSwitch, PhotoTag
+from photonix.classifiers.models import ClassifierSwitch, PhotoTag, Tag
+from photonix.library.browse.export import export_rows
 from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import PhotoFile
 from photonix.library.services import library_add
-from photonix.pipeline.models import Job
+from photonix.pipeline import services
+from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
 from tests.classifiers.plugins import MissingModel
 from tests.pipeline.test_pipeline import jobs_of, photo_of, settled, wait_for
 
@@ -86,5 +88,67 @@ def test_builtin_classifiers_tag_imported_photos_and_a_missing_model_blocks_noth
         assert tags(cat.pk, "place") == set()
         assert tags(tuscany.pk, "place") == {"Italy", "Tuscany, Italy", "Arezzo, Tuscany"}
         row = PhotoTag.objects.get(photo=cat, tag__name="Egyptian cat")
-        assert row.source == "object" and row.version == 2 and 0 < row.confidence <= 1
+        assert row.source == "object" and row.version == 3 and 0 < row.confidence <= 1
         assert not Job.objects.filter(photo=cat, stage="classify:object", state="failed").exists()
+
+
+def test_a_scene_is_one_tag_and_reprocessing_drops_the_old_style_copies(
+    tmp_path: Path,
+    clean_broker: str,
+    process_env: dict[str, str],
+    spawn: Callable[..., Popen[bytes]],
+) -> None:
+    """A beach photo through the object and style classifiers: "landscape" and "seashore" are
+    object tags only. Tags stored by the old style classifier (version 1 repeated the scenes)
+    go when "process missing" runs the new version, and the export lists a name once."""
+    root = tmp_path / "photos"
+    root.mkdir()
+    library, (folder,) = library_add("Scenes", [str(root)], scan=False)
+    for classifier in registry.all_classifiers():
+        ClassifierSwitch.objects.update_or_create(
+            library=library,
+            name=classifier.name,
+            defaults={"enabled": classifier.name in ("object", "style")},
+        )
+    shutil.copy(FIXTURES / "gps/gps-2000_southern.jpg", root / "beach.jpg")
+    spawn("worker", "--concurrency", "2", env={**process_env, "PHOTONIX_OFFLINE": "true"})
+    folder_scan(folder)
+    photo = photo_of(PhotoFile.objects.get().pk)
+    assert settled(photo, timeout=120) == "processed", jobs_of(photo)
+
+    def names(tag_type: str) -> set[str]:
+        return set(
+            PhotoTag.objects.filter(photo=photo, tag__type=tag_type).values_list(
+                "tag__name", flat=True
+            )
+        )
+
+    assert not names("style") & {"landscape", "seashore", "coast"}
+    assert {"landscape", "seashore", "coast"} <= names("object")
+
+    # What the style classifier's version 1 left on photos imported before.
+    stale = []
+    for name in ("landscape", "seashore"):
+        tag, _ = Tag.objects.get_or_create(library=library, type="style", name=name)
+        stale.append(PhotoTag(photo=photo, tag=tag, source="style", confidence=0.9, version=1))
+    PhotoTag.objects.bulk_create(stale)
+    PhotoStage.objects.filter(photo=photo, stage="classify:style").update(version=1)
+    (row,) = export_rows(library)
+    assert [t["name"] for t in row["tags"]].count("landscape") == 1, "listed once all the same"
+    assert {"type": "object", "name": "landscape"}.items() <= next(
+        t for t in row["tags"] if t["name"] == "landscape"
+    ).items()
+
+    assert services.process_missing(library.pk) == 1
+    wait_for(
+        lambda: (
+            PhotoStage.objects.filter(photo=photo, stage="classify:style", version=2).exists()
+            and PhotoPipeline.objects.get(pk=photo.pk).state == "processed"
+        ),
+        120,
+        "the style classifier's new version to run",
+    )
+    assert not names("style") & {"landscape", "seashore", "coast"}
+    (row,) = export_rows(library)
+    exported = [t["name"] for t in row["tags"]]
+    assert len(exported) == len(set(exported)), exported

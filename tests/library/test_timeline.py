@@ -141,7 +141,10 @@ def test_the_timeline_is_newest_first_with_the_contracts_fields(world: dict[str,
         "thumbnail_version",
         "rating",
         "hidden",
+        "failed",
+        "failure",
     }
+    assert (cat["failed"], cat["failure"]) == (False, None)
     # The wall-clock time, with the offset the camera recorded; naive when it recorded none.
     assert cat["taken_at"] == "2019-07-14T09:00:00+02:00"
     assert body["results"][0]["taken_at"] == "2020-01-05T12:00:00"

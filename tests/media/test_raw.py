@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from photonix.media.decode import DecodeError, open_image
-from photonix.media.raw import develop_raw
+from photonix.media.raw import _full_develop_size, develop_raw
 from tests.media.conftest import PHOTOS
 
 DNG = PHOTOS / "raw/canon_eos_6d.dng"
@@ -36,6 +36,38 @@ def test_a_large_enough_preview_of_the_same_aspect_is_used() -> None:
     smaller = develop_raw(DNG, min_size=500)
     assert smaller.method == "preview"
     assert smaller.image.size == (512, 342)  # the JPEG preview is DCT-scaled too
+
+
+def test_the_size_is_the_full_develop_s_whatever_was_decoded() -> None:
+    """A preview or a half-size develop stands in for the picture; the photo's size is the
+    size a full develop gives (what the metadata says does not enter into it)."""
+    preview = develop_raw(DNG, min_size=1000)
+    assert (preview.method, preview.image.size, preview.size) == (
+        "preview",
+        (1024, 683),
+        (1224, 816),
+    )
+    half = develop_raw(PHOTOS / "raw/Blackmagic_PocketCC4K.dng", min_size=1920)
+    assert (half.method, half.image.size, half.size) == ("develop-half", (2064, 1088), (4128, 2176))
+    assert open_image(
+        PHOTOS / "raw/Blackmagic_PocketCC4K.dng", orientation=6, max_size=2048
+    ).size == (
+        2176,
+        4128,
+    )
+
+
+def test_a_sensor_with_oblong_pixels_develops_stretched() -> None:
+    """LibRaw stretches a sensor whose pixels are not square (``pixel_aspect``) when it
+    develops it, as dcraw does: the longer side grows."""
+
+    class Sizes:
+        def __init__(self, width: int, height: int, pixel_aspect: float) -> None:
+            self.width, self.height, self.pixel_aspect = width, height, pixel_aspect
+
+    assert _full_develop_size(Sizes(1224, 816, 1.0)) == (1224, 816)
+    assert _full_develop_size(Sizes(2000, 1312, 0.5)) == (2000, 2624)
+    assert _full_develop_size(Sizes(1000, 1000, 2.0)) == (2000, 1000)
 
 
 def test_a_preview_just_too_small_means_a_full_develop() -> None:

@@ -228,6 +228,33 @@ def test_a_failing_classifier_fails_alone_and_a_retry_succeeds_once_fixed(
     assert len(jobs_of(photo)["classify:fake_brightness"]) == 1
 
 
+def test_a_photo_that_succeeds_later_no_longer_lists_its_old_failure(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]], admin_client: Client
+) -> None:
+    """The cause of a failure is fixed and the photo processed again by "process missing" (not by
+    retrying that job): the export and the jobs page stop listing the failure."""
+    (fakes.marker_dir() / "fail").touch()
+    worker()
+    library_id, files = import_files(tmp_path, GOOD[:1], enabled=["fake_failing"])
+    photo = photo_of(files[Path(GOOD[0]).name])
+    assert settled(photo) == "failed"
+    (failed,) = jobs_of(photo)["classify:fake_failing"]
+    (row,) = export_rows(Library.objects.get(pk=library_id))
+    assert row["failures"] == [{"stage": "classify:fake_failing", "error": failed.error}]
+
+    (fakes.marker_dir() / "fail").unlink()
+    assert services.process_missing(library_id) == 1
+    wait_for(lambda: PhotoPipeline.objects.get(pk=photo.pk).state == "processed", 60, "success")
+    jobs_of(photo)  # every record closed, the success's included
+    (row,) = export_rows(Library.objects.get(pk=library_id))
+    assert (row["state"], row["failures"]) == ("processed", [])
+    assert Job.objects.get(pk=failed.pk).acknowledged
+    listed = admin_client.get("/api/jobs", {"state": "failed"}).json()
+    assert listed["count"] == 0, listed
+    summary = admin_client.get("/api/jobs/summary").json()
+    assert {s["stage"]: s["failed"] for s in summary["stages"]}["classify:fake_failing"] == 0
+
+
 def test_transient_errors_are_retried_with_growing_delays(
     tmp_path: Path, worker: Callable[..., Popen[bytes]]
 ) -> None:

@@ -34,6 +34,7 @@ from photonix.core.http import (
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
 from photonix.library.models import Photo
+from photonix.library.serializers import PhotoFailureSerializer
 
 EDITORS = (AlbumMember.Role.OWNER, AlbumMember.Role.EDITOR)
 OWNERS = (AlbumMember.Role.OWNER,)
@@ -146,7 +147,7 @@ class AlbumPatchSerializer(serializers.Serializer[Any]):
     )
 
 
-class AlbumPhotoSerializer(serializers.ModelSerializer[Photo]):
+class AlbumPhotoSerializer(PhotoFailureSerializer):
     taken_at = serializers.SerializerMethodField()
 
     class Meta:
@@ -160,6 +161,8 @@ class AlbumPhotoSerializer(serializers.ModelSerializer[Photo]):
             "hidden",
             "placeholder",
             "thumbnail_version",
+            "failed",
+            "failure",
         )
         read_only_fields = fields
 

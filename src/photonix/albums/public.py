@@ -211,8 +211,8 @@ class ShareInfoView(PublicView):
         cover = None
         if album is not None and album.cover_id is not None:
             cover = photos.filter(pk=album.cover_id).first()
-        if cover is None:
-            cover = photos.first()
+        if cover is None:  # the newest photo that has an image (share_photos has no failed one)
+            cover = photos.filter(selectors.COVERABLE).first()
         return Response(
             {
                 "locked": False,

@@ -26,9 +26,11 @@ from photonix.core.models import User
 from photonix.library.models import LibraryMember, Photo, PhotoFile
 
 SHOWN = Q(preferred_file__state=PhotoFile.State.OK)
-# What a public link shows: recorded photos that nobody hid. Members see hidden photos in their
-# albums (marked ``hidden``); visitors of a link never do.
-PUBLIC = SHOWN & Q(hidden=False)
+#: A photo that can be a cover: one with an image (thumbnails made, nothing failed since).
+COVERABLE = Q(failure="", thumbnail_version__gt=0)
+# What a public link shows: recorded photos that nobody hid and whose image could be made. Members
+# see hidden and failed photos in their albums (marked so); visitors of a link never do.
+PUBLIC = SHOWN & Q(hidden=False, failure="")
 
 
 def albums_for(user: User) -> QuerySet[Album]:
@@ -45,16 +47,21 @@ def albums_for(user: User) -> QuerySet[Album]:
 def albums_with_summary(
     user: User, *, library_id: int | None = None, q: str = ""
 ) -> QuerySet[Album]:
-    """The album list: each with its photo count, date range and cover (chosen, or the newest
-    photo), most recently changed first."""
+    """The album list: each with its photo count, date range and cover (the chosen one, unless
+    its image could not be made; else the newest photo that has an image), most recently
+    changed first."""
     shown = Q(entries__photo__preferred_file__state=PhotoFile.State.OK)
     newest = (
         AlbumPhoto.objects.filter(
-            album_id=OuterRef("pk"), photo__preferred_file__state=PhotoFile.State.OK
+            album_id=OuterRef("pk"),
+            photo__preferred_file__state=PhotoFile.State.OK,
+            photo__failure="",
+            photo__thumbnail_version__gt=0,
         )
         .order_by(F("photo__taken_local").desc(nulls_last=True), "-photo_id")
         .values("photo_id")[:1]
     )
+    chosen = Photo.objects.filter(pk=OuterRef("cover_id"), failure="").values("pk")[:1]
     albums = albums_for(user)
     if library_id is not None:
         albums = albums.filter(library_id=library_id)
@@ -64,7 +71,7 @@ def albums_with_summary(
         photo_count=Count("entries", filter=shown),
         date_from=Min("entries__photo__taken_local", filter=shown),
         date_to=Max("entries__photo__taken_local", filter=shown),
-        cover_photo_id=Coalesce("cover_id", Subquery(newest), output_field=BigIntegerField()),
+        cover_photo_id=Coalesce(Subquery(chosen), Subquery(newest), output_field=BigIntegerField()),
     ).order_by("-updated_at", "-pk")
 
 
@@ -106,9 +113,13 @@ def shares_for(user: User) -> QuerySet[ShareLink]:
     owned_libraries = LibraryMember.objects.filter(user=user, role=LibraryMember.Role.OWNER)
     member_of = LibraryMember.objects.filter(user=user).values("library_id")
     ok = PhotoFile.State.OK
+    # What the link shows (``share_photos``): no hidden photo, none whose image could not be made.
     in_album = (
         AlbumPhoto.objects.filter(
-            album_id=OuterRef("album_id"), photo__preferred_file__state=ok, photo__hidden=False
+            album_id=OuterRef("album_id"),
+            photo__preferred_file__state=ok,
+            photo__hidden=False,
+            photo__failure="",
         )
         .values("album_id")
         .annotate(n=Count("pk"))
@@ -116,7 +127,10 @@ def shares_for(user: User) -> QuerySet[ShareLink]:
     )
     in_selection = (
         ShareLinkPhoto.objects.filter(
-            share_id=OuterRef("pk"), photo__preferred_file__state=ok, photo__hidden=False
+            share_id=OuterRef("pk"),
+            photo__preferred_file__state=ok,
+            photo__hidden=False,
+            photo__failure="",
         )
         .values("share_id")
         .annotate(n=Count("pk"))
@@ -142,7 +156,9 @@ def shares_for(user: User) -> QuerySet[ShareLink]:
 
 def share_photos(share: ShareLink) -> QuerySet[Photo]:
     """Everything a share link shows: its album's photos (as the album is now) or its selection,
-    hidden photos left out (while they are hidden). The single gate of the public endpoints."""
+    hidden photos (while they are hidden) and those whose image could not be made left out (the
+    public has nothing to see of them; the album's members see them, marked so). The single gate
+    of the public endpoints."""
     photos = Photo.objects.filter(PUBLIC, library_id=share.library_id)
     if share.album_id is not None:
         album = share.album

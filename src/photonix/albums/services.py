@@ -82,8 +82,8 @@ def album_create(
 
 @transaction.atomic
 def album_update(album: Album, changes: Mapping[str, Any]) -> Album:
-    """Rename, describe, re-sort or choose the cover (``cover_id``: a photo of the album, or None
-    for the automatic cover). Only the keys present change."""
+    """Rename, describe, re-sort or choose the cover (``cover_id``: a photo of the album whose
+    image could be made, or None for the automatic cover). Only the keys present change."""
     album = _locked(album)
     fields = []
     for key in ("name", "description", "sort"):
@@ -93,8 +93,15 @@ def album_update(album: Album, changes: Mapping[str, Any]) -> Album:
             fields.append(key)
     if "cover_id" in changes:
         cover_id = changes["cover_id"]
-        if cover_id is not None and not album.entries.filter(photo_id=cover_id).exists():
-            raise AlbumError("The cover must be a photo of the album.")
+        if cover_id is not None:
+            entry = album.entries.filter(photo_id=cover_id).values("photo__failure").first()
+            if entry is None:
+                raise AlbumError("The cover must be a photo of the album.")
+            if entry["photo__failure"]:
+                raise AlbumError(
+                    "This photo cannot be the cover: its image could not be made "
+                    f"({entry['photo__failure']})."
+                )
         album.cover_id = cover_id
         fields.append("cover")
     if fields:
@@ -110,7 +117,12 @@ def album_delete(album: Album) -> None:
 @transaction.atomic
 def album_add_photos(album: Album, user: User, photo_ids: Iterable[int]) -> tuple[int, int]:
     """Append photos to the album (oldest first). Ids of photos already in it, of other
-    libraries or that the user cannot see are ignored. Returns (added, ignored)."""
+    libraries or that the user cannot see are ignored. Returns (added, ignored).
+
+    A photo whose image could not be made (``Photo.failure``) is added like any other: the
+    album keeps the person's choice, shows it marked failed, and never makes it the cover. (A
+    photo can fail after it was added too, and a failure may pass: the file replaced, room made
+    on a full disk.)"""
     requested = set(photo_ids)
     album = _locked(album)
     addable = _addable(user, album.library_id, requested)

@@ -144,6 +144,10 @@ _GROUPS: Final[dict[tuple[str, ...], tuple[int, ...]]] = {
     ("flower", "plant"): (985, 986),
     ("mushroom", "plant"): (947,),
     ("plant",): (998,),
+    # Scenes, by the words people search for (the style classifier used to add them as styles).
+    ("underwater", "landscape"): (973,),  # coral reef
+    ("coast", "landscape"): (976, 978),  # promontory, seashore
+    ("beach", "landscape"): (977,),  # sandbar
 }  # fmt: skip
 
 
@@ -214,17 +218,3 @@ def ancestors_of(word: str) -> tuple[str, ...]:
         if word in chain:
             return chain[chain.index(word) + 1 :]
     return ()
-
-
-LANDSCAPE_SCENES: Final[dict[int, str]] = {
-    970: "mountains",
-    972: "cliff",
-    973: "underwater",
-    974: "geyser",
-    975: "lakeside",
-    976: "coast",
-    977: "beach",
-    978: "seashore",
-    979: "valley",
-    980: "volcano",
-}

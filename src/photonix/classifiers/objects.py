@@ -113,7 +113,9 @@ class ObjectClassifier:
     """ImageNet objects, with broader words."""
 
     name = "object"
-    version = 2  # 2: drinks also tag their vessel, a class and a word of one name are one tag
+    # 2: drinks also tag their vessel, a class and a word of one name are one tag
+    # 3: scenes count towards beach, coast and underwater (words the style classifier gave)
+    version = 3
 
     def __init__(self, model: str = MODEL) -> None:
         self.model_name = model

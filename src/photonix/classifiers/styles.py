@@ -1,9 +1,14 @@
 """Styles: what can honestly be said about how a photo looks.
 
-No style model ships in any package, so every style here is computed from something that can
-be named — image statistics (black and white, bright, dark, low contrast, vivid, pastel,
-minimal) or the object model's ImageNet scene classes (landscape: mountains, valley, seashore,
-…). docs/classifiers.md says, for each tag, where it comes from and how far to trust it.
+No style model ships in any package, so every style here is computed from image statistics that
+can be named (black and white, bright, dark, low contrast, vivid, pastel, minimal).
+docs/classifiers.md says, for each tag, where it comes from and how far to trust it.
+
+What a photo shows is not a style: the scenes the object model names (a valley, a geyser, a
+seashore, and "landscape" above them) are the object classifier's tags, once. Version 1 of this
+classifier also tagged them as styles, so a waterfall photo carried ``landscape`` and ``geyser``
+twice; version 2 emits style classes only, and running it again (``process missing``) replaces
+its old tags.
 
 The zero-shot styles (bokeh, long exposure, macro, vintage, serene) come with the search issue's
 CLIP model; they are not computed here.
@@ -11,18 +16,12 @@ CLIP model; they are not computed here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
-from photonix.classifiers import imagenet
 from photonix.classifiers.interface import Prediction
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from PIL.Image import Image
-
-SCENE_THRESHOLD: Final = 0.2
-LANDSCAPE_THRESHOLD: Final = 0.35
 
 
 def statistics_styles(image: Image) -> list[tuple[str, float]]:
@@ -68,44 +67,17 @@ def _edge_share(image: Image) -> float:
     return float((np.hypot(gx, gy) > 8).mean())
 
 
-def scene_styles(probs: object) -> list[tuple[str, float]]:
-    found: list[tuple[str, float]] = []
-    total = 0.0
-    for index, scene in imagenet.LANDSCAPE_SCENES.items():
-        p = float(probs[index])  # type: ignore[index]
-        total += p
-        if p >= SCENE_THRESHOLD:
-            found.append((scene, round(p, 4)))
-    if total >= LANDSCAPE_THRESHOLD or found:
-        found.insert(0, ("landscape", round(min(1.0, total), 4)))
-    return found
-
-
 class StyleClassifier:
-    """Styles from image statistics, and landscape scenes from the object model."""
+    """Styles from image statistics: how the photo looks, never what it shows."""
 
     name = "style"
-    version = 1
-
-    def __init__(self) -> None:
-        self._model: Path | None = None
+    version = 2  # 2: no scene classes (they are the object classifier's tags)
 
     def applies_to(self, photo_kind: str) -> bool:
         return True
 
     def load(self) -> None:
-        from photonix.classifiers.objects import load_model
-
-        self._model = load_model()
+        """Nothing to load: image statistics need no model."""
 
     def predict(self, image: Image) -> list[Prediction]:
-        from photonix.classifiers.objects import probabilities
-
-        if self._model is None:
-            self.load()
-        assert self._model is not None  # noqa: S101 - set by load()
-        found = [Prediction("style", n, confidence=c) for n, c in statistics_styles(image)]
-        for scene, confidence in scene_styles(probabilities(self._model, image)):
-            parents = () if scene == "landscape" else ("landscape",)
-            found.append(Prediction("style", scene, confidence=confidence, parents=parents))
-        return found
+        return [Prediction("style", n, confidence=c) for n, c in statistics_styles(image)]

@@ -2,14 +2,22 @@
 
 Recording a file and choosing another version of a photo both copy the facts of the photo's
 preferred file onto it, through :func:`photo_apply_metadata`.
+
+The photo's size is its preferred file's size as displayed (``PhotoFile.width``/``height``:
+what the metadata declares, or for a RAW once developed, the developed picture's), turned by
+the person's own rotation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from photonix.library.models import Camera, Lens, Photo
+from django.db.models import Case, Q, Value, When
+
+from photonix.library.models import Camera, Lens, Photo, PhotoFile
 from photonix.media.metadata import Metadata
+
+_QUARTER_TURN = Q(user_rotation=90) | Q(user_rotation=270)
 
 
 def _camera(meta: Metadata) -> Camera | None:
@@ -28,8 +36,18 @@ def _lens(meta: Metadata) -> Lens | None:
     return lens
 
 
-def photo_apply_metadata(photo: Photo, meta: Metadata) -> None:
-    """Copy the facts of the photo's preferred file onto the photo."""
+def photo_size_set(photo_id: int, width: int | None, height: int | None) -> None:
+    """Set the photo's size from its preferred file's (``width`` x ``height`` as displayed),
+    turned by the person's rotation as the row has it when it is written: a rotation saved
+    meanwhile is not undone."""
+    Photo.objects.filter(pk=photo_id).update(
+        width=Case(When(_QUARTER_TURN, then=Value(height)), default=Value(width)),
+        height=Case(When(_QUARTER_TURN, then=Value(width)), default=Value(height)),
+    )
+
+
+def photo_apply_metadata(photo: Photo, meta: Metadata, file: PhotoFile) -> None:
+    """Copy the facts of the photo's preferred ``file`` (read as ``meta``) onto the photo."""
     taken = meta.taken_at
     if taken is None:
         photo.taken_local, photo.taken_offset = None, None
@@ -52,8 +70,9 @@ def photo_apply_metadata(photo: Photo, meta: Metadata) -> None:
     photo.latitude = meta.latitude
     photo.longitude = meta.longitude
     photo.altitude = meta.altitude
-    photo.width = meta.width
-    photo.height = meta.height
+    photo.width, photo.height = file.width, file.height
+    if (photo.user_rotation or 0) % 180 == 90:
+        photo.width, photo.height = photo.height, photo.width
     photo.orientation = meta.orientation
     photo.rating = meta.rating
     photo.description = meta.description or ""

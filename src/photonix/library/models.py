@@ -128,6 +128,11 @@ class Photo(models.Model):
     # and the version of the derived files (part of their URLs, so they can be cached forever).
     placeholder = models.CharField(max_length=100, blank=True, default="")
     thumbnail_version = models.PositiveIntegerField(default=0)
+    # Set by the pipeline when the photo's image could not be made (its file could not be
+    # decoded or developed, or its thumbnails not written, even after the retries): why, in
+    # words. Such a photo stays on the timeline, marked; it is never an album's cover. Cleared
+    # when its thumbnails are made.
+    failure = models.TextField(blank=True, default="")
     # A person's choices, which reprocessing never undoes: a rotation on top of the EXIF
     # orientation (degrees clockwise), hiding the photo from the timeline, and the version they
     # prefer (recording otherwise prefers the JPEG to the RAW).

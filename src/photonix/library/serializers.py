@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from photonix.library.models import Library, LibraryFolder, LibraryMember, PhotoFile
+from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
+
+
+class PhotoFailureSerializer(serializers.ModelSerializer[Photo]):
+    """A photo. ``failed``: its image could not be made (its file could not be decoded or
+    developed); ``failure`` says why."""
+
+    # The base of the photo serializers: subclasses list both fields in their ``Meta.fields``.
+
+    failed = serializers.SerializerMethodField(
+        help_text="its image could not be made: shown as failed, never an album's cover"
+    )
+    failure = serializers.SerializerMethodField(help_text="why, in words (null unless failed)")
+
+    def get_failed(self, obj: Photo) -> bool:
+        return bool(obj.failure)
+
+    def get_failure(self, obj: Photo) -> str | None:
+        return obj.failure or None
 
 
 class FileSerializer(serializers.ModelSerializer[PhotoFile]):

@@ -181,7 +181,7 @@ def open_image(
     if is_raw:
         developed = develop_raw(path, min_size=min_long, max_pixels=max_pixels)
         image = developed.image
-        stored_size = developed.sensor_size
+        stored_size = developed.size
         method: str = developed.method
         warnings.extend(developed.warnings)
         out_format = "raw"

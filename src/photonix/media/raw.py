@@ -21,6 +21,9 @@ If LibRaw cannot develop the file (a compression newer than the bundled LibRaw, 
 HE* in a DNG) but the file carries a preview of any size, that preview is used with a warning
 (``"preview-fallback"``), so the user sees the photo rather than an error.
 
+Whichever picture is returned, :attr:`DevelopedRaw.size` is the size of a full develop: the
+photo's real size, which the metadata may not know or may state differently.
+
 The image is returned **as stored on the sensor** (``user_flip=0``): the orientation is applied
 once, by :func:`photonix.media.decode.open_image`, from the value the metadata reader found, the
 same way for previews and developed pixels. Pure code: no Django.
@@ -60,6 +63,11 @@ class DevelopedRaw:
     image: Image.Image
     method: RawMethod
     sensor_size: tuple[int, int]  #: LibRaw's output size (width, height) of a full develop
+    #: The full size of the picture this RAW shows, in the sensor's orientation: what a full
+    #: develop gives (``image`` may be a preview or a half-size develop of it); for a
+    #: ``"preview-fallback"`` whose shape is not the sensor's, the preview's own size. This,
+    #: not what the file's metadata declares, is the photo's size.
+    size: tuple[int, int]
     warnings: tuple[str, ...] = ()
 
 
@@ -91,13 +99,13 @@ def develop_raw(
 
     with raw:
         sizes = raw.sizes
-        width, height = int(sizes.width), int(sizes.height)
         if max_pixels is not None and int(sizes.raw_width) * int(sizes.raw_height) > max_pixels:
             raise DecodeError(
                 f"image too large: {sizes.raw_width}x{sizes.raw_height} pixels "
                 f"(limit {max_pixels / 1e6:.0f} MP)"
             )
-        sensor_size = (width, height)
+        sensor_size = _full_develop_size(sizes)
+        width, height = sensor_size
         long_edge = max(width, height)
 
         preview = _open_preview(raw)
@@ -109,7 +117,7 @@ def develop_raw(
         ):
             image = _load_preview(preview, min_size)
             if image is not None:
-                return DevelopedRaw(image, "preview", sensor_size)
+                return DevelopedRaw(image, "preview", sensor_size, sensor_size)
 
         half = min_size is not None and long_edge // 2 >= min_size
         try:
@@ -118,12 +126,17 @@ def develop_raw(
             )
         except rawpy.LibRawError as exc:
             reason = _libraw_message(exc)
+            # The preview's own size, read before a draft shrinks it.
+            preview_size = None if preview is None else (preview.width, preview.height)
             fallback = _load_preview(preview, min_size) if preview is not None else None
-            if fallback is not None:
+            if fallback is not None and preview_size is not None:
                 return DevelopedRaw(
                     fallback,
                     "preview-fallback",
                     sensor_size,
+                    # A preview of another shape (a 4:3 preview of a 3:2 sensor) is shown as
+                    # it is: the photo takes its shape.
+                    sensor_size if _same_aspect(preview_size, sensor_size) else preview_size,
                     (
                         f"LibRaw cannot develop this RAW ({reason}); showing the "
                         f"{fallback.width}x{fallback.height} preview embedded in the file",
@@ -140,7 +153,21 @@ def develop_raw(
     image = Image.fromarray(pixels, "RGB")
     # A linear DNG (already demosaiced) ignores half_size: report what really happened.
     method: RawMethod = "develop-half" if half and image.width * 3 < width * 2 else "develop"
-    return DevelopedRaw(image, method, sensor_size)
+    # A full develop is its own size, whatever LibRaw predicted.
+    size = image.size if method == "develop" else sensor_size
+    return DevelopedRaw(image, method, sensor_size, size)
+
+
+def _full_develop_size(sizes: Any) -> tuple[int, int]:
+    """The (width, height) a full develop gives: LibRaw's visible area, stretched as LibRaw's
+    ``dcraw_process`` stretches sensors whose pixels are not square (``pixel_aspect``)."""
+    width, height = int(sizes.width), int(sizes.height)
+    aspect = float(getattr(sizes, "pixel_aspect", 1.0) or 1.0)
+    if aspect < 0.995:
+        height = int(height / aspect + 0.5)
+    elif aspect > 1.005:
+        width = int(width * aspect + 0.5)
+    return width, height
 
 
 def _develop_options(raw: rawpy.RawPy) -> dict[str, Any]:

@@ -1,13 +1,14 @@
 """The base class of every Photonix task: retries, time limits, and what a job record needs.
 
-Transient errors (database, broker, network, an explicit :class:`TransientError`) are retried with
-exponential backoff and jitter, at most ``max_retries`` times; anything else — a
+Transient errors (database, broker, network, a full disk, an explicit :class:`TransientError`) are
+retried with exponential backoff and jitter, at most ``max_retries`` times; anything else — a
 :class:`PermanentError` such as an undecodable file — fails at once. Either way the last outcome
 lands in the job record: nothing retries forever, nothing disappears.
 """
 
 from __future__ import annotations
 
+import errno
 import random
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -43,6 +44,19 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+#: File-system errors that pass once someone makes room: "no space left on device" (ENOSPC) and
+#: "disk quota exceeded" (EDQUOT) while a thumbnail or a developed RAW is written. Another
+#: ``OSError`` (a file too large for a limit, a read-only folder) does not pass by waiting.
+TRANSIENT_ERRNOS: frozenset[int] = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether retrying ``exc`` later can succeed (see :data:`TRANSIENT_ERRORS`)."""
+    if isinstance(exc, TRANSIENT_ERRORS):
+        return True
+    return isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS
+
+
 BROKER_ERRORS: tuple[type[Exception], ...] = (
     kombu.exceptions.OperationalError,
     redis.exceptions.ConnectionError,
@@ -72,7 +86,9 @@ class PhotonixTask(Task[Any, Any]):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
-        except TRANSIENT_ERRORS as exc:
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
             if self.request.called_directly or self.request.retries >= self.max_retries:
                 raise  # out of attempts: the task fails, visibly
             try:

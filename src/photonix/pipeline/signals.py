@@ -30,6 +30,7 @@ from photonix.celery import app
 from photonix.core.broker_client import paused_queues
 from photonix.library.models import Photo
 from photonix.logconfig import photo_id_var, task_id_var
+from photonix.pipeline import canvas
 from photonix.pipeline.base import BROKER_ERRORS, BrokerUnavailableError, PhotonixTask
 from photonix.pipeline.models import Job, PhotoPipeline
 from photonix.pipeline.services import pipeline_changed
@@ -41,6 +42,10 @@ _tokens: dict[str, tuple[Token[str | None], Token[int | None]]] = {}
 # next step of its canvas): its work is lost, not wrong, and the reconciliation sends it again.
 BROKER_LOST: tuple[type[Exception], ...] = (BrokerUnavailableError, *BROKER_ERRORS)
 ERROR_LIMIT = 2000
+FINISH_TASK = "photonix.pipeline.finish_photo"
+#: The stages that make a photo's image: when one fails for good, the photo is marked failed
+#: (``Photo.failure``) until its thumbnails are made.
+IMAGE_STAGES = (canvas.DEVELOP, canvas.THUMBNAILS)
 TRACEBACK_LIMIT = 20000
 
 
@@ -167,12 +172,31 @@ def _job_retrying(request: Any = None, reason: Any = None, **_: Any) -> None:
 
 @task_success.connect
 @_safely
-def _job_succeeded(sender: Task[Any, Any] | None = None, **_: Any) -> None:
-    if sender is None or _pipeline_task(sender.name) is None:
+def _job_succeeded(sender: Task[Any, Any] | None = None, result: Any = None, **_: Any) -> None:
+    task = None if sender is None else _pipeline_task(sender.name)
+    if sender is None or task is None:
         return
     Job.objects.filter(task_id=sender.request.id).update(
         state=Job.State.SUCCEEDED, finished_at=timezone.now(), error="", traceback=""
     )
+    _failures_resolved(task, sender.request, result)
+
+
+def _failures_resolved(task: PhotonixTask, request: Any, result: Any) -> None:
+    """A photo's stage that succeeds resolves the failures it had before (the same stage, an
+    older attempt: a disk that was full, a file since replaced); a photo that ends processed
+    resolves them all. They are marked acknowledged, as a retry marks the failure it retries, so
+    the jobs page and ``photonix export`` stop listing a failure that no longer holds."""
+    args, kwargs = tuple(request.args or ()), dict(request.kwargs or {})
+    photo_id = task.photo_id_for(args, kwargs)
+    if photo_id is None:
+        return
+    stale = Job.objects.filter(
+        state=Job.State.FAILED, acknowledged=False, photo_id=photo_id
+    ).exclude(task_id=request.id)
+    if not (task.name == FINISH_TASK and result == PhotoPipeline.State.PROCESSED):
+        stale = stale.filter(stage=task.stage_for(args, kwargs))
+    stale.update(acknowledged=True)
 
 
 @task_failure.connect
@@ -208,6 +232,10 @@ def _job_failed(
         PhotoPipeline.objects.filter(pk=job.photo_id).update(
             state=PhotoPipeline.State.FAILED, touched_at=timezone.now()
         )
+        if job.stage in IMAGE_STAGES:
+            # The photo has no image to show: it says why wherever it appears.
+            reason = str(exception) if exception is not None else ""
+            Photo.objects.filter(pk=job.photo_id).update(failure=(reason or message)[:ERROR_LIMIT])
     logger.error("%s failed: %s", sender.name, message)
 
 

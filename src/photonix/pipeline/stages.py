@@ -15,6 +15,7 @@ from PIL import Image
 
 from photonix.classifiers.registry import Classifier
 from photonix.classifiers.services import photo_store_predictions
+from photonix.library.facts import photo_size_set
 from photonix.library.models import Photo, PhotoFile
 from photonix.media.decode import DecodeError
 from photonix.media.formats import FileKind
@@ -70,8 +71,17 @@ def develop_raw(photo: Photo) -> str:
         developed_path(file.pk, RAW_DEVELOP_VERSION),
         lambda handle: developed.image.save(handle, "JPEG", quality=DEVELOPED_QUALITY),
     )
-    PhotoFile.objects.filter(pk=file.pk).update(raw_method=developed.method)
-    file.raw_method = developed.method
+    # The size a person sees is the developed picture's (a full develop's, whatever was
+    # written to the cache), not what the metadata declared: a Kodak KDC declares 756x504 and
+    # develops to 768x512; a header-less RAW declares nothing.
+    width, height = developed.size
+    if (photo.orientation or 1) >= 5:
+        width, height = height, width
+    PhotoFile.objects.filter(pk=file.pk).update(
+        raw_method=developed.method, width=width, height=height
+    )
+    file.raw_method, file.width, file.height = developed.method, width, height
+    photo_size_set(photo.pk, width, height)
     for warning in developed.warnings:
         logger.warning("%s: %s", path, warning)
     logger.info("developed %s (%s, %dx%d)", path, developed.method, *developed.image.size)
@@ -102,11 +112,17 @@ def make_thumbnails(photo: Photo) -> dict[str, object]:
     updates: dict[str, object] = {
         "placeholder": result.placeholder,
         "thumbnail_version": result.version,
+        "failure": "",  # it has an image now, whatever failed before
     }
-    if file.kind == PhotoFile.Kind.RAW or not (photo.width and photo.height):
-        # A RAW's displayed size is the developed image's; others keep what the metadata said.
-        updates["width"], updates["height"] = result.width, result.height
     Photo.objects.filter(pk=photo.pk).update(**updates)
+    if file.kind != PhotoFile.Kind.RAW and not (file.width and file.height):
+        # The metadata did not say (a RAW's size is set when it is developed, above): the
+        # decoded image's, without the person's rotation, which the photo's size adds.
+        width, height = result.width, result.height
+        if (photo.user_rotation or 0) % 180 == 90:
+            width, height = height, width
+        PhotoFile.objects.filter(pk=file.pk).update(width=width, height=height)
+        photo_size_set(photo.pk, width, height)
     for warning in result.warnings:
         logger.warning("%s: %s", source, warning)
     return {

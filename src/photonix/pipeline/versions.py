@@ -3,4 +3,6 @@ stage everywhere. (The thumbnailer's version lives with its code: ``photonix.med
 
 #: 2: RAWs whose white level LibRaw misreads (film-scanner NEFs) are no longer developed into
 #: white, and the method used is recorded on the file (``PhotoFile.raw_method``).
-RAW_DEVELOP_VERSION = 2
+#: 3: the developed picture's size is recorded as the file's and the photo's size (it was the
+#: metadata's, or for a large RAW the half-size develop's).
+RAW_DEVELOP_VERSION = 3

@@ -171,4 +171,26 @@ describe("AlbumPage", () => {
     expect(deleted).toBe(true);
     expect(await screen.findByText("No albums yet.")).toBeInTheDocument();
   });
+
+  it("marks a photo that could not be made as failed and does not offer it as the cover", async () => {
+    const user = userEvent.setup();
+    const reason = "damaged JPEG file: image data is truncated";
+    const photos = [photoItem(10, 3), { ...photoItem(20, 5), thumbnail_version: 0, failed: true, failure: reason }];
+    fakeApi(routes({ "GET /api/albums/3/photos": () => json({ count: 2, next: null, previous: null, results: photos }) }));
+    renderApp("/albums/3");
+    await waitFor(() => expect(ids()).toEqual([10, 20]));
+    const [good, broken] = screen.getAllByTestId("album-photo");
+    expect(within(broken!).getByTestId("failed-badge")).toHaveAttribute("title", reason);
+    expect(broken!.querySelector("img")).toBeNull();
+    expect(broken).toHaveAccessibleName(/failed$/);
+    expect(within(good!).queryByTestId("failed-badge")).not.toBeInTheDocument();
+
+    await user.click(screen.getByLabelText("Select photo 2"));
+    const cover = within(screen.getByRole("toolbar", { name: "Selected photos" })).getByRole("button", { name: "Set as cover" });
+    expect(cover).toBeDisabled();
+    expect(cover).toHaveAttribute("title", expect.stringContaining(reason));
+    await user.click(screen.getByLabelText("Select photo 2"));
+    await user.click(screen.getByLabelText("Select photo 1"));
+    expect(within(screen.getByRole("toolbar", { name: "Selected photos" })).getByRole("button", { name: "Set as cover" })).toBeEnabled();
+  });
 });

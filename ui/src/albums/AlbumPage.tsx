@@ -81,6 +81,8 @@ function AlbumContent({ album }: { album: Album }) {
   const list: readonly AlbumPhoto[] = photos.data ?? [];
   const range = formatDateRange(album.date_from, album.date_to);
   const selection = list.filter((photo) => selected.has(photo.id)).map((photo) => photo.id);
+  // A photo whose image could not be made is never the cover (the server refuses it too).
+  const coverFailure = selection.length === 1 ? (list.find((photo) => photo.id === selection[0])?.failure ?? null) : null;
 
   const toggle = (photoId: number) =>
     setSelected((previous) => {
@@ -189,6 +191,8 @@ function AlbumContent({ album }: { album: Album }) {
               <button
                 type="button"
                 className="button button--small"
+                disabled={coverFailure !== null}
+                title={coverFailure !== null ? `This photo cannot be the cover: its image could not be made (${coverFailure}).` : undefined}
                 onClick={() =>
                   actions.update.mutate(
                     { cover_id: selection[0] ?? null },

@@ -1,6 +1,7 @@
 import { type KeyboardEvent, type PointerEvent, useLayoutEffect, useRef, useState } from "react";
 import type { AlbumPhoto } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
+import { FailedBadge } from "../shared/FailedBadge";
 import { gridUrl } from "../shared/photoUrls";
 import { placeholderDataURL } from "../shared/thumbhash";
 import { dropIndex, keyboardTarget, moveItem } from "./logic";
@@ -210,7 +211,7 @@ export function SortableGrid({
           if (drag?.moving && drag.id === id) classes.push("album-tile--dragged");
           if (drag?.target?.id === id) classes.push(drag.target.after ? "album-tile--drop-after" : "album-tile--drop-before");
           const background = placeholderDataURL(photo.placeholder);
-          const label = `Photo ${index + 1} of ${total}, ${formatTakenAt(photo.taken_at)}`;
+          const label = `Photo ${index + 1} of ${total}, ${formatTakenAt(photo.taken_at)}${photo.failed ? ", failed" : ""}`;
           return (
             <li
               key={id}
@@ -238,7 +239,10 @@ export function SortableGrid({
                 className="album-tile__image"
                 style={background ? { backgroundImage: `url("${background}")` } : undefined}
               >
-                <img src={gridUrl(id, photo.thumbnail_version)} alt="" draggable={false} loading="lazy" />
+                {(!photo.failed || photo.thumbnail_version > 0) && (
+                  <img src={gridUrl(id, photo.thumbnail_version)} alt="" draggable={false} loading="lazy" />
+                )}
+                {photo.failure && <FailedBadge reason={photo.failure} />}
               </span>
               <input
                 type="checkbox"
@@ -248,7 +252,7 @@ export function SortableGrid({
                 aria-label={`Select photo ${index + 1}`}
                 tabIndex={-1}
               />
-              {coverId === id && <span className="album-tile__badge">Cover</span>}
+              {coverId === id && !photo.failed && <span className="album-tile__badge">Cover</span>}
             </li>
           );
         })}

@@ -1392,6 +1392,10 @@ export interface components {
             /** @description photos to start with (the timeline selection) */
             photo_ids?: number[];
         };
+        /**
+         * @description A photo. ``failed``: its image could not be made (its file could not be decoded or
+         *     developed); ``failure`` says why.
+         */
         AlbumPhoto: {
             readonly id: number;
             readonly taken_at: string | null;
@@ -1403,6 +1407,10 @@ export interface components {
             readonly hidden: boolean;
             readonly placeholder: string;
             readonly thumbnail_version: number;
+            /** @description its image could not be made: shown as failed, never an album's cover */
+            readonly failed: boolean;
+            /** @description why, in words (null unless failed) */
+            readonly failure: string | null;
         };
         /** @description Fractions of the displayed (upright) photo. */
         Box: {
@@ -1925,6 +1933,10 @@ export interface components {
             id: number;
             name: string;
         };
+        /**
+         * @description A photo. ``failed``: its image could not be made (its file could not be decoded or
+         *     developed); ``failure`` says why.
+         */
         Photo: {
             readonly id: number;
             readonly library: number;
@@ -1966,6 +1978,10 @@ export interface components {
             readonly preferred_file: number | null;
             readonly placeholder: string;
             readonly thumbnail_version: number;
+            /** @description its image could not be made: shown as failed, never an album's cover */
+            readonly failed: boolean;
+            /** @description why, in words (null unless failed) */
+            readonly failure: string | null;
             readonly files: components["schemas"]["File"][];
             readonly camera_id: number | null;
             readonly lens_id: number | null;
@@ -1986,6 +2002,10 @@ export interface components {
         PhotoIdsRequest: {
             ids: number[];
         };
+        /**
+         * @description A photo. ``failed``: its image could not be made (its file could not be decoded or
+         *     developed); ``failure`` says why.
+         */
         PhotoList: {
             readonly id: number;
             readonly library: number;
@@ -1998,6 +2018,10 @@ export interface components {
             readonly preferred_file: number | null;
             readonly placeholder: string;
             readonly thumbnail_version: number;
+            /** @description its image could not be made: shown as failed, never an album's cover */
+            readonly failed: boolean;
+            /** @description why, in words (null unless failed) */
+            readonly failure: string | null;
         };
         PhotoTag: {
             readonly id: number;
@@ -2351,6 +2375,10 @@ export interface components {
             thumbnail_version: number;
             rating: number | null;
             hidden: boolean;
+            /** @description its image could not be made: shown as failed, never an album's cover */
+            failed: boolean;
+            /** @description why, in words (null unless failed) */
+            failure: string | null;
         };
         TimelinePage: {
             results: components["schemas"]["TimelineItem"][];

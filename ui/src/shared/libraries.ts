@@ -44,7 +44,7 @@ export const CLASSIFIERS: Record<string, { label: string; description: string }>
     label: "Places",
     description: "Town, region and country from the photo's GPS position (offline, nothing is sent).",
   },
-  style: { label: "Styles", description: "Black and white, bright, dark, vivid, pastel, landscape and other looks." },
+  style: { label: "Styles", description: "Black and white, bright, dark, vivid, pastel and other looks." },
   event: { label: "Events", description: "Christmas, New Year, birthdays and other dates you name." },
   faces: { label: "Faces", description: "Finds faces and groups them into people you can name." },
 };

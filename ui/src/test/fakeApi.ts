@@ -211,6 +211,8 @@ export function photoItem(id: number, day: number) {
     hidden: false,
     placeholder: "",
     thumbnail_version: 1,
+    failed: false,
+    failure: null as string | null,
   };
 }
 

@@ -169,11 +169,11 @@ export function TimelineView(props: TimelineViewProps) {
           const item = items[box.index];
           if (!item) return null;
           const selected = selection.ids.has(item.id);
-          const label = `Photo ${item.taken_at ? item.taken_at.slice(0, 10) : "without date"}`;
+          const label = `Photo ${item.taken_at ? item.taken_at.slice(0, 10) : "without date"}${item.failed ? ", failed" : ""}`;
           return (
             <div
               key={item.id}
-              className={`tile${selected ? " tile--selected" : ""}${item.hidden ? " tile--hidden" : ""}`}
+              className={`tile${selected ? " tile--selected" : ""}${item.hidden ? " tile--hidden" : ""}${item.failed ? " tile--failed" : ""}`}
               style={{ left: box.x, width: box.width, height: block.height }}
               data-photo-id={item.id}
             >
@@ -185,7 +185,7 @@ export function TimelineView(props: TimelineViewProps) {
                 onClick={(event) => onTileClick(event, item.id)}
                 draggable={false}
               >
-                <Thumb id={item.id} version={item.thumbnail_version} placeholder={item.placeholder} alt="" />
+                <Thumb id={item.id} version={item.thumbnail_version} placeholder={item.placeholder} alt="" failure={item.failure} />
               </Link>
               <button
                 type="button"

@@ -140,4 +140,36 @@ describe("the viewer opened in an album", () => {
     expect(await within(info).findByText(/Could not load the albums holding this photo/)).toBeInTheDocument();
     expect(within(info).queryByTestId("info-albums")).not.toBeInTheDocument();
   });
+
+  it("lists a scene once in the info panel, though it is tagged as an object and a style", async () => {
+    const user = userEvent.setup();
+    const tag = (id: number, type: string, name: string, confidence: number, verdict = "auto") => ({
+      id,
+      type,
+      name,
+      confidence,
+      verdict: verdict as PhotoDetail["tags"][number]["verdict"],
+      source: type,
+    });
+    const waterfall: PhotoDetail = {
+      ...detail(10),
+      tags: [
+        tag(1, "object", "geyser", 0.6),
+        tag(2, "object", "landscape", 0.8),
+        tag(3, "style", "geyser", 0.6),
+        tag(4, "style", "Landscape", 0.8),
+        tag(5, "style", "bright", 0.7),
+        tag(6, "style", "vivid", 0.7, "rejected"),
+      ],
+    };
+    fakeApi(routes("viewer", { "GET /api/photos/10": () => json(waterfall) }));
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    const info = await screen.findByRole("complementary", { name: "Photo information" });
+    const things = within(info).getByRole("heading", { name: "Things" }).closest("section") as HTMLElement;
+    const styles = within(info).getByRole("heading", { name: "Styles" }).closest("section") as HTMLElement;
+    expect(within(things).getAllByRole("link").map((a) => a.textContent)).toEqual(["geyser", "landscape"]);
+    expect(within(styles).getAllByRole("link").map((a) => a.textContent)).toEqual(["bright"]);
+    expect(within(info).getAllByRole("link", { name: /landscape/i })).toHaveLength(1);
+  });
 });

@@ -8,7 +8,7 @@ import { albumPath } from "../shared/albums";
 import { filtersToSearch } from "../shared/filters";
 import { originalUrl } from "../shared/photoUrls";
 import { QueryState } from "../shared/QueryState";
-import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel } from "./format";
+import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel, tagsByType } from "./format";
 import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 
@@ -88,11 +88,7 @@ export function InfoPanel({
   const removeFromAlbum = album?.onRemove;
   const file = photo.files.find((f) => f.preferred) ?? photo.files[0];
   const exposure = exposureLine(photo);
-  const tagsByType = new Map<string, PhotoDetail["tags"]>();
-  for (const tag of photo.tags) {
-    if (tag.verdict === "rejected") continue;
-    tagsByType.set(tag.type, [...(tagsByType.get(tag.type) ?? []), tag]);
-  }
+  const shownTags = tagsByType(photo.tags);
   const hasGps = photo.latitude !== null && photo.longitude !== null;
 
   return (
@@ -173,7 +169,7 @@ export function InfoPanel({
           <MiniMap lat={photo.latitude ?? 0} lon={photo.longitude ?? 0} />
         </Suspense>
       )}
-      {[...tagsByType.entries()].map(([type, tags]) => (
+      {[...shownTags.entries()].map(([type, tags]) => (
         <section key={type} className="info__section">
           <h3>{TAG_TITLES[type] ?? type.charAt(0).toUpperCase() + type.slice(1)}</h3>
           <ul className="info__tags">

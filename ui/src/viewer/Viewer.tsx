@@ -326,6 +326,11 @@ export function Viewer({
             Could not load this photo. {errorMessage(detail.error)}
           </p>
         )}
+        {detail.data?.failure && (
+          <p className="viewer__error" role="status" data-testid="viewer-failure">
+            This photo could not be shown: {detail.data.failure}
+          </p>
+        )}
       </div>
     </div>
   );

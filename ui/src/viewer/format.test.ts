@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel } from "./format";
+import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel, tagsByType } from "./format";
 
 describe("viewer formatting", () => {
   it("writes sizes and exposure", () => {
@@ -28,5 +28,24 @@ describe("viewer formatting", () => {
     expect(rawMethodLabel("preview-fallback")).toContain("could not develop");
     expect(rawMethodLabel("")).toBeNull();
     expect(rawMethodLabel(undefined)).toBeNull();
+  });
+
+  it("shows each tag name once, under the kind that takes precedence", () => {
+    const tag = (id: number, type: string, name: string, confidence: number, verdict = "auto") => ({ id, type, name, confidence, verdict });
+    const groups = tagsByType([
+      tag(1, "keyword", "Beach", 1),
+      tag(2, "object", "beach", 0.7),
+      tag(3, "object", "seashore", 0.6),
+      tag(4, "style", "seashore", 0.9),
+      tag(5, "style", "bright", 0.8),
+      tag(6, "object", "cup", 0.2, "rejected"),
+      tag(7, "style", "cup", 0.5),
+    ]);
+    expect([...groups.entries()].map(([type, tags]) => [type, tags.map((t) => t.id)])).toEqual([
+      ["keyword", [1]],
+      ["object", [3]],
+      // A rejected tag is not shown, so it does not hide the same name of another kind.
+      ["style", [5, 7]],
+    ]);
   });
 });

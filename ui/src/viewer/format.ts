@@ -64,3 +64,42 @@ export function rawMethodLabel(method: string | null | undefined): string | null
   if (!method) return null;
   return RAW_METHODS[method] ?? `Developed (${method})`;
 }
+
+/**
+ * Which kind a tag name is shown under when the photo carries it as several kinds (a person's
+ * keyword "beach" and the object "beach"; a style tag an older classifier stored next to the
+ * same object): once, under the first kind here (`photonix export` lists tags the same way).
+ */
+export const TAG_TYPE_PRECEDENCE = ["keyword", "object", "place", "event", "colour", "style"];
+
+function precedence(type: string): number {
+  const index = TAG_TYPE_PRECEDENCE.indexOf(type);
+  return index < 0 ? TAG_TYPE_PRECEDENCE.length : index;
+}
+
+/**
+ * The tags to show, grouped by kind in the order they came: rejected ones left out, and each
+ * name once (compared without regard to case), under the kind that takes precedence and, within
+ * it, its most confident tag.
+ */
+export function tagsByType<T extends { type: string; name: string; confidence: number | null; verdict: string }>(
+  tags: readonly T[],
+): Map<string, T[]> {
+  const shown = tags.filter((tag) => tag.verdict !== "rejected");
+  const owner = new Map<string, T>();
+  for (const tag of shown) {
+    const key = tag.name.toLocaleLowerCase();
+    const current = owner.get(key);
+    const better =
+      current === undefined ||
+      precedence(tag.type) < precedence(current.type) ||
+      (tag.type === current.type && (tag.confidence ?? 0) > (current.confidence ?? 0));
+    if (better) owner.set(key, tag);
+  }
+  const groups = new Map<string, T[]>();
+  for (const tag of shown) {
+    if (owner.get(tag.name.toLocaleLowerCase()) !== tag) continue;
+    groups.set(tag.type, [...(groups.get(tag.type) ?? []), tag]);
+  }
+  return groups;
+}

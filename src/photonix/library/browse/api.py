@@ -29,10 +29,10 @@ from photonix.library import selectors
 from photonix.library.browse import edits, filters, people, search, timeline, visibility
 from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Photo, PhotoFile
-from photonix.library.serializers import FileSerializer
+from photonix.library.serializers import FileSerializer, PhotoFailureSerializer
 
 
-class PhotoListSerializer(serializers.ModelSerializer[Photo]):
+class PhotoListSerializer(PhotoFailureSerializer):
     taken_at = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,6 +47,8 @@ class PhotoListSerializer(serializers.ModelSerializer[Photo]):
             "preferred_file",
             "placeholder",
             "thumbnail_version",
+            "failed",
+            "failure",
         )
         read_only_fields = fields
 
@@ -109,6 +111,8 @@ class PhotoSerializer(PhotoListSerializer):
             "preferred_file",
             "placeholder",
             "thumbnail_version",
+            "failed",
+            "failure",
             "files",
             "camera_id",
             "lens_id",
@@ -316,6 +320,10 @@ class TimelineItemSerializer(serializers.Serializer[Any]):
     thumbnail_version = serializers.IntegerField()
     rating = serializers.IntegerField(allow_null=True)
     hidden = serializers.BooleanField()
+    failed = serializers.BooleanField(
+        help_text="its image could not be made: shown as failed, never an album's cover"
+    )
+    failure = serializers.CharField(allow_null=True, help_text="why, in words (null unless failed)")
 
 
 class TimelinePageSerializer(serializers.Serializer[Any]):

@@ -90,7 +90,7 @@ def photo_prefer_file(photo: Photo, file: PhotoFile) -> Photo:
     except Exception:  # the file's stored metadata is odd: keep the facts, still switch
         logger.exception("could not re-read the facts of %s", file.path)
     else:
-        photo_apply_metadata(photo, meta)
+        photo_apply_metadata(photo, meta, file)
         if rating is not None:
             photo.rating = rating
     photo.save()

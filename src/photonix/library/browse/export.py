@@ -25,16 +25,40 @@ def _taken_at(photo: Photo | None) -> str | None:
 CHUNK = 2000
 
 
+#: The kind a tag name is listed under when a photo carries it as several kinds (a person's
+#: keyword "beach" and the object "beach", or a style tag stored by an older classifier version
+#: next to the same object): once, under the first kind here, then any other kind by name.
+TAG_TYPE_PRECEDENCE = ("keyword", "object", "place", "event", "colour", "style")
+
+
+def _precedence(tag_type: str) -> tuple[int, str]:
+    order = TAG_TYPE_PRECEDENCE
+    return (order.index(tag_type) if tag_type in order else len(order), tag_type)
+
+
 def _tags(photo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    tags: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    """Each photo's tags, each name once (see :data:`TAG_TYPE_PRECEDENCE`), by type."""
+    by_photo: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
     rows = (
         PhotoTag.objects.filter(photo_id__in=photo_ids)
         .exclude(verdict=PhotoTag.Verdict.REJECTED)
-        .order_by("photo_id", "tag__type", "-confidence")
         .values_list("photo_id", "tag__type", "tag__name", "confidence")
     )
     for photo_id, tag_type, name, confidence in rows:
-        tags[photo_id].append({"type": tag_type, "name": name, "confidence": round(confidence, 4)})
+        by_photo[photo_id].append((tag_type, name, confidence))
+    tags: dict[int, list[dict[str, Any]]] = {}
+    for photo_id, found in by_photo.items():
+        kept: dict[str, tuple[str, str, float]] = {}
+        for tag_type, name, confidence in sorted(
+            found, key=lambda row: (_precedence(row[0]), -row[2])
+        ):
+            kept.setdefault(name.casefold(), (tag_type, name, confidence))
+        tags[photo_id] = [
+            {"type": tag_type, "name": name, "confidence": round(confidence, 4)}
+            for tag_type, name, confidence in sorted(
+                kept.values(), key=lambda row: (row[0], -row[2], row[1])
+            )
+        ]
     return tags
 
 

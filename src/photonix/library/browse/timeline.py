@@ -46,6 +46,7 @@ TIMELINE_FIELDS = (
     "thumbnail_version",
     "rating",
     "hidden",
+    "failure",
 )
 
 
@@ -102,8 +103,21 @@ def timeline_page(
             "thumbnail_version": version,
             "rating": rating,
             "hidden": hidden,
+            "failed": bool(failure),
+            "failure": failure or None,
         }
-        for pk, taken_local, offset, width, height, placeholder, version, rating, hidden in rows
+        for (
+            pk,
+            taken_local,
+            offset,
+            width,
+            height,
+            placeholder,
+            version,
+            rating,
+            hidden,
+            failure,
+        ) in rows
     ]
     next_cursor = cursor_encode(rows[-1][1], rows[-1][0]) if more and rows else None
     return results, next_cursor

@@ -157,7 +157,11 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
         file.error = ""
         file.file_type = (meta.file_type or "")[:20]
         file.mime_type = (meta.mime_type or "")[:100]
-        file.width, file.height = meta.width, meta.height
+        if not (file.kind == PhotoFile.Kind.RAW and file.raw_method and previous_hash == digest):
+            # A RAW developed from this very content keeps its developed size (the develop
+            # stage, done already, does not run again); other files take the metadata's.
+            file.width, file.height = meta.width, meta.height
+            file.raw_method = ""
         file.warnings = list(meta.warnings)
         file.metadata = meta.raw  # made JSON-safe by media.metadata.parse
         file.sidecar_mtime_ns = sidecar.stat().st_mtime_ns if sidecar else None
@@ -175,7 +179,7 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
             if photo.preferred_file_id != file.pk or (previous_hash and previous_hash != digest):
                 redo = ["*"]  # new pixels: every derived thing is stale
             photo.preferred_file = file
-            photo_apply_metadata(photo, meta)
+            photo_apply_metadata(photo, meta, file)
             photo.save()
         work.process_photo(photo.pk, force_stages=redo)
     logger.info("recorded %s as photo %s", file.path, photo.pk)
