@@ -168,6 +168,7 @@ class Config:
     login_max_failures: int
     login_max_failures_per_ip: int
     login_lockout_minutes: int
+    recent_password_minutes: int
     map_tile_url: str
     map_attribution: str
 
@@ -310,6 +311,10 @@ def load(env: Mapping[str, str] | None = None) -> Config:
             env, f"{PREFIX}LOGIN_MAX_FAILURES_PER_IP", 20, lo=1, hi=100_000
         ),
         login_lockout_minutes=env_int(env, f"{PREFIX}LOGIN_LOCKOUT_MINUTES", 15, lo=1, hi=24 * 60),
+        # Managing accounts and roles needs the password entered within this many minutes.
+        recent_password_minutes=env_int(
+            env, f"{PREFIX}RECENT_PASSWORD_MINUTES", 15, lo=1, hi=14 * 24 * 60
+        ),
         map_tile_url=env_str(env, f"{PREFIX}MAP_TILE_URL", ""),
         map_attribution=env_str(env, f"{PREFIX}MAP_ATTRIBUTION", ""),
     )

@@ -148,6 +148,8 @@ if CONFIG.production:
 PHOTONIX_LOGIN_MAX_FAILURES = CONFIG.login_max_failures
 PHOTONIX_LOGIN_MAX_FAILURES_PER_IP = CONFIG.login_max_failures_per_ip
 PHOTONIX_LOGIN_LOCKOUT_MINUTES = CONFIG.login_lockout_minutes
+# How recently a session's password must have been entered to manage accounts and roles.
+PHOTONIX_RECENT_PASSWORD_MINUTES = CONFIG.recent_password_minutes
 PHOTONIX_MAP_TILE_URL = CONFIG.map_tile_url
 PHOTONIX_MAP_ATTRIBUTION = CONFIG.map_attribution
 

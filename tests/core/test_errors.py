@@ -29,6 +29,7 @@ from photonix.faces.models import Person
 from photonix.library.members import LAST_OWNER
 from photonix.library.models import Library, LibraryMember, Photo, PhotoFile
 from photonix.library.services import library_add
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -118,9 +119,7 @@ def test_a_domain_error_keeps_its_message_and_other_base() -> None:
 
 
 def _signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 def _json(body: Any) -> bytes:

@@ -11,6 +11,7 @@ from django.test import Client
 from photonix.core.models import User
 from photonix.library.models import LibraryMember
 from photonix.library.services import library_add
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,7 @@ def people(tmp_path: Path) -> dict[str, Any]:
 
 
 def _as(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 def test_owner_adds_changes_and_removes_a_member(client: Client, people: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from photonix.core.models import User
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 from photonix.pipeline.models import Job
 from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
+from tests.signin import sign_in
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "photos" / "orientation" / "Landscape_6.jpg"
 SECRET_LIBRARY = "Alpha-Secret-Library"
@@ -87,9 +88,10 @@ class World:
         }
 
     def client(self, role: str) -> Client:
+        """A browser of ``role``, signed in with the password (just now)."""
         client = Client()
         if role != "anonymous":
-            client.force_login(self.users[role])
+            sign_in(client, self.users[role])
         return client
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client, override_settings
 
 from photonix.core.models import ApiToken, User
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -109,7 +110,7 @@ def test_sign_in_works_while_the_cache_is_down(
 
 def test_token_is_shown_once_stored_hashed_and_works(olivia: User) -> None:
     client = Client()
-    client.force_login(olivia)
+    sign_in(client, olivia)
     created = client.post("/api/tokens", {"name": "backup script"}, content_type="application/json")
     assert created.status_code == 201
     assert created["Cache-Control"] == "no-store"
@@ -139,7 +140,7 @@ def test_token_is_shown_once_stored_hashed_and_works(olivia: User) -> None:
 
 def test_revoked_token_fails_with_401(olivia: User) -> None:
     client = Client()
-    client.force_login(olivia)
+    sign_in(client, olivia)
     created = client.post("/api/tokens", {"name": "t"}, content_type="application/json").json()
     assert Client().get("/api/photos", headers=bearer(created["token"])).status_code == 200
     assert client.delete(f"/api/tokens/{created['id']}").status_code == 204
@@ -169,7 +170,7 @@ def test_token_of_a_disabled_user_fails(olivia: User, ada: User) -> None:
 
     _, raw = services.token_create(olivia, "t")
     admin = Client()
-    admin.force_login(ada)
+    sign_in(admin, ada)
     assert (
         admin.patch(
             f"/api/users/{olivia.pk}", {"is_active": False}, content_type="application/json"
@@ -237,7 +238,7 @@ def test_a_leaked_admin_token_cannot_entrench_itself(ada: User, olivia: User) ->
     assert script.get(f"/api/users/{olivia.pk}", headers=bearer(raw)).status_code == 200
 
     browser = Client()
-    browser.force_login(ada)
+    sign_in(browser, ada)
     for method, url, body in attempts:
         response = getattr(browser, method)(url, body, content_type="application/json")
         assert response.status_code in (200, 201, 204), (method, url, response.content)
@@ -249,7 +250,7 @@ def test_nobody_revokes_someone_elses_token(olivia: User, ada: User) -> None:
 
     token, raw = services.token_create(olivia, "t")
     admin = Client()
-    admin.force_login(ada)
+    sign_in(admin, ada)
     assert admin.delete(f"/api/tokens/{token.pk}").status_code == 404
     assert Client().get("/api/photos", headers=bearer(raw)).status_code == 200
 
@@ -259,7 +260,7 @@ def test_nobody_revokes_someone_elses_token(olivia: User, ada: User) -> None:
 
 def test_admin_manages_users(ada: User, olivia: User) -> None:
     admin = Client()
-    admin.force_login(ada)
+    sign_in(admin, ada)
     created = admin.post(
         "/api/users",
         {"username": "bob", "password": PASSWORD, "email": "bob@example.org"},
@@ -307,7 +308,7 @@ def test_admin_manages_users(ada: User, olivia: User) -> None:
 
 def test_admin_rules(ada: User, olivia: User) -> None:
     admin = Client()
-    admin.force_login(ada)
+    sign_in(admin, ada)
     me = admin.patch(f"/api/users/{ada.pk}", {"is_active": False}, content_type="application/json")
     assert me.status_code == 400
     demote = admin.patch(
@@ -317,7 +318,7 @@ def test_admin_rules(ada: User, olivia: User) -> None:
     assert User.objects.get(pk=ada.pk).is_superuser
 
     user = Client()
-    user.force_login(olivia)
+    sign_in(user, olivia)
     assert user.get("/api/users").status_code == 403
     assert (
         user.patch(

@@ -85,6 +85,7 @@ TABLE: dict[str, str] = {
     "auth_logout": "public",
     "setup_create": "public",
     "auth_password_change": "signed_in",
+    "auth_confirm_password": "signed_in",
     "users_list": "admin",
     "users_create": "admin",
     "users_retrieve": "admin",
@@ -271,6 +272,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "albums_photos_remove": lambda w: {"ids": [w.photo.pk]},
     "albums_reorder": lambda w: {"ids": [w.photo.pk]},
     "auth_login": lambda w: {"username": "olivia", "password": PASSWORD},
+    "auth_confirm_password": lambda w: {"password": PASSWORD},
     "auth_password_change": lambda w: {
         "old_password": PASSWORD,
         "new_password": "another horse battery staple",

@@ -13,8 +13,9 @@ last, so the objects the others need are still there. Run with more cases to hun
 ``PHOTONIX_FUZZ_EXAMPLES=200 pytest tests/security/test_fuzz.py``.
 
 Requests carry the administrator's API token, except those an API token may not make (a new
-token, a password change or reset, a new user or a change to one, a library role granted), which
-carry the administrator's browser session and CSRF token instead.
+token, a password change, reset or confirmation, a new user or a change to one, a library role
+granted), which carry the administrator's browser session (password entered at the start) and
+CSRF token instead.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import photonix
 from photonix.albums import services as album_services
 from photonix.core import services as core_services
 from tests.security.conftest import World
+from tests.signin import sign_in
 
 OPENAPI = Path(photonix.__file__).parent / "api" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("PHOTONIX_FUZZ_EXAMPLES", "8"))
@@ -55,6 +57,7 @@ EXCLUDED: dict[str, str] = {}
 # take a role go by the session, so the fuzz reaches their granting side.)
 SESSION_ONLY = {
     "auth_password_change",
+    "auth_confirm_password",
     "tokens_create",
     "users_create",
     "users_update",
@@ -98,8 +101,7 @@ def _session(world: World) -> tuple[dict[str, str], dict[str, str]]:
     """Headers and cookies of a signed-in browser: session cookie, CSRF cookie and header."""
     from django.middleware.csrf import _get_new_csrf_string
 
-    client = Client()
-    client.force_login(world.users["admin"])
+    client = sign_in(Client(), world.users["admin"])
     secret = _get_new_csrf_string()
     cookies = {
         django_settings.SESSION_COOKIE_NAME: client.cookies[

@@ -3,8 +3,9 @@ place: no Django admin login, no DRF or ``django.contrib.auth`` login form, noth
 ``/api/`` but the single-page app.
 
 The entry points: ``POST /api/auth/login`` (the sign-in), ``POST /api/auth/password`` (the
-current password, asked before a change) and ``POST /api/share/{token}/unlock`` (a share link's
-password, with a lock of its own: photonix.albums.sharing).
+current password, asked before a change), ``POST /api/auth/confirm-password`` (the password
+entered again before managing accounts and roles) and ``POST /api/share/{token}/unlock`` (a
+share link's password, with a lock of its own: photonix.albums.sharing).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from photonix.albums import services as album_services
 from photonix.albums import sharing
 from photonix.core.models import User
 from tests.security.conftest import World
+from tests.signin import sign_in
 
 PASSWORD = "correct horse battery staple"
 
@@ -62,6 +64,43 @@ def test_password_change_locks_out_and_shares_the_sign_in_lock(world: World) -> 
     user = User.objects.get(pk=world.users["owner"].pk)
     assert user.check_password(PASSWORD), "the password changed during the lockout"
     assert _login("olivia", PASSWORD, address="10.9.9.9").status_code == 429
+
+
+def test_password_confirmation_locks_out_and_shares_the_sign_in_lock(world: World) -> None:
+    """Someone holding an old session cannot guess the password by confirming it: five wrong
+    guesses lock it, the right one is then refused and confers nothing, and sign-in is locked."""
+    client = sign_in(Client(REMOTE_ADDR="10.0.0.5"), world.users["owner"], password_age=None)
+
+    def confirm(password: str) -> Any:
+        return client.post(
+            "/api/auth/confirm-password", {"password": password}, content_type="application/json"
+        )
+
+    codes = [confirm("wrong").status_code for _ in range(5)]
+    assert codes == [400] * 5
+    locked = confirm(PASSWORD)
+    assert locked.status_code == 429, locked.content
+    assert locked["Retry-After"]
+    assert "Too many failed sign-ins" in locked.json()["detail"]
+    refused = client.post("/api/tokens", {"name": "t"}, content_type="application/json")
+    assert refused.json()["code"] == "password_required"
+    assert _login("olivia", PASSWORD, address="10.9.9.9").status_code == 429
+
+
+def test_a_password_confirmed_forgets_the_failures_before_it(world: World, settings: Any) -> None:
+    client = sign_in(Client(REMOTE_ADDR="10.0.0.6"), world.users["owner"], password_age=None)
+    attempts = settings.PHOTONIX_LOGIN_MAX_FAILURES - 1
+
+    def confirm(password: str) -> int:
+        body = {"password": password}
+        return client.post(
+            "/api/auth/confirm-password", body, content_type="application/json"
+        ).status_code
+
+    assert [confirm("wrong") for _ in range(attempts)] == [400] * attempts
+    assert confirm(PASSWORD) == 204
+    assert [confirm("wrong") for _ in range(attempts)] == [400] * attempts
+    assert confirm(PASSWORD) == 204
 
 
 def test_a_password_changed_forgets_the_failures_before_it(world: World, settings: Any) -> None:

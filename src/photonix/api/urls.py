@@ -17,6 +17,11 @@ urlpatterns = [
     path("auth/login", core_api.LoginView.as_view(), name="auth-login"),
     path("auth/logout", core_api.LogoutView.as_view(), name="auth-logout"),
     path("auth/password", accounts.PasswordChangeView.as_view(), name="auth-password"),
+    path(
+        "auth/confirm-password",
+        accounts.PasswordConfirmView.as_view(),
+        name="auth-confirm-password",
+    ),
     path("users", accounts.UserListView.as_view(), name="users"),
     path("users/<int:user_id>", accounts.UserDetailView.as_view(), name="user"),
     path("users/<int:user_id>/password", accounts.UserPasswordView.as_view(), name="user-password"),

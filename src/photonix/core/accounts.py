@@ -1,9 +1,12 @@
 """HTTP API of accounts: user management (administrators), password change, API tokens.
 
-What would let a leaked API token entrench itself — a new token, a password change or reset, a
-new user, making someone an administrator or enabling them again — needs a browser session,
-signed in with the password (:class:`~photonix.core.http.SessionOnly`); tokens get 403 with the
-reason. Reading users and tokens, and revoking a token, stay open to tokens.
+What would let a leaked API token or a session left open entrench itself — a new token, a
+password reset, a new user, making someone an administrator or enabling them again — needs a
+browser session whose password was entered within ``PHOTONIX_RECENT_PASSWORD_MINUTES``
+(:class:`~photonix.core.http.RecentPassword`): tokens get 403 with the reason, an older session
+403 with ``"code": "password_required"`` until it confirms the password
+(:class:`PasswordConfirmView`). A password change asks for the current password itself and is
+refused only to tokens. Reading users and tokens, and revoking a token, stay open to tokens.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ from rest_framework.views import APIView
 
 from photonix.core import auth, services
 from photonix.core.api import LoginThrottle
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, SessionOnly
+from photonix.core.http import (
+    FIELD_ERRORS,
+    PASSWORD_REQUIRED,
+    DetailSerializer,
+    IsAdmin,
+    RecentPassword,
+    SessionOnly,
+)
 from photonix.core.models import ApiToken, User
 
 
@@ -71,14 +81,14 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
 
 
 class UserListView(APIView):
-    """Every user of the installation (administrators only); create one (signed in with the
-    password, not with a token)."""
+    """Every user of the installation (administrators only); create one (with the password
+    entered recently, not with a token)."""
 
     permission_classes = (IsAdmin,)
 
     def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
-            return [IsAdmin(), SessionOnly()]
+            return [IsAdmin(), RecentPassword()]
         return [IsAdmin()]
 
     @extend_schema(operation_id="users_list", responses=UserAdminSerializer(many=True))
@@ -89,7 +99,7 @@ class UserListView(APIView):
     @extend_schema(
         operation_id="users_create",
         request=UserCreateSerializer,
-        responses={201: UserAdminSerializer, 400: FIELD_ERRORS},
+        responses={201: UserAdminSerializer, 400: FIELD_ERRORS, 403: PASSWORD_REQUIRED},
     )
     def post(self, request: Request) -> Response:
         payload = UserCreateSerializer(data=request.data)
@@ -108,14 +118,14 @@ class UserListView(APIView):
 
 class UserDetailView(APIView):
     """One user (administrators only): enable or disable, grant or remove admin, e-mail (the
-    changes signed in with the password, not with a token)."""
+    changes with the password entered recently, not with a token)."""
 
     permission_classes = (IsAdmin,)
 
     def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "GET":
             return [IsAdmin()]
-        return [IsAdmin(), SessionOnly()]
+        return [IsAdmin(), RecentPassword()]
 
     @extend_schema(operation_id="users_retrieve", responses=UserAdminSerializer)
     def get(self, request: Request, user_id: int) -> Response:
@@ -124,7 +134,7 @@ class UserDetailView(APIView):
     @extend_schema(
         operation_id="users_update",
         request=UserUpdateSerializer,
-        responses={200: UserAdminSerializer, 400: FIELD_ERRORS},
+        responses={200: UserAdminSerializer, 400: FIELD_ERRORS, 403: PASSWORD_REQUIRED},
     )
     def patch(self, request: Request, user_id: int) -> Response:
         user = get_object_or_404(User, pk=user_id)
@@ -138,14 +148,15 @@ class UserDetailView(APIView):
 
 
 class UserPasswordView(APIView):
-    """Set a user's password (administrators only). Signs that user out everywhere."""
+    """Set a user's password (administrators only; with the password entered recently, not with
+    a token). Signs that user out everywhere."""
 
-    permission_classes = (IsAdmin, SessionOnly)
+    permission_classes = (IsAdmin, RecentPassword)
 
     @extend_schema(
         operation_id="users_set_password",
         request=PasswordSetSerializer,
-        responses={204: None, 400: FIELD_ERRORS},
+        responses={204: None, 400: FIELD_ERRORS, 403: PASSWORD_REQUIRED},
     )
     def post(self, request: Request, user_id: int) -> Response:
         user = get_object_or_404(User, pk=user_id)
@@ -160,6 +171,14 @@ class UserPasswordView(APIView):
 
             update_session_auth_hash(request._request, user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _locked_out(locked: auth.Lockout) -> Response:
+    return Response(
+        {"detail": locked.message},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(locked.seconds)},
+    )
 
 
 class PasswordChangeView(APIView):
@@ -184,11 +203,7 @@ class PasswordChangeView(APIView):
         address = auth.client_address(request)
         locked = auth.lockout_check(user.username, address)
         if locked is not None:
-            return Response(
-                {"detail": locked.message},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(locked.seconds)},
-            )
+            return _locked_out(locked)
         try:
             services.password_change(user, **payload.validated_data)
         except services.WrongPasswordError:
@@ -198,6 +213,42 @@ class PasswordChangeView(APIView):
             return Response(_errors(exc, "new_password"), status=status.HTTP_400_BAD_REQUEST)
         auth.lockout_register_success(user.username, address)  # as a sign-in does
         update_session_auth_hash(request._request, user)  # this browser stays signed in
+        auth.password_entered(request.session)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordConfirmSerializer(serializers.Serializer[Any]):
+    password = serializers.CharField(max_length=256, trim_whitespace=False, write_only=True)
+
+
+class PasswordConfirmView(APIView):
+    """Enter your password again: managing users, tokens and library roles needs it entered
+    within the last ``PHOTONIX_RECENT_PASSWORD_MINUTES`` (15 by default) in this session.
+    Checked under the sign-in lockout."""
+
+    permission_classes = (IsAuthenticated, SessionOnly)
+    throttle_classes = (LoginThrottle,)
+
+    @extend_schema(
+        operation_id="auth_confirm_password",
+        request=PasswordConfirmSerializer,
+        responses={204: None, 400: FIELD_ERRORS, 429: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = PasswordConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = _me(request)
+        # As for a password change: a session someone else holds must not become a way to
+        # guess the password; its failures lock sign-in too.
+        address = auth.client_address(request)
+        locked = auth.lockout_check(user.username, address)
+        if locked is not None:
+            return _locked_out(locked)
+        if not user.check_password(payload.validated_data["password"]):
+            auth.lockout_register_failure(user.username, address)
+            raise services.WrongPasswordError("Wrong password.", field="password")
+        auth.lockout_register_success(user.username, address)
+        auth.password_entered(request.session)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -225,13 +276,14 @@ class TokenCreateSerializer(serializers.Serializer[Any]):
 
 
 class TokenListView(APIView):
-    """Your API tokens (never the tokens themselves); create one."""
+    """Your API tokens (never the tokens themselves); create one (with the password entered
+    recently, not with a token)."""
 
     permission_classes = (IsAuthenticated,)
 
     def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
-            return [IsAuthenticated(), SessionOnly()]
+            return [IsAuthenticated(), RecentPassword()]
         return [IsAuthenticated()]
 
     @extend_schema(operation_id="tokens_list", responses=TokenSerializer(many=True))
@@ -241,7 +293,7 @@ class TokenListView(APIView):
     @extend_schema(
         operation_id="tokens_create",
         request=TokenCreateSerializer,
-        responses={201: TokenCreatedSerializer, 400: FIELD_ERRORS},
+        responses={201: TokenCreatedSerializer, 400: FIELD_ERRORS, 403: PASSWORD_REQUIRED},
     )
     def post(self, request: Request) -> Response:
         payload = TokenCreateSerializer(data=request.data)

@@ -136,6 +136,7 @@ class SetupView(APIView):
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"password": exc.messages}
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        auth.password_entered(request.session)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -167,6 +168,7 @@ class LoginView(APIView):
             if user is not None:
                 auth.lockout_register_success(username, address)
                 login(request._request, user)
+                auth.password_entered(request.session)
                 return Response(UserSerializer(user).data)
             # The failure that reaches the limit is answered like the others; the next attempt
             # meets the lock.

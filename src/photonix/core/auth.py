@@ -1,4 +1,5 @@
-"""Authentication of API clients by token, and the sign-in lockout.
+"""Authentication of API clients by token, the sign-in lockout, and how recently a session's
+password was entered.
 
 **Tokens.** ``Authorization: Bearer pnx_…`` authenticates as the token's owner. The token is looked
 up by its sha256 (the only form stored); an unknown, revoked or malformed token, or one whose user
@@ -15,6 +16,13 @@ When the cache is unreachable (the broker is down), sign-in is **allowed** and a
 logged: the alternative, refusing every sign-in, would lock everyone out during a broker outage,
 while passwords are still protected by Argon2 and the per-request throttle is lost only for that
 time. docs/security.md says so.
+
+**Recently entered password.** A session records when its user last entered their password
+(signing in, first-run setup, a password change, or ``POST /api/auth/confirm-password``).
+Managing accounts and roles needs it entered within ``PHOTONIX_RECENT_PASSWORD_MINUTES``
+(:class:`~photonix.core.http.RecentPassword`): a session left open for its two weeks, or taken
+over, cannot create an administrator or a token without the password. The time lives in the
+session's server-side data, which the browser cannot change.
 """
 
 from __future__ import annotations
@@ -27,12 +35,14 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from photonix.core.errors import Category, PhotonixError
 from photonix.core.models import ApiToken, User
 from photonix.core.services import TOKEN_MARK, token_digest
 
@@ -161,3 +171,31 @@ def lockout_register_success(username: str, address: str) -> None:
         cache.delete(key)
     except Exception as exc:  # noqa: BLE001
         logger.warning("sign-in counter not cleared: the cache is unreachable (%s)", exc)
+
+
+# --- Recently entered password --------------------------------------------------------------
+
+# The session key holding when the password was last entered (seconds since the epoch).
+PASSWORD_ENTERED_AT = "photonix_password_entered_at"  # noqa: S105 - a key, not a secret
+
+
+class PasswordRequiredError(PhotonixError):
+    """The request needs the password entered recently, and this session's is too old."""
+
+    category = Category.FORBIDDEN
+    code = "password_required"
+    default_message = "Enter your password again to do this."
+
+
+def password_entered(session: SessionBase) -> None:
+    """Record in ``session`` that its user entered their password just now."""
+    session[PASSWORD_ENTERED_AT] = time.time()
+
+
+def password_recent(session: SessionBase) -> bool:
+    """Whether the password was entered in ``session`` within the last
+    ``PHOTONIX_RECENT_PASSWORD_MINUTES``."""
+    entered = session.get(PASSWORD_ENTERED_AT)
+    if not isinstance(entered, int | float):
+        return False
+    return time.time() - entered < settings.PHOTONIX_RECENT_PASSWORD_MINUTES * 60

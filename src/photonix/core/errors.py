@@ -4,7 +4,9 @@ Services raise a subclass of :class:`PhotonixError` when a request cannot be car
 :class:`Category` says what kind of refusal it is, without speaking HTTP here: the views'
 exception handler (:func:`photonix.core.http.exception_handler`) answers invalid 400,
 forbidden 403, not found 404, conflict 409 and unavailable 503, with ``{"detail": message}`` —
-or ``{field: [message]}`` when the error names the ``field`` of the request it is about.
+or ``{field: [message]}`` when the error names the ``field`` of the request it is about. An error
+a client acts on by itself (not only shows) also carries a machine-readable ``code``:
+``{"detail": message, "code": code}``.
 
 Standard library only: every layer that raises these may import this module.
 """
@@ -35,9 +37,12 @@ class PhotonixError(Exception):
     Subclasses choose their ``category`` (invalid unless they say otherwise) and may give a
     ``default_message`` for when they are raised without one. ``field`` names the request field
     the error is about (``None``: the request as a whole); a subclass may set it for all its errors.
+    ``code`` (``None``: no code) is sent along with the message of an error about the whole
+    request, for clients that act on it (the UI asks for the password on ``password_required``).
     """
 
     category: ClassVar[Category] = Category.INVALID
+    code: ClassVar[str | None] = None
     default_message: ClassVar[str] = ""
     field: str | None = None
 

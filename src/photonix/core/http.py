@@ -1,7 +1,8 @@
 """The HTTP toolkit every app's views share: who is asking, how lists page, how errors look.
 
 Views import these instead of writing their own: one way to get the request's user, one
-administrator permission, one refusal of API tokens (:class:`SessionOnly`), one page size, one
+administrator permission, one refusal of API tokens (:class:`SessionOnly`) and one of sessions
+whose password was not entered recently (:class:`RecentPassword`), one page size, one
 shape for errors in the OpenAPI file, one way to refuse (:func:`forbid_unless`) and one answer
 to domain errors (:func:`exception_handler`): a view calls the service and lets a
 :class:`~photonix.core.errors.PhotonixError` go. Ids in requests are read one way
@@ -28,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from photonix.core.auth import PasswordRequiredError, password_recent
 from photonix.core.errors import PhotonixError
 from photonix.core.models import ApiToken, User
 
@@ -91,6 +93,23 @@ FIELD_ERRORS = OpenApiResponse(
 )
 
 
+class RefusalSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+    code = serializers.CharField(
+        required=False,
+        help_text="`password_required`: enter the password again "
+        "(`POST /api/auth/confirm-password`), then repeat the request. Absent for other refusals.",
+    )
+
+
+# The 403 of what needs the password entered recently (:class:`RecentPassword`).
+PASSWORD_REQUIRED = OpenApiResponse(
+    response=RefusalSerializer,
+    description="Refused: to an API token, to whoever may not do it, or (`code`: "
+    "`password_required`) to a session whose password was not entered recently.",
+)
+
+
 class IsAdmin(IsAuthenticated):
     """An administrator of the installation (the UI's ``is_admin``: a superuser)."""
 
@@ -106,16 +125,42 @@ def by_token(request: Request) -> bool:
 class SessionOnly(BasePermission):
     """Refuses requests authenticated by an API token (403, with the reason).
 
-    For what would let a leaked token entrench itself: minting tokens, changing or resetting a
-    password, creating or changing users. Only a session — opened by signing in with the
-    password — may do these (docs/security.md). (Granting a library role is refused to tokens
-    by the members service, which alone knows whether a change grants.)
+    For what would let a leaked token entrench itself. Only a session — opened by signing in
+    with the password — may do it (docs/security.md). Used alone by the password change, which
+    asks for the current password itself; everything else takes :class:`RecentPassword`.
     """
 
     message = "Sign in with your password for this; API tokens cannot do it."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return not by_token(request)
+
+
+class RecentPassword(SessionOnly):
+    """A session whose password was entered within ``PHOTONIX_RECENT_PASSWORD_MINUTES``.
+
+    For what would let a leaked token or a session left open entrench itself: minting tokens,
+    creating users, changing them or setting their password. A token is refused as by
+    :class:`SessionOnly`; a session whose password is older answers 403
+    ``{"detail": …, "code": "password_required"}``, and the client confirms the password
+    (``POST /api/auth/confirm-password``) and sends the request again. (Granting a library role
+    is checked by the members service, which alone knows whether a change grants:
+    :func:`password_refusal`.)
+    """
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not password_recent(request.session):
+            raise PasswordRequiredError
+        return True
+
+
+def password_refusal(request: Request) -> PhotonixError | None:
+    """The refusal of a session whose password was not entered recently (``None`` when it was),
+    for a service that decides by itself whether a change needs it. (Refuse API tokens first,
+    with :func:`by_token`: they have no password to confirm.)"""
+    return None if password_recent(request.session) else PasswordRequiredError()
 
 
 def forbid_unless(allowed: bool, message: str) -> None:
@@ -134,6 +179,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     of the request, else ``{"detail": message}``."""
     if isinstance(exc, PhotonixError):
         set_rollback()
-        body = {"detail": exc.message} if exc.field is None else {exc.field: [exc.message]}
+        body: dict[str, Any]
+        if exc.field is not None:
+            body = {exc.field: [exc.message]}
+        elif exc.code is not None:
+            body = {"detail": exc.message, "code": exc.code}
+        else:
+            body = {"detail": exc.message}
         return Response(body, status=exc.category.status)
     return drf_exception_handler(exc, context)

@@ -17,11 +17,19 @@ from rest_framework.views import APIView
 
 from photonix.classifiers import registry
 from photonix.classifiers.services import classifier_switch_set
-from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin, by_token, request_user
+from photonix.core.http import (
+    FIELD_ERRORS,
+    PASSWORD_REQUIRED,
+    DetailSerializer,
+    IsAdmin,
+    by_token,
+    password_refusal,
+    request_user,
+)
 from photonix.core.models import User
 from photonix.library import selectors, server_folders, services
 from photonix.library.folders import folder_add, folder_remove, folder_set_watched, library_rename
-from photonix.library.members import member_remove, member_set_role
+from photonix.library.members import GrantRefusedError, member_remove, member_set_role
 from photonix.library.models import Library, LibraryFolder, LibraryMember
 from photonix.library.serializers import LibrarySerializer
 
@@ -272,9 +280,11 @@ def _members_library(request: Request, library_id: int, *, manage: bool) -> Libr
 
 
 def _grant(request: Request, library: Library, user: User, role: str) -> None:
-    """Give ``user`` ``role`` in ``library``. Adding a member or raising a role is refused to
-    API tokens (403): a leaked token cannot make its holder's own account a member."""
-    member_set_role(library, user, role, may_grant=not by_token(request))
+    """Give ``user`` ``role`` in ``library``. Adding a member or raising a role needs the
+    password entered recently, and is refused to API tokens (403): a leaked token or a session
+    left open cannot make its holder's own account a member."""
+    refusal = GrantRefusedError() if by_token(request) else password_refusal(request)
+    member_set_role(library, user, role, grant_refusal=refusal)
 
 
 def _members(library: Library) -> Response:
@@ -294,7 +304,11 @@ class LibraryMembersView(APIView):
     @extend_schema(
         operation_id="libraries_members_add",
         request=LibraryMemberAddSerializer,
-        responses={201: LibraryMemberSerializer(many=True), 400: FIELD_ERRORS},
+        responses={
+            201: LibraryMemberSerializer(many=True),
+            400: FIELD_ERRORS,
+            403: PASSWORD_REQUIRED,
+        },
     )
     def post(self, request: Request, library_id: int) -> Response:
         library = _members_library(request, library_id, manage=True)
@@ -319,7 +333,11 @@ class LibraryMemberView(APIView):
     @extend_schema(
         operation_id="libraries_members_update",
         request=LibraryMemberRoleSerializer,
-        responses={200: LibraryMemberSerializer(many=True), 400: FIELD_ERRORS},
+        responses={
+            200: LibraryMemberSerializer(many=True),
+            400: FIELD_ERRORS,
+            403: PASSWORD_REQUIRED,
+        },
     )
     def patch(self, request: Request, library_id: int, user_id: int) -> Response:
         library = _members_library(request, library_id, manage=True)

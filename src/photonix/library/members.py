@@ -2,7 +2,8 @@
 
 Every library keeps at least one owner: the last one can be neither demoted nor removed, so a
 library never ends up with nobody able to manage it. Adding a member or raising a role grants
-power, which a request made with an API token may not do (docs/security.md).
+power, which needs the password entered recently and which a request made with an API token may
+not do at all (docs/security.md): the caller says how it refuses.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class LastOwnerError(PhotonixError, ValueError):
 
 
 class GrantRefusedError(PhotonixError):
-    """The change would give someone more power in the library, and the caller may not grant."""
+    """The change would give someone more power in the library, and the caller (an API token)
+    may not grant."""
 
     category = Category.FORBIDDEN
     default_message = (
@@ -46,18 +48,20 @@ def _other_owners(membership: LibraryMember) -> bool:
 
 @transaction.atomic
 def member_set_role(
-    library: Library, user: User, role: str, *, may_grant: bool = True
+    library: Library, user: User, role: str, *, grant_refusal: PhotonixError | None = None
 ) -> LibraryMember:
     """Add ``user`` to ``library`` with ``role``, or change their role.
 
-    ``may_grant=False`` (a request made with an API token) allows only a change that takes
-    power away: adding a member or raising a role raises :class:`GrantRefusedError`.
+    With ``grant_refusal`` (the caller may not grant: a request made with an API token, a
+    session whose password is too old) only a change that takes power away is made: adding a
+    member or raising a role raises ``grant_refusal``, decided under the membership's lock.
     """
     membership = (
         LibraryMember.objects.select_for_update().filter(library=library, user=user).first()
     )
-    if not may_grant and (membership is None or _POWER[Role(role)] > _POWER[Role(membership.role)]):
-        raise GrantRefusedError
+    grants = membership is None or _POWER[Role(role)] > _POWER[Role(membership.role)]
+    if grant_refusal is not None and grants:
+        raise grant_refusal
     if membership is None:
         return LibraryMember.objects.create(library=library, user=user, role=role)
     if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(membership):

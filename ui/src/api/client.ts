@@ -1,25 +1,30 @@
 import createClient from "openapi-fetch";
 import { csrfMiddleware } from "./csrf";
 import { ApiError } from "./errors";
+import { type AskPassword, askForPassword, passwordMiddleware } from "./password";
 import type { paths } from "./schema";
 
 export interface ApiClientOptions {
   baseUrl?: string;
   fetch?: (request: Request) => Promise<Response>;
+  /** Asks for the password when a change needs it entered again (default: the shell's dialog). */
+  askPassword?: AskPassword;
 }
 
 /**
  * The typed API client, generated from the OpenAPI file: the UI never hand-writes fetch calls.
- * Session cookies go along on same-origin requests; unsafe methods carry the CSRF header.
+ * Session cookies go along on same-origin requests; unsafe methods carry the CSRF header; a change
+ * refused until the password is entered again asks for it and is sent once more.
  */
-export function createApiClient({ baseUrl, fetch }: ApiClientOptions = {}) {
+export function createApiClient({ baseUrl, fetch, askPassword = askForPassword }: ApiClientOptions = {}) {
   const client = createClient<paths>({
     baseUrl: baseUrl ?? window.location.origin,
     credentials: "same-origin",
     // Looked up per call rather than captured once, so tests can stub the global fetch.
     fetch: fetch ?? ((request: Request) => globalThis.fetch(request)),
   });
-  client.use(csrfMiddleware());
+  // In this order: the request kept for a retry already carries the CSRF header.
+  client.use(csrfMiddleware(), passwordMiddleware(askPassword));
   return client;
 }
 

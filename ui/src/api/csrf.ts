@@ -4,7 +4,7 @@ export const CSRF_COOKIE = "csrftoken";
 export const CSRF_HEADER = "X-CSRFToken";
 
 /** Methods Django's CSRF check lets through without a token. */
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
+export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
 /** The value of one cookie, or null when it is not set (or set to nothing). */
 export function readCookie(name: string, cookies: string = document.cookie): string | null {

@@ -149,6 +149,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/confirm-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Enter your password again: managing users, tokens and library roles needs it entered
+         *     within the last ``PHOTONIX_RECENT_PASSWORD_MINUTES`` (15 by default) in this session.
+         *     Checked under the sign-in lockout.
+         */
+        post: operations["auth_confirm_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -1246,10 +1267,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Your API tokens (never the tokens themselves); create one. */
+        /**
+         * @description Your API tokens (never the tokens themselves); create one (with the password entered
+         *     recently, not with a token).
+         */
         get: operations["tokens_list"];
         put?: never;
-        /** @description Your API tokens (never the tokens themselves); create one. */
+        /**
+         * @description Your API tokens (never the tokens themselves); create one (with the password entered
+         *     recently, not with a token).
+         */
         post: operations["tokens_create"];
         delete?: never;
         options?: never;
@@ -1282,14 +1309,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Every user of the installation (administrators only); create one (signed in with the
-         *     password, not with a token).
+         * @description Every user of the installation (administrators only); create one (with the password
+         *     entered recently, not with a token).
          */
         get: operations["users_list"];
         put?: never;
         /**
-         * @description Every user of the installation (administrators only); create one (signed in with the
-         *     password, not with a token).
+         * @description Every user of the installation (administrators only); create one (with the password
+         *     entered recently, not with a token).
          */
         post: operations["users_create"];
         delete?: never;
@@ -1307,7 +1334,7 @@ export interface paths {
         };
         /**
          * @description One user (administrators only): enable or disable, grant or remove admin, e-mail (the
-         *     changes signed in with the password, not with a token).
+         *     changes with the password entered recently, not with a token).
          */
         get: operations["users_retrieve"];
         put?: never;
@@ -1317,7 +1344,7 @@ export interface paths {
         head?: never;
         /**
          * @description One user (administrators only): enable or disable, grant or remove admin, e-mail (the
-         *     changes signed in with the password, not with a token).
+         *     changes with the password entered recently, not with a token).
          */
         patch: operations["users_update"];
         trace?: never;
@@ -1331,7 +1358,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Set a user's password (administrators only). Signs that user out everywhere. */
+        /**
+         * @description Set a user's password (administrators only; with the password entered recently, not with
+         *     a token). Signs that user out everywhere.
+         */
         post: operations["users_set_password"];
         delete?: never;
         options?: never;
@@ -1857,6 +1887,9 @@ export interface components {
             old_password: string;
             new_password: string;
         };
+        PasswordConfirmRequest: {
+            password: string;
+        };
         PasswordSetRequest: {
             password: string;
         };
@@ -2079,6 +2112,11 @@ export interface components {
         QueueStateRequest: {
             queue: components["schemas"]["QueueEnum"];
             paused: boolean;
+        };
+        Refusal: {
+            detail: string;
+            /** @description `password_required`: enter the password again (`POST /api/auth/confirm-password`), then repeat the request. Absent for other refusals. */
+            code?: string;
         };
         RemoveResult: {
             removed: number;
@@ -2930,6 +2968,47 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    auth_confirm_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3883,6 +3962,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Refused: to an API token, to whoever may not do it, or (`code`: `password_required`) to a session whose password was not entered recently. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refusal"];
+                };
+            };
         };
     };
     libraries_members_remove: {
@@ -3950,6 +4038,15 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Refused: to an API token, to whoever may not do it, or (`code`: `password_required`) to a session whose password was not entered recently. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
         };
@@ -5397,6 +5494,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Refused: to an API token, to whoever may not do it, or (`code`: `password_required`) to a session whose password was not entered recently. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refusal"];
+                };
+            };
         };
     };
     tokens_revoke: {
@@ -5478,6 +5584,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Refused: to an API token, to whoever may not do it, or (`code`: `password_required`) to a session whose password was not entered recently. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refusal"];
+                };
+            };
         };
     };
     users_retrieve: {
@@ -5535,6 +5650,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Refused: to an API token, to whoever may not do it, or (`code`: `password_required`) to a session whose password was not entered recently. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refusal"];
+                };
+            };
         };
     };
     users_set_password: {
@@ -5568,6 +5692,15 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Refused: to an API token, to whoever may not do it, or (`code`: `password_required`) to a session whose password was not entered recently. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
         };

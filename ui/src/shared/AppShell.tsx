@@ -3,6 +3,7 @@ import { createPortal } from "react-dom";
 import { Outlet } from "react-router";
 import type { User } from "../api/types";
 import { AppHeader } from "./AppHeader";
+import { PasswordPrompt } from "./PasswordPrompt";
 import { useSession } from "./session";
 import { ShellContext, useShell } from "./shell";
 
@@ -26,6 +27,7 @@ function SignedInShell({ user, fill }: { user: User; fill: boolean }) {
     <ShellContext value={shell}>
       <div ref={setElement} className={fill ? "shell shell--app" : "shell"}>
         <AppHeader user={user} />
+        <PasswordPrompt />
         {fill ? (
           <Outlet />
         ) : (

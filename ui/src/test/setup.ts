@@ -16,16 +16,26 @@ afterEach(() => {
   }
 });
 
-// jsdom has <dialog> but not its modal methods; enough of them for components that use one.
+// jsdom has <dialog> but not its modal methods; enough of them for components that use one,
+// including what a browser does on Escape: a cancelable "cancel" at the topmost modal dialog,
+// then closing it unless cancelled.
 if (typeof HTMLDialogElement !== "undefined" && !("showModal" in HTMLDialogElement.prototype)) {
+  const modals: HTMLDialogElement[] = [];
   Object.assign(HTMLDialogElement.prototype, {
     showModal(this: HTMLDialogElement) {
       this.open = true;
+      modals.push(this);
     },
     close(this: HTMLDialogElement) {
       if (!this.open) return;
       this.open = false;
       this.dispatchEvent(new Event("close"));
     },
+  });
+  window.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    const top = modals.filter((dialog) => dialog.open && dialog.isConnected).at(-1);
+    modals.splice(0, modals.length, ...modals.filter((dialog) => dialog.open && dialog.isConnected));
+    if (top && top.dispatchEvent(new Event("cancel", { cancelable: true }))) top.close();
   });
 }
