@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.embedded_broker
     assert config.broker_url == f"redis+socket://{tmp_path}/broker/valkey.sock"
     assert config.database_url == f"sqlite:///{tmp_path}/photonix.sqlite3"
-    assert config.debug and not config.production
+    assert not config.debug and not config.production
     assert not config.json_logs
     assert config.check_production() == []
 
@@ -111,3 +114,24 @@ def test_production_accepts_real_settings(tmp_path: Path) -> None:
     assert config.check_production() == []
     assert not config.debug
     assert config.json_logs
+
+
+def test_debug_is_off_unless_asked_for(tmp_path: Path) -> None:
+    assert conf.load({"PHOTONIX_DATA_DIR": str(tmp_path)}).debug is False
+    assert conf.load({"PHOTONIX_DATA_DIR": str(tmp_path), "PHOTONIX_DEBUG": "true"}).debug is True
+
+
+def test_django_settings_without_any_variable_have_debug_off(tmp_path: Path) -> None:
+    """What ``make run`` gets: no PHOTONIX_ variable but the data directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PHOTONIX_")}
+    env.update({"PHOTONIX_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "photonix.settings"})
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.WHITENOISE_AUTOREFRESH, "
+        "settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split()[:2] == ["False", "False"], result.stdout
+    assert "BrowsableAPIRenderer" not in result.stdout

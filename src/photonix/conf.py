@@ -232,7 +232,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     data_dir = Path(env_str(env, f"{PREFIX}DATA_DIR", "./data")).expanduser().resolve()
     production = env_bool(env, f"{PREFIX}PRODUCTION", False)
-    debug = env_bool(env, f"{PREFIX}DEBUG", not production)
+    # Off unless asked for (``make dev`` asks): debug pages show settings and code to anyone who
+    # triggers an error, and Django keeps every query in memory while it is on.
+    debug = env_bool(env, f"{PREFIX}DEBUG", False)
     secret_env = _raw(env, f"{PREFIX}SECRET_KEY")
     secret = secret_env if secret_env is not None else _load_or_create_secret(data_dir)
     port = env_int(env, f"{PREFIX}PORT", 8000, lo=1, hi=65535)
