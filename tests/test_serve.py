@@ -7,6 +7,7 @@ behind: no process of the installation (children, their children, the broker) an
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -92,9 +93,14 @@ def processes_mentioning(text: str) -> dict[int, str]:
     return found
 
 
-def get_json(url: str, timeout: float = 5.0) -> tuple[int, dict[str, object]]:
+def get_json(
+    url: str, timeout: float = 5.0, login: str | None = None
+) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url)  # noqa: S310 - http://127.0.0.1
+    if login is not None:
+        request.add_header("Authorization", "Basic " + base64.b64encode(login.encode()).decode())
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http://127.0.0.1
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
@@ -268,18 +274,23 @@ def test_serve_runs_everything_and_stops_cleanly(
     assert isinstance(components, dict)
     assert {"database", "broker", "workers"} <= set(components)
 
-    # Flower answers on loopback, through the same broker.
+    # Flower answers on loopback, through the same broker, to the login generated for it.
     flower_url = f"http://127.0.0.1:{running.flower_port}/api/workers?refresh=1"
+    login_path = running.data_dir / "flower-login"  # written by photonix flower as it starts
     deadline = time.monotonic() + 30
     while True:
         try:
-            status, workers = get_json(flower_url, timeout=10)
+            login = login_path.read_text().strip()
+            status, workers = get_json(flower_url, timeout=10, login=login)
         except (OSError, ValueError):
             status, workers = 0, {}
         if status == 200 and workers:
             break
         assert time.monotonic() < deadline, f"Flower not ready: {status} {workers!r}"
         time.sleep(0.5)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(flower_url, timeout=10)
+    assert refused.value.code == 401
 
     socket_path = running.data_dir / "broker" / "valkey.sock"
     assert socket_path.exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -22,6 +22,7 @@ LOG_FORMATS: Final = ("auto", "json", "text")
 SENDFILE_MODES: Final = ("off", "x-sendfile", "x-accel-redirect")
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 INSECURE_SECRET_PREFIX: Final = "django-insecure"  # noqa: S105 - a marker, not a secret
+FLOWER_USER: Final = "photonix"
 
 
 class ConfigError(ValueError):
@@ -96,23 +97,38 @@ def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[s
     raise ConfigError(f"{name}={value!r} is not one of {', '.join(choices)}.")
 
 
-def _load_or_create_secret(data_dir: Path) -> str:
-    """Return the secret key kept in the data directory, creating it (mode 0600) on first use."""
-    path = data_dir / "secret_key"
+def _load_or_create(path: Path, make: Callable[[], str]) -> str:
+    """The one-line secret kept in ``path``, created with ``make()`` (mode 0600) on first use."""
     if path.exists():
-        secret = path.read_text(encoding="utf-8").strip()
-        if secret:
-            return secret
-    data_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(50)
-    # O_EXCL: when several processes start at once, exactly one writes the key.
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    # O_EXCL: when several processes start at once, exactly one writes it.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text(encoding="utf-8").strip()
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secret + "\n")
-    return secret
+        handle.write(value + "\n")
+    return value
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Return the secret key kept in the data directory, creating it (mode 0600) on first use."""
+    return _load_or_create(data_dir / "secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def flower_login(config: Config) -> str:
+    """``user:password`` that Flower asks for, generated once into the data directory.
+
+    Kept in ``<data_dir>/flower-login`` (mode 0600); ``photonix status`` prints it. The password
+    holds neither ``:`` nor ``,`` (Flower splits its logins on commas).
+    """
+    return _load_or_create(
+        config.flower_login_path, lambda: f"{FLOWER_USER}:{secrets.token_urlsafe(24)}"
+    )
 
 
 def redact_url(url: str) -> str:
@@ -195,6 +211,11 @@ class Config:
         ``photonix serve`` runs.
         """
         return self.redis_url or f"redis+socket://{self.broker_socket}"
+
+    @property
+    def flower_login_path(self) -> Path:
+        """Flower's generated ``user:password`` (see :func:`flower_login`)."""
+        return self.data_dir / "flower-login"
 
     @property
     def json_logs(self) -> bool:

@@ -83,7 +83,9 @@ def banner(config: conf.Config) -> str:
     if config.bind not in ("127.0.0.1", "localhost", "::1", "[::1]"):
         lines.append(f"             (listening on {config.bind}:{config.port})")
     if config.flower_enabled:
-        lines.append(f"  flower     http://127.0.0.1:{config.flower_port}/")
+        lines.append(
+            f"  flower     http://127.0.0.1:{config.flower_port}/ (its login: photonix status)"
+        )
     lines.append(f"  data dir   {config.data_dir}")
     broker = config.broker_url if config.embedded_broker else conf.redact_url(config.broker_url)
     lines.append(f"  broker     {broker}{' (embedded)' if config.embedded_broker else ''}")
