@@ -52,6 +52,9 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
         ("PHOTONIX_WORKER_CONCURRENCY", "0", "PHOTONIX_WORKER_CONCURRENCY=0 is out of range"),
         ("REDIS_URL", "valkey://localhost", "REDIS_URL must start with"),
         ("DATABASE_URL", "mysql://u:secret@h/db", "DATABASE_URL='h/db' is not supported"),
+        ("PHOTONIX_HEALTH_RATE", "lots", "PHOTONIX_HEALTH_RATE='lots' is not a rate"),
+        ("PHOTONIX_HEALTH_RATE", "0/minute", "PHOTONIX_HEALTH_RATE='0/minute' is not a rate"),
+        ("PHOTONIX_HEALTH_RATE", "5/fortnight", "is not a rate"),
     ],
 )
 def test_bad_values_name_the_variable(tmp_path: Path, name: str, value: str, message: str) -> None:
@@ -80,6 +83,9 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     assert config.json_logs
     assert config.log_level == "DEBUG"
     assert config.worker_concurrency == 3
+    assert config.health_rate == "60/minute"
+    rate = {"PHOTONIX_DATA_DIR": str(tmp_path), "PHOTONIX_HEALTH_RATE": " 5 / Second "}
+    assert conf.load(rate).health_rate == "5/second"
 
 
 def test_production_refuses_generated_secret_and_debug(tmp_path: Path) -> None:

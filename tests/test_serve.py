@@ -267,12 +267,20 @@ def test_refuses_an_unsafe_production_configuration(
 @pytest.mark.integration
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_serve_runs_everything_and_stops_cleanly(
-    running: Running, stop_signal: signal.Signals
+    running: Running, serve_env: tuple[Path, dict[str, str]], stop_signal: signal.Signals
 ) -> None:
     report = wait_healthy(running)
-    components = report["components"]
-    assert isinstance(components, dict)
-    assert {"database", "broker", "workers"} <= set(components)
+    assert report == {"status": "ok"}  # anonymous callers get the status alone
+    cli = subprocess.run(
+        [sys.executable, "-m", "photonix", "status", "--json"],
+        env=serve_env[1],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert set(json.loads(cli.stdout)["components"]) == {"database", "broker", "workers"}
 
     # Flower answers on loopback, through the same broker, to the login generated for it.
     flower_url = f"http://127.0.0.1:{running.flower_port}/api/workers?refresh=1"

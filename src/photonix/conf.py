@@ -89,6 +89,21 @@ def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tup
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
+RATE_PERIODS: Final = ("second", "minute", "hour", "day")
+
+
+def env_rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A request rate as Django REST framework reads it: ``<count>/<second|minute|hour|day>``."""
+    value = env_str(env, name, default)
+    count, _, period = value.partition("/")
+    if not count.strip().isdigit() or int(count) < 1 or period.strip().lower() not in RATE_PERIODS:
+        raise ConfigError(
+            f"{name}={value!r} is not a rate; use a count per second, minute, hour or day, "
+            "such as 60/minute."
+        )
+    return f"{int(count)}/{period.strip().lower()}"
+
+
 def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(env, name, default)
     for choice in choices:
@@ -184,6 +199,7 @@ class Config:
     login_lockout_minutes: int
     map_tile_url: str
     map_attribution: str
+    health_rate: str
 
     @property
     def broker_dir(self) -> Path:
@@ -327,6 +343,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         login_lockout_minutes=env_int(env, f"{PREFIX}LOGIN_LOCKOUT_MINUTES", 15, lo=1, hi=24 * 60),
         map_tile_url=env_str(env, f"{PREFIX}MAP_TILE_URL", ""),
         map_attribution=env_str(env, f"{PREFIX}MAP_ATTRIBUTION", ""),
+        health_rate=env_rate(env, f"{PREFIX}HEALTH_RATE", "60/minute"),
     )
 
 

@@ -150,6 +150,8 @@ PHOTONIX_LOGIN_MAX_FAILURES_PER_IP = CONFIG.login_max_failures_per_ip
 PHOTONIX_LOGIN_LOCKOUT_MINUTES = CONFIG.login_lockout_minutes
 PHOTONIX_MAP_TILE_URL = CONFIG.map_tile_url
 PHOTONIX_MAP_ATTRIBUTION = CONFIG.map_attribution
+# Anonymous GET /api/health per client address (photonix.core.api.HealthThrottle).
+PHOTONIX_HEALTH_RATE = CONFIG.health_rate
 
 _RENDERERS = ["rest_framework.renderers.JSONRenderer"]
 if DEBUG:

@@ -286,7 +286,7 @@ def test_workers_of_split_queues_finish_every_photo(
     """Workers as a distributed install runs them: one on ``import``, one on ``media`` and one on
     ``classify,faces``; nobody consumes ``default``. Every photo still finishes, and while the
     classifiers have no worker the health check names the queue that waits."""
-    from photonix.core.health import check_workers
+    from photonix.core.health import check_reported_workers, check_workers
 
     worker(concurrency=1, queues="import")
     worker(concurrency=1, queues="media")
@@ -299,6 +299,10 @@ def test_workers_of_split_queues_finish_every_photo(
     )
     assert not health["ok"]
     assert "queue 'classify' has 6 waiting and no worker consumes it" in health["detail"]
+    # What the web endpoint reads instead of asking: each worker's own report says the same.
+    reported = check_reported_workers()
+    assert not reported["ok"]
+    assert reported["detail"] == health["detail"]
     # Paused by a person (the mark alone: a resume would add the queue to these workers), the
     # same queue is named but no longer fails the check.
     from photonix.core.queues import PAUSED_KEY
@@ -320,6 +324,7 @@ def test_workers_of_split_queues_finish_every_photo(
     assert PhotoTag.objects.filter(source__in=enabled).count() == 2 * len(GOOD)
     health = wait_for(lambda: (c := check_workers(timeout=1.0))["ok"] and c, 30, "health")
     assert health["detail"].startswith("3 answering"), health
+    assert check_reported_workers()["detail"] == health["detail"]
 
 
 def test_a_classifier_switched_off_while_its_canvas_is_in_flight(

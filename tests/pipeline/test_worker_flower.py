@@ -41,7 +41,8 @@ def test_task_runs_on_worker_and_is_visible_in_flower(
     spawn("flower", "--port", str(port))
     flower = f"http://127.0.0.1:{port}"
     # photonix flower generates its login into the data directory, shared with this process.
-    auth = tuple(conf.flower_login(conf.get()).split(":", 1))
+    user, _, password = conf.flower_login(conf.get()).partition(":")
+    auth = (user, password)
 
     _wait(lambda: check_workers(timeout=1.0)["ok"], 60, "the worker to answer a ping")
     _wait(
