@@ -150,10 +150,14 @@ def check_reported_workers() -> Component:
     """:func:`check_workers` from what the workers report on the broker: no broadcast, no wait."""
 
     def run() -> str:
-        workers = reported_workers()
-        if not workers:
+        running = {
+            name: list(report.queues)
+            for name, report in reported_workers().items()
+            if not report.stopping
+        }
+        if not running:
             raise RuntimeError(f"no worker has reported in the last {REPORT_TTL}s")
-        return _workers_detail(workers)
+        return _workers_detail(running)
 
     return _timed(run)
 

@@ -3,8 +3,14 @@
 A Celery bootstep in every worker's main process writes, every :data:`REPORT_INTERVAL` seconds, a
 key ``photonix:worker:<name>`` holding the queues it consumes, which expires after
 :data:`REPORT_TTL` seconds, and adds its name to the set ``photonix:workers``. A worker that
-stops cleanly removes its key at once; one that dies or hangs (its main thread no longer runs,
-so it would not answer a broadcast either) disappears when its key expires.
+stops cleanly removes its key once its last task has finished; one that dies or hangs (its main
+thread no longer runs, so it would not answer a broadcast either) disappears when its key
+expires.
+
+During a warm shutdown a worker consumes nothing and answers no broadcast, but still runs, and
+holds the messages of, the tasks it had started — for up to the hard time limit. Its last report
+says so (``stopping``, no queue) and lasts that long: health does not count it, and nobody takes
+its messages for a dead worker's (``photonix.pipeline.services.restore_orphans``).
 
 So the health endpoint learns which workers run, and which queues have a consumer, from two
 reads on the broker instead of a broadcast that waits for every worker to answer (a second or
@@ -17,6 +23,7 @@ import contextlib
 import json
 import logging
 import os
+from dataclasses import dataclass
 from typing import Any, Final
 
 import redis
@@ -33,11 +40,26 @@ REPORT_INTERVAL: Final = 5.0
 REPORT_TTL: Final = 15
 
 
-def worker_report(client: redis.Redis, name: str, queues: list[str]) -> None:
-    """Record that worker ``name`` runs and consumes ``queues``, for :data:`REPORT_TTL` seconds."""
-    state = {"queues": sorted(queues), "pid": os.getpid()}
+@dataclass(frozen=True)
+class WorkerReport:
+    """What a worker last said about itself."""
+
+    queues: tuple[str, ...]
+    stopping: bool = False
+
+
+def worker_report(
+    client: redis.Redis,
+    name: str,
+    queues: list[str],
+    *,
+    stopping: bool = False,
+    ttl: int = REPORT_TTL,
+) -> None:
+    """Record that worker ``name`` runs and consumes ``queues`` (or is stopping), for ``ttl`` s."""
+    state = {"queues": sorted(queues), "pid": os.getpid(), "stopping": stopping}
     pipe = client.pipeline(transaction=False)
-    pipe.set(WORKER_KEY_PREFIX + name, json.dumps(state), ex=REPORT_TTL)
+    pipe.set(WORKER_KEY_PREFIX + name, json.dumps(state), ex=ttl)
     pipe.sadd(WORKERS_KEY, name)
     pipe.execute()
 
@@ -50,8 +72,8 @@ def worker_forget(client: redis.Redis, name: str) -> None:
     pipe.execute()
 
 
-def reported_workers(socket_timeout: float = 2.0) -> dict[str, list[str]]:
-    """The workers whose report has not expired, each with the queues it consumes."""
+def reported_workers(socket_timeout: float = 2.0) -> dict[str, WorkerReport]:
+    """The workers whose report has not expired, by name."""
     client = broker_redis(socket_timeout=socket_timeout)
     try:
         members: set[bytes] = client.smembers(WORKERS_KEY)  # type: ignore[assignment]
@@ -59,15 +81,18 @@ def reported_workers(socket_timeout: float = 2.0) -> dict[str, list[str]]:
         values = client.mget([WORKER_KEY_PREFIX + name for name in names]) if names else []
     finally:
         client.close()
-    workers: dict[str, list[str]] = {}
+    workers: dict[str, WorkerReport] = {}
     for name, value in zip(names, values, strict=True):
         if value is None:
             continue  # gone: its report expired
         try:
-            queues = json.loads(value)["queues"]
+            state = json.loads(value)
+            report = WorkerReport(
+                tuple(str(queue) for queue in state["queues"]), bool(state.get("stopping"))
+            )
         except (ValueError, TypeError, KeyError):
-            queues = []
-        workers[name] = [str(queue) for queue in queues]
+            report = WorkerReport(())
+        workers[name] = report
     return workers
 
 
@@ -96,13 +121,19 @@ class WorkerStateStep(bootsteps.StartStopStep):
         self._timer = parent.timer.call_repeatedly(REPORT_INTERVAL, self._report, (parent,))
 
     def stop(self, parent: Any) -> None:
-        # Also called when the broker connection is lost, before a restart of the consumer.
+        # At the start of a warm shutdown (the running tasks finish after it), and when the
+        # broker connection is lost, before the consumer starts again.
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        limit = int(parent.app.conf.task_time_limit or 3600)
+        self._report(parent, stopping=True, ttl=limit + 60)
 
     def shutdown(self, parent: Any) -> None:
-        self.stop(parent)
+        # After the last running task has finished.
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._client is not None:
             # When the broker is away, the report expires by itself.
             with contextlib.suppress(redis.RedisError, OSError):
@@ -110,13 +141,13 @@ class WorkerStateStep(bootsteps.StartStopStep):
             self._client.close()
             self._client = None
 
-    def _report(self, parent: Any) -> None:
+    def _report(self, parent: Any, *, stopping: bool = False, ttl: int = REPORT_TTL) -> None:
         if self._client is None:
             return
         consumer = getattr(parent, "task_consumer", None)
-        queues = [queue.name for queue in consumer.queues] if consumer is not None else []
+        queues = [] if stopping or consumer is None else [queue.name for queue in consumer.queues]
         try:
-            worker_report(self._client, parent.hostname, queues)
+            worker_report(self._client, parent.hostname, queues, stopping=stopping, ttl=ttl)
         except (redis.RedisError, OSError) as exc:
             if not self._failing:
                 logger.warning("cannot report this worker's state to the broker: %s", exc)
