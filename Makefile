@@ -13,10 +13,11 @@ UI_SOURCES := $(shell find ui/src ui/public ui/index.html ui/vite.config.ts ui/p
 # does, else one installed into $(VENV) from PyPI (requirements-node.lock). It says which it used.
 WITH_NODE = $(abspath $(BIN)/python) $(CURDIR)/scripts/node_env.py --
 
-.PHONY: help run-intro run test venv node ui lint typecheck migrations-check pytest pytest-postgres ui-check openapi format lock clean
+.PHONY: help run-intro run dev test venv node ui lint typecheck migrations-check pytest pytest-postgres ui-check openapi format lock clean
 
 help:
 	@echo "make run     set up what is missing and start Photonix (http://127.0.0.1:8000)"
+	@echo "make dev     the same with PHOTONIX_DEBUG on (error pages, browsable API, UI files re-read)"
 	@echo "make test    run every check and test"
 	@echo "make openapi regenerate the OpenAPI file and the UI's typed client after API changes"
 	@echo "make format  format the Python code"
@@ -62,6 +63,10 @@ run-intro:
 
 run: run-intro $(STAMPS)/system-run venv ui
 	$(BIN)/photonix serve
+
+# For development on this machine only: Django's debug pages show settings and code.
+dev: run-intro $(STAMPS)/system-run venv ui
+	PHOTONIX_DEBUG=true $(BIN)/photonix serve
 
 lint: venv
 	$(BIN)/ruff check src tests bench

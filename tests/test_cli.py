@@ -210,3 +210,14 @@ def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "PHOTONIX_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr  # a message for a person, not a crash
+
+
+def test_status_prints_where_flower_is_and_its_login(tmp_path: Path) -> None:
+    env = {"PHOTONIX_DATA_DIR": str(tmp_path), "PHOTONIX_FLOWER_PORT": "5599"}
+    result = photonix("status", "--timeout", "0.5", env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    user, _, password = (tmp_path / "flower-login").read_text().strip().partition(":")
+    assert f"flower    http://127.0.0.1:5599/ (user {user}, password {password}" in result.stdout
+    # The machine-readable report stays the health report alone.
+    report = json.loads(photonix("status", "--json", "--timeout", "0.5", env=env).stdout)
+    assert set(report) == {"status", "version", "components", "versions"}

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.embedded_broker
     assert config.broker_url == f"redis+socket://{tmp_path}/broker/valkey.sock"
     assert config.database_url == f"sqlite:///{tmp_path}/photonix.sqlite3"
-    assert config.debug and not config.production
+    assert not config.debug and not config.production
     assert not config.json_logs
     assert config.check_production() == []
 
@@ -49,6 +52,9 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
         ("PHOTONIX_WORKER_CONCURRENCY", "0", "PHOTONIX_WORKER_CONCURRENCY=0 is out of range"),
         ("REDIS_URL", "valkey://localhost", "REDIS_URL must start with"),
         ("DATABASE_URL", "mysql://u:secret@h/db", "DATABASE_URL='h/db' is not supported"),
+        ("PHOTONIX_HEALTH_RATE", "lots", "PHOTONIX_HEALTH_RATE='lots' is not a rate"),
+        ("PHOTONIX_HEALTH_RATE", "0/minute", "PHOTONIX_HEALTH_RATE='0/minute' is not a rate"),
+        ("PHOTONIX_HEALTH_RATE", "5/fortnight", "is not a rate"),
     ],
 )
 def test_bad_values_name_the_variable(tmp_path: Path, name: str, value: str, message: str) -> None:
@@ -77,6 +83,9 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     assert config.json_logs
     assert config.log_level == "DEBUG"
     assert config.worker_concurrency == 3
+    assert config.health_rate == "60/minute"
+    rate = {"PHOTONIX_DATA_DIR": str(tmp_path), "PHOTONIX_HEALTH_RATE": " 5 / Second "}
+    assert conf.load(rate).health_rate == "5/second"
 
 
 def test_production_refuses_generated_secret_and_debug(tmp_path: Path) -> None:
@@ -111,3 +120,24 @@ def test_production_accepts_real_settings(tmp_path: Path) -> None:
     assert config.check_production() == []
     assert not config.debug
     assert config.json_logs
+
+
+def test_debug_is_off_unless_asked_for(tmp_path: Path) -> None:
+    assert conf.load({"PHOTONIX_DATA_DIR": str(tmp_path)}).debug is False
+    assert conf.load({"PHOTONIX_DATA_DIR": str(tmp_path), "PHOTONIX_DEBUG": "true"}).debug is True
+
+
+def test_django_settings_without_any_variable_have_debug_off(tmp_path: Path) -> None:
+    """What ``make run`` gets: no PHOTONIX_ variable but the data directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PHOTONIX_")}
+    env.update({"PHOTONIX_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "photonix.settings"})
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.WHITENOISE_AUTOREFRESH, "
+        "settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split()[:2] == ["False", "False"], result.stdout
+    assert "BrowsableAPIRenderer" not in result.stdout

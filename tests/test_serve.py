@@ -7,6 +7,7 @@ behind: no process of the installation (children, their children, the broker) an
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -19,11 +20,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
+from celery import Celery
 
 from photonix import conf
 from photonix.serve import banner, child_env, child_specs, web_url
@@ -92,9 +95,14 @@ def processes_mentioning(text: str) -> dict[int, str]:
     return found
 
 
-def get_json(url: str, timeout: float = 5.0) -> tuple[int, dict[str, object]]:
+def get_json(
+    url: str, timeout: float = 5.0, login: str | None = None
+) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url)  # noqa: S310 - http://127.0.0.1
+    if login is not None:
+        request.add_header("Authorization", "Basic " + base64.b64encode(login.encode()).decode())
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http://127.0.0.1
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
@@ -261,25 +269,38 @@ def test_refuses_an_unsafe_production_configuration(
 @pytest.mark.integration
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_serve_runs_everything_and_stops_cleanly(
-    running: Running, stop_signal: signal.Signals
+    running: Running, serve_env: tuple[Path, dict[str, str]], stop_signal: signal.Signals
 ) -> None:
     report = wait_healthy(running)
-    components = report["components"]
-    assert isinstance(components, dict)
-    assert {"database", "broker", "workers"} <= set(components)
+    assert report == {"status": "ok"}  # anonymous callers get the status alone
+    cli = subprocess.run(
+        [sys.executable, "-m", "photonix", "status", "--json"],
+        env=serve_env[1],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert set(json.loads(cli.stdout)["components"]) == {"database", "broker", "workers"}
 
-    # Flower answers on loopback, through the same broker.
+    # Flower answers on loopback, through the same broker, to the login generated for it.
     flower_url = f"http://127.0.0.1:{running.flower_port}/api/workers?refresh=1"
+    login_path = running.data_dir / "flower-login"  # written by photonix flower as it starts
     deadline = time.monotonic() + 30
     while True:
         try:
-            status, workers = get_json(flower_url, timeout=10)
+            login = login_path.read_text().strip()
+            status, workers = get_json(flower_url, timeout=10, login=login)
         except (OSError, ValueError):
             status, workers = 0, {}
         if status == 200 and workers:
             break
         assert time.monotonic() < deadline, f"Flower not ready: {status} {workers!r}"
         time.sleep(0.5)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(flower_url, timeout=10)
+    assert refused.value.code == 401
 
     socket_path = running.data_dir / "broker" / "valkey.sock"
     assert socket_path.exists()
@@ -330,19 +351,54 @@ def test_a_sigkilled_serve_leaves_nothing_for_long(
     assert not processes_mentioning(str(running.data_dir))
 
 
+def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
 @pytest.mark.integration
-def test_serve_stops_when_the_embedded_broker_dies(running: Running) -> None:
+def test_serve_starts_a_killed_embedded_broker_again_and_work_goes_on(running: Running) -> None:
     wait_healthy(running)
-    family = descendants(running.proc.pid)
-    pid = int((running.data_dir / "broker" / "valkey.pid").read_text())
-    assert pid in family
-    os.kill(pid, signal.SIGKILL)
+    broker_dir = running.data_dir / "broker"
+    pidfile = broker_dir / "valkey.pid"
+    first = int(pidfile.read_text())
+    os.kill(first, signal.SIGKILL)
+
+    def new_broker() -> int | None:
+        assert running.proc.poll() is None, f"serve exited:\n{running.log()[-4000:]}"
+        try:
+            pid = int(pidfile.read_text())
+            answers = redis.Redis(unix_socket_path=str(broker_dir / "valkey.sock")).ping()
+        except (OSError, ValueError, redis.RedisError):
+            return None
+        return pid if pid != first and pid_alive(pid) and answers else None
+
+    second = wait_until(new_broker, 60, "the broker to be started again")
+    assert second in descendants(running.proc.pid)
+
+    # The worker reconnects: a task sent through the new broker runs and returns its result.
+    url = f"redis+socket://{broker_dir / 'valkey.sock'}"
+    client = Celery("test-client", broker=url, backend=url)
     try:
-        code = running.proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"serve did not stop within 30s:\n{running.log()[-4000:]}")
-    assert code == 1
-    assert "the embedded broker exited unexpectedly with signal SIGKILL" in running.log()
+        message = "after the broker came back"
+        result = client.send_task("photonix.core.tasks.ping", args=[message], queue="default")
+        assert result.get(timeout=120) == message
+    finally:
+        client.close()
+    assert wait_healthy(running) == {"status": "ok"}
+    log = running.log()
+    assert "the embedded broker exited unexpectedly with signal SIGKILL" in log
+    assert "the embedded broker: started again" in log
+
+    # ... and everything still stops cleanly, the new broker last.
+    family = descendants(running.proc.pid)
+    running.proc.send_signal(signal.SIGTERM)
+    assert running.proc.wait(timeout=30) == 0, running.log()[-4000:]
     assert not {p for p in family if pid_alive(p)}
     assert not processes_mentioning(str(running.data_dir))
-    assert not (running.data_dir / "broker" / "valkey.sock").exists()
+    assert not (broker_dir / "valkey.sock").exists()

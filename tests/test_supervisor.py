@@ -31,14 +31,29 @@ DRIVER = textwrap.dedent(
     logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
     settings = json.loads(sys.argv[1])
     specs = [ChildSpec(name, argv) for name, argv in settings.pop("children").items()]
-    essential = {n: subprocess.Popen(a) for n, a in settings.pop("essential", {}).items()}
-    supervisor = Supervisor(specs, essential=essential, **settings)
+
+    class Service:
+        # Started here, before the supervisor, as serve starts the embedded broker.
+
+        def __init__(self, argv):
+            self.argv = argv
+            self.process = subprocess.Popen(argv, start_new_session=True)
+
+        def respawn(self):
+            self.process = subprocess.Popen(self.argv, start_new_session=True)
+            print(json.dumps({"respawned": self.process.pid}), flush=True)
+
+    services = {n: Service(a) for n, a in settings.pop("services", {}).items()}
+    supervisor = Supervisor(specs, services=services, **settings)
 
     def started():
-        pids = {**supervisor.pids, **{n: p.pid for n, p in essential.items()}}
+        pids = {**supervisor.pids, **{n: s.process.pid for n, s in services.items()}}
         print(json.dumps(pids), flush=True)
 
     code = supervisor.run(on_started=started)
+    for service in services.values():  # the owner stops its services, after the children
+        service.process.terminate()
+        service.process.wait()
     print("supervisor returned", code, file=sys.stderr, flush=True)
     sys.exit(code)
     """
@@ -281,19 +296,34 @@ def test_a_child_killed_from_outside_is_restarted_and_its_orphans_reaped(
     assert d.proc.wait(timeout=15) == 0
 
 
-def test_an_essential_process_exiting_stops_everything(
+def test_a_service_that_dies_is_started_again_and_nothing_else_stops(
     tmp_path: Path, driver: list[Driver]
 ) -> None:
+    """What happens to ``photonix serve`` when its embedded broker is SIGKILLed."""
     d = Driver(
         tmp_path,
         {"a": py("import time; time.sleep(300)")},
-        essential={"the broker": ["sleep", "300"]},
+        services={"the broker": ["sleep", "300"]},
+        backoff_initial=0.2,
     )
     driver.append(d)
-    assert pid_alive(d.pids["a"])
-    os.kill(d.pids["the broker"], signal.SIGKILL)
-    assert d.proc.wait(timeout=10) == 1
-    assert not pid_alive(d.pids["a"])
+    first = d.pids["the broker"]
+    os.kill(first, signal.SIGKILL)
+    assert d.proc.stdout is not None
+    second = json.loads(d.proc.stdout.readline())["respawned"]
+    assert second != first and pid_alive(second)
+    assert wait_for(lambda: "the broker: started again" in d.output(), 10)
     output = d.output()
-    assert "the broker exited unexpectedly with signal SIGKILL; stopping everything" in output
+    assert "the broker exited unexpectedly with signal SIGKILL" in output
+    assert "restarting it in 0.2s" in output
+    assert pid_alive(d.pids["a"]), "the children go on"
     assert "a: exited unexpectedly" not in output
+
+    os.kill(second, signal.SIGKILL)  # a quick second death waits longer
+    third = json.loads(d.proc.stdout.readline())["respawned"]
+    assert pid_alive(third)
+    assert "restarting it in 0.4s" in d.output()
+
+    d.proc.send_signal(signal.SIGTERM)
+    assert d.proc.wait(timeout=15) == 0
+    assert not pid_alive(d.pids["a"]) and not pid_alive(third)

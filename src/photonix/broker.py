@@ -276,6 +276,7 @@ class EmbeddedBroker:
         self._binary = binary
         self._process: subprocess.Popen[bytes] | None = None
         self._lock_fd: int | None = None
+        self._started_binary: Path | None = None
 
     # -- paths -----------------------------------------------------------------------------------
 
@@ -327,6 +328,7 @@ class EmbeddedBroker:
             raise BrokerError("The embedded broker is already running.")
         check_socket_path(self.socket_path)
         binary = self._binary or server_binary()
+        self._started_binary = binary
         self.broker_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         self._acquire_lock()
@@ -385,6 +387,26 @@ class EmbeddedBroker:
                 time.sleep(0.05)
         finally:
             client.close()
+
+    def respawn(self) -> None:
+        """Start the server again after it died (a crash, a SIGKILL, the OOM killer).
+
+        For the supervisor of ``photonix serve``, which watches :attr:`process`. The launcher
+        lock is still held; what the dead server left (pidfile, socket) is removed first, and
+        the server loads its append-only file, so queued work is back as it was up to the last
+        second before the death. Does not wait for it to answer: Celery and the other clients
+        reconnect by themselves, and a server that dies again is seen and restarted again.
+        """
+        if self._lock_fd is None or self._started_binary is None:
+            raise BrokerError("The embedded broker was never started.")
+        if self._process is not None and self._process.poll() is None:
+            return
+        self._process = None
+        cleanup_stale(self.config)
+        self.config_path.write_text(render_config(self.config), encoding="utf-8")
+        with self.log_path.open("ab") as log_file:
+            self._process = self._spawn(self._started_binary, log_file)
+        logger.info("embedded broker started again (pid %d)", self._process.pid)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Shut the server down cleanly (SIGTERM: it flushes the AOF and writes a snapshot).

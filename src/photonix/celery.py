@@ -6,6 +6,8 @@ import os
 
 from celery import Celery
 
+from photonix.core.worker_state import WorkerStateStep
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photonix.settings")
 
 app = Celery("photonix")
@@ -13,3 +15,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Tasks that live below an app's top package (the library's import tasks).
 app.autodiscover_tasks(["photonix.library.importing"])
+# Every worker keeps its state (name, queues) on the broker for the health check.
+app.steps["consumer"].add(WorkerStateStep)

@@ -148,18 +148,24 @@ def cmd_beat(args: argparse.Namespace, config: conf.Config) -> int:
     return _lost_lock_exit("beat") if lock.lost.is_set() else 0
 
 
+def _own_flower_login() -> bool:
+    """Whether the environment gives Flower a login of its own (basic auth or OAuth)."""
+    return any(os.environ.get(name) for name in ("FLOWER_BASIC_AUTH", "FLOWER_AUTH"))
+
+
 def cmd_flower(args: argparse.Namespace, config: conf.Config) -> int:
     address = args.address
-    if address in ("127.0.0.1", "localhost", "::1"):
-        # On a loopback-only bind the API may answer without a login: only this machine reaches it.
-        os.environ.setdefault("FLOWER_UNAUTHENTICATED_API", "true")
-    elif not os.environ.get("FLOWER_BASIC_AUTH"):
-        print(
-            "photonix flower: refusing to listen on a non-loopback address without "
-            "FLOWER_BASIC_AUTH=user:password.",
-            file=sys.stderr,
-        )
-        return 2
+    if not _own_flower_login():
+        if address not in ("127.0.0.1", "localhost", "::1"):
+            print(
+                "photonix flower: refusing to listen on a non-loopback address without "
+                "FLOWER_BASIC_AUTH=user:password.",
+                file=sys.stderr,
+            )
+            return 2
+        # Even on loopback: any web page a person on this machine opens can reach 127.0.0.1.
+        # Flower with a login sends no CORS header and refuses cross-origin POSTs.
+        os.environ["FLOWER_BASIC_AUTH"] = conf.flower_login(config)
     _exec(
         [
             "-m",
@@ -215,7 +221,19 @@ def cmd_status(args: argparse.Namespace, config: conf.Config) -> int:
         for name, component in report["components"].items():
             mark = "ok  " if component["ok"] else "FAIL"
             print(f"  {mark} {name:<9} {component['detail']}")
+        if config.flower_enabled or config.flower_login_path.exists():
+            print(_flower_line(config))
     return 0 if report["status"] == "ok" else 1
+
+
+def _flower_line(config: conf.Config) -> str:
+    """Where Flower is and how to sign in to it."""
+    if _own_flower_login():
+        login = "login from FLOWER_BASIC_AUTH / FLOWER_AUTH"
+    else:
+        user, _, password = conf.flower_login(config).partition(":")
+        login = f"user {user}, password {password} (kept in {config.flower_login_path})"
+    return f"  {'':4} {'flower':<9} {config.flower_url} ({login})"
 
 
 def cmd_library_add(args: argparse.Namespace, config: conf.Config) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -22,6 +22,7 @@ LOG_FORMATS: Final = ("auto", "json", "text")
 SENDFILE_MODES: Final = ("off", "x-sendfile", "x-accel-redirect")
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 INSECURE_SECRET_PREFIX: Final = "django-insecure"  # noqa: S105 - a marker, not a secret
+FLOWER_USER: Final = "photonix"
 
 
 class ConfigError(ValueError):
@@ -88,6 +89,21 @@ def env_list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tup
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
+RATE_PERIODS: Final = ("second", "minute", "hour", "day")
+
+
+def env_rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A request rate as Django REST framework reads it: ``<count>/<second|minute|hour|day>``."""
+    value = env_str(env, name, default)
+    count, _, period = value.partition("/")
+    if not count.strip().isdigit() or int(count) < 1 or period.strip().lower() not in RATE_PERIODS:
+        raise ConfigError(
+            f"{name}={value!r} is not a rate; use a count per second, minute, hour or day, "
+            "such as 60/minute."
+        )
+    return f"{int(count)}/{period.strip().lower()}"
+
+
 def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(env, name, default)
     for choice in choices:
@@ -96,23 +112,38 @@ def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[s
     raise ConfigError(f"{name}={value!r} is not one of {', '.join(choices)}.")
 
 
-def _load_or_create_secret(data_dir: Path) -> str:
-    """Return the secret key kept in the data directory, creating it (mode 0600) on first use."""
-    path = data_dir / "secret_key"
+def _load_or_create(path: Path, make: Callable[[], str]) -> str:
+    """The one-line secret kept in ``path``, created with ``make()`` (mode 0600) on first use."""
     if path.exists():
-        secret = path.read_text(encoding="utf-8").strip()
-        if secret:
-            return secret
-    data_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(50)
-    # O_EXCL: when several processes start at once, exactly one writes the key.
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    # O_EXCL: when several processes start at once, exactly one writes it.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text(encoding="utf-8").strip()
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secret + "\n")
-    return secret
+        handle.write(value + "\n")
+    return value
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Return the secret key kept in the data directory, creating it (mode 0600) on first use."""
+    return _load_or_create(data_dir / "secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def flower_login(config: Config) -> str:
+    """``user:password`` that Flower asks for, generated once into the data directory.
+
+    Kept in ``<data_dir>/flower-login`` (mode 0600); ``photonix status`` prints it. The password
+    holds neither ``:`` nor ``,`` (Flower splits its logins on commas).
+    """
+    return _load_or_create(
+        config.flower_login_path, lambda: f"{FLOWER_USER}:{secrets.token_urlsafe(24)}"
+    )
 
 
 def redact_url(url: str) -> str:
@@ -171,6 +202,7 @@ class Config:
     recent_password_minutes: int
     map_tile_url: str
     map_attribution: str
+    health_rate: str
 
     @property
     def broker_dir(self) -> Path:
@@ -198,6 +230,11 @@ class Config:
         ``photonix serve`` runs.
         """
         return self.redis_url or f"redis+socket://{self.broker_socket}"
+
+    @property
+    def flower_login_path(self) -> Path:
+        """Flower's generated ``user:password`` (see :func:`flower_login`)."""
+        return self.data_dir / "flower-login"
 
     @property
     def json_logs(self) -> bool:
@@ -235,7 +272,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     data_dir = Path(env_str(env, f"{PREFIX}DATA_DIR", "./data")).expanduser().resolve()
     production = env_bool(env, f"{PREFIX}PRODUCTION", False)
-    debug = env_bool(env, f"{PREFIX}DEBUG", not production)
+    # Off unless asked for (``make dev`` asks): debug pages show settings and code to anyone who
+    # triggers an error, and Django keeps every query in memory while it is on.
+    debug = env_bool(env, f"{PREFIX}DEBUG", False)
     secret_env = _raw(env, f"{PREFIX}SECRET_KEY")
     secret = secret_env if secret_env is not None else _load_or_create_secret(data_dir)
     port = env_int(env, f"{PREFIX}PORT", 8000, lo=1, hi=65535)
@@ -317,6 +356,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         ),
         map_tile_url=env_str(env, f"{PREFIX}MAP_TILE_URL", ""),
         map_attribution=env_str(env, f"{PREFIX}MAP_ATTRIBUTION", ""),
+        health_rate=env_rate(env, f"{PREFIX}HEALTH_RATE", "60/minute"),
     )
 
 

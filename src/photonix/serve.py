@@ -3,8 +3,9 @@
 In order: refuse a production configuration that is not safe; create the data directory; start
 the embedded broker when ``REDIS_URL`` is not set (stopping a stale one first); apply the
 database migrations; then run and supervise the web server, one Celery worker on every queue,
-Celery beat, the folder watcher and Flower, and print where to find them. Ctrl-C (SIGINT),
-SIGTERM or SIGHUP stop the children first and the broker last.
+Celery beat, the folder watcher and Flower, and print where to find them. A child or an
+embedded broker that dies is started again with back-off (the workers reconnect to the broker
+by themselves). Ctrl-C (SIGINT), SIGTERM or SIGHUP stop the children first and the broker last.
 
 Every child gets the launcher's environment, with ``PHOTONIX_DATA_DIR`` made absolute: each reads
 the same configuration from it and finds the embedded broker through
@@ -83,7 +84,9 @@ def banner(config: conf.Config) -> str:
     if config.bind not in ("127.0.0.1", "localhost", "::1", "[::1]"):
         lines.append(f"             (listening on {config.bind}:{config.port})")
     if config.flower_enabled:
-        lines.append(f"  flower     http://127.0.0.1:{config.flower_port}/")
+        lines.append(
+            f"  flower     http://127.0.0.1:{config.flower_port}/ (its login: photonix status)"
+        )
     lines.append(f"  data dir   {config.data_dir}")
     broker = config.broker_url if config.embedded_broker else conf.redact_url(config.broker_url)
     lines.append(f"  broker     {broker}{' (embedded)' if config.embedded_broker else ''}")
@@ -144,17 +147,11 @@ def _configure_logging(config: conf.Config) -> None:
 
 
 def _supervise(config: conf.Config, env: Mapping[str, str], broker: EmbeddedBroker | None) -> int:
-    """Run the children until a stop signal, or until the embedded broker dies."""
-    essential = {}
-    if broker is not None and broker.process is not None:
-        essential["the embedded broker"] = broker.process
-    supervisor = Supervisor(child_specs(config, env), essential=essential)
+    """Run the children until a stop signal. An embedded broker that dies is started again."""
+    services = {"the embedded broker": broker} if broker is not None else {}
+    supervisor = Supervisor(child_specs(config, env), services=services)
     # run() replaces the start-up signal handlers with its own until every child has stopped.
-    code = supervisor.run(on_started=lambda: _print(banner(config)))
-    if supervisor.failure is not None:
-        hint = f"; see {broker.log_path}" if broker is not None else ""
-        sys.stderr.write(f"photonix serve: {supervisor.failure}{hint}\n")
-    return code
+    return supervisor.run(on_started=lambda: _print(banner(config)))
 
 
 def serve(config: conf.Config) -> int:

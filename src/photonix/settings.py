@@ -152,6 +152,8 @@ PHOTONIX_LOGIN_LOCKOUT_MINUTES = CONFIG.login_lockout_minutes
 PHOTONIX_RECENT_PASSWORD_MINUTES = CONFIG.recent_password_minutes
 PHOTONIX_MAP_TILE_URL = CONFIG.map_tile_url
 PHOTONIX_MAP_ATTRIBUTION = CONFIG.map_attribution
+# Anonymous GET /api/health per client address (photonix.core.api.HealthThrottle).
+PHOTONIX_HEALTH_RATE = CONFIG.health_rate
 
 _RENDERERS = ["rest_framework.renderers.JSONRenderer"]
 if DEBUG:

@@ -3,10 +3,13 @@
 Each child runs in its own session (so its own process group) with a parent-death signal, and
 inherits the launcher's stdout and stderr, so its logs appear in the console. A child that exits
 while the supervisor runs is reported and restarted after an exponential back-off (1 s, 2 s,
-4 s … at most 30 s; back to 1 s once a run has lasted 60 s). SIGINT, SIGTERM or SIGHUP stop every
-child: SIGTERM to each process group, up to 15 s in total to exit, then SIGKILL to the groups
-that remain — process groups, so that the children's own children (gunicorn workers, Celery pool
-processes) go too. A second signal while stopping kills at once.
+4 s … at most 30 s; back to 1 s once a run has lasted 60 s). A *service* — a process the caller
+started before the children, the embedded broker — is watched and restarted the same way
+(through its own ``respawn()``), but never stopped here: its owner stops it after the children.
+SIGINT, SIGTERM or SIGHUP stop every child: SIGTERM to each process group, up to 15 s in total
+to exit, then SIGKILL to the groups that remain — process groups, so that the children's own
+children (gunicorn workers, Celery pool processes) go too. A second signal while stopping kills
+at once.
 
 The loop sleeps in :func:`select.select` on a self-pipe that the signal handlers write to
 (``signal.set_wakeup_fd``): it wakes when a child exits (SIGCHLD), when it is told to stop, or when
@@ -30,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 logger = logging.getLogger("photonix.supervisor")
 
@@ -118,6 +121,29 @@ class ChildSpec:
     cwd: Path | None = None
 
 
+class Service(Protocol):
+    """A process the caller started that the supervisor keeps running (the embedded broker)."""
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        """The process while it runs; ``None`` when there is none."""
+
+    def respawn(self) -> None:
+        """Start the process again after it exited. Raise when it cannot; it is tried again."""
+
+
+@dataclass
+class _Watched:
+    """A service, with the same restart book-keeping as a child."""
+
+    name: str
+    service: Service
+    started_at: float
+    process: subprocess.Popen[bytes] | None = None
+    failures: int = 0
+    restart_at: float | None = None
+
+
 @dataclass
 class _Child:
     spec: ChildSpec
@@ -131,9 +157,9 @@ class _Child:
 class Supervisor:
     """Start children, restart those that exit, stop them all on a signal.
 
-    ``essential`` processes are started by the caller (the embedded broker) and not restarted
-    here: when one exits, the supervisor stops every child and :meth:`run` returns 1, so the
-    installation fails visibly instead of running on without a part it cannot work without.
+    ``services`` are processes the caller started (the embedded broker): one that exits is
+    restarted with the same back-off as a child, through its ``respawn()``, and the children
+    that use it reconnect by themselves. They are left running when :meth:`run` returns.
 
     ``run()`` must be called from the main thread (it installs signal handlers, restored when it
     returns).
@@ -147,7 +173,7 @@ class Supervisor:
         backoff_initial: float = 1.0,
         backoff_max: float = 30.0,
         stable_after: float = 60.0,
-        essential: Mapping[str, subprocess.Popen[bytes]] | None = None,
+        services: Mapping[str, Service] | None = None,
     ) -> None:
         names = [spec.name for spec in specs]
         if len(set(names)) != len(names):
@@ -157,8 +183,11 @@ class Supervisor:
         self.backoff_max = backoff_max
         self.stable_after = stable_after
         self._children = [_Child(spec) for spec in specs]
-        self._essential = dict(essential or {})
-        self.failure: str | None = None
+        now = time.monotonic()
+        self._services = [
+            _Watched(name, service, now, service.process)
+            for name, service in (services or {}).items()
+        ]
         self._stop_signal: int | None = None
         self._signals_received = 0
 
@@ -187,8 +216,8 @@ class Supervisor:
     def run(self, on_started: Callable[[], None] | None = None) -> int:
         """Start every child and supervise them until a stop signal; then stop them all.
 
-        ``on_started`` is called once all children have been started. Returns 0 after a stop
-        signal or :meth:`request_stop`, 1 when an essential process exited (see :attr:`failure`).
+        ``on_started`` is called once all children have been started. Returns 0 once they have
+        stopped after a stop signal or :meth:`request_stop`.
         """
         read_fd, write_fd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         previous: dict[int, _Handler] = {}
@@ -212,7 +241,7 @@ class Supervisor:
                 signal.set_wakeup_fd(old_wakeup)
                 os.close(read_fd)
                 os.close(write_fd)
-        return 0 if self.failure is None else 1
+        return 0
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -271,28 +300,59 @@ class Supervisor:
                 delay,
             )
 
-    def _check_essential(self) -> None:
-        for name, process in self._essential.items():
-            if process.poll() is not None and self._stop_signal is None:
-                self.failure = (
-                    f"{name} exited unexpectedly with {describe_exit(process.returncode)}"
-                )
-                logger.error("%s; stopping everything", self.failure)
-                self.request_stop()
-                self._signals_received = 0
+    def _watch_services(self) -> None:
+        """Notice services that exited; schedule their restart."""
+        now = time.monotonic()
+        for watched in self._services:
+            process = watched.process
+            if process is None or process.poll() is None or self._stop_signal is not None:
+                continue
+            watched.process = None
+            uptime = now - watched.started_at
+            _signal_group(process.pid, signal.SIGKILL)  # a save in progress, forked by it
+            watched.failures = 1 if uptime >= self.stable_after else watched.failures + 1
+            delay = self.backoff(watched.failures)
+            watched.restart_at = now + delay
+            logger.error(
+                "%s exited unexpectedly with %s after %.1fs; restarting it in %.1fs",
+                watched.name,
+                describe_exit(process.returncode),
+                uptime,
+                delay,
+            )
+
+    def _respawn(self, watched: _Watched) -> None:
+        watched.restart_at = None
+        watched.started_at = time.monotonic()
+        try:
+            watched.service.respawn()
+        except Exception as exc:  # noqa: BLE001 - whatever it is, try again later
+            watched.failures += 1
+            delay = self.backoff(watched.failures)
+            watched.restart_at = time.monotonic() + delay
+            logger.error("%s: cannot start (%s); retrying in %.1fs", watched.name, exc, delay)
+            return
+        watched.process = watched.service.process
+        pid = watched.process.pid if watched.process is not None else None
+        logger.info("%s: started again (pid %s)", watched.name, pid)
 
     def _loop(self, read_fd: int) -> None:
         while self._stop_signal is None:
-            self._check_essential()
+            self._watch_services()
             self._reap()
             if self._stop_signal is not None:
                 break
             now = time.monotonic()
+            # Services first: the children that use the broker find it back sooner.
+            for watched in self._services:
+                if watched.restart_at is not None and watched.restart_at <= now:
+                    self._respawn(watched)
             for child in self._children:
                 due_at = child.restart_at
                 if child.process is None and due_at is not None and due_at <= now:
                     self._start(child)
             due = [c.restart_at for c in self._children if c.restart_at is not None]
+            due += [w.restart_at for w in self._services if w.restart_at is not None]
             timeout = max(min(due) - time.monotonic(), 0.0) if due else None
             self._wait(read_fd, timeout)
 

@@ -73,9 +73,9 @@ def worker(
 ) -> Callable[..., Popen[bytes]]:
     env = {**process_env, "PHOTONIX_EXTRA_CLASSIFIERS": ",".join(classifiers)}
 
-    def start(concurrency: int = 2, queues: str | None = None) -> Popen[bytes]:
+    def start(concurrency: int = 2, queues: str | None = None, **extra: str) -> Popen[bytes]:
         only = ["--queues", queues] if queues else []
-        return spawn("worker", "--concurrency", str(concurrency), *only, env=env)
+        return spawn("worker", "--concurrency", str(concurrency), *only, env={**env, **extra})
 
     return start
 
@@ -290,6 +290,58 @@ def test_a_worker_killed_mid_task_loses_nothing(
     assert PhotoTag.objects.filter(photo=photo, tag__name="slowpoke").exists()
 
 
+def test_a_worker_killed_whole_gets_its_task_back_as_soon_as_it_restarts(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]], clean_broker: str
+) -> None:
+    """SIGKILL of the worker's main process and its pool at once (a crash, the OOM killer): its
+    message stays unacknowledged, and the visibility timeout — an hour here — would be the only
+    way back. The same worker, started again, finds it and runs the task within seconds."""
+    (fakes.marker_dir() / "slow").touch()
+    hour = {"PHOTONIX_VISIBILITY_TIMEOUT": "3600"}
+    first = worker(concurrency=1, **hour)
+    _, files = import_files(tmp_path, GOOD[:1], enabled=["fake_slow"])
+    photo = photo_of(files[Path(GOOD[0]).name])
+    wait_for(lambda: list(fakes.marker_dir().glob("slow-started-*")), 60, "the slow task to start")
+    # While its worker lives and holds it, the message is nobody's to give back.
+    assert services.restore_orphans() == 0
+    os.killpg(first.pid, signal.SIGKILL)  # the worker's process group: main process and pool
+    first.wait()
+    (fakes.marker_dir() / "slow").unlink()
+    assert redis.Redis.from_url(clean_broker).hlen("unacked") == 1
+
+    worker(concurrency=1, **hour)
+    assert settled(photo, timeout=90) == "processed"
+    assert PhotoTag.objects.filter(photo=photo, tag__name="slowpoke").exists()
+    assert [j.state for j in jobs_of(photo)["classify:fake_slow"]] == ["succeeded"]
+
+
+def test_a_worker_in_a_warm_shutdown_keeps_the_task_it_finishes(
+    tmp_path: Path, worker: Callable[..., Popen[bytes]], clean_broker: str
+) -> None:
+    """SIGTERM: the worker consumes nothing more and answers no broadcast while its running task
+    finishes, for as long as the hard time limit. Its message is still its own: nobody gives it
+    back to the queue meanwhile."""
+    from photonix.core.worker_state import reported_workers
+
+    (fakes.marker_dir() / "slow").touch()
+    first = worker(concurrency=1)
+    _, files = import_files(tmp_path, GOOD[:1], enabled=["fake_slow"])
+    photo = photo_of(files[Path(GOOD[0]).name])
+    wait_for(lambda: list(fakes.marker_dir().glob("slow-started-*")), 60, "the slow task to start")
+    first.send_signal(signal.SIGTERM)  # the main process: a warm shutdown
+    wait_for(
+        lambda: [r for r in reported_workers().values() if r.stopping], 30, "it to say it stops"
+    )
+    assert services.restore_orphans() == 0
+    assert redis.Redis.from_url(clean_broker).hlen("unacked") == 1
+    (fakes.marker_dir() / "slow").unlink()
+    assert first.wait(timeout=60) == 0
+    assert reported_workers() == {}, "gone once its last task has finished"
+    slow = Job.objects.get(photo=photo, stage="classify:fake_slow")
+    assert slow.state == Job.State.SUCCEEDED
+    assert len(list(fakes.marker_dir().glob("slow-started-*"))) == 1, "it ran once"
+
+
 def test_disabled_classifiers_are_left_out_and_nothing_waits(
     tmp_path: Path, worker: Callable[..., Popen[bytes]]
 ) -> None:
@@ -313,7 +365,7 @@ def test_workers_of_split_queues_finish_every_photo(
     """Workers as a distributed install runs them: one on ``import``, one on ``media`` and one on
     ``classify,faces``; nobody consumes ``default``. Every photo still finishes, and while the
     classifiers have no worker the health check names the queue that waits."""
-    from photonix.core.health import check_workers
+    from photonix.core.health import check_reported_workers, check_workers
 
     worker(concurrency=1, queues="import")
     worker(concurrency=1, queues="media")
@@ -326,6 +378,10 @@ def test_workers_of_split_queues_finish_every_photo(
     )
     assert not health["ok"]
     assert "queue 'classify' has 6 waiting and no worker consumes it" in health["detail"]
+    # What the web endpoint reads instead of asking: each worker's own report says the same.
+    reported = check_reported_workers()
+    assert not reported["ok"]
+    assert reported["detail"] == health["detail"]
     # Paused by a person (the mark alone: a resume would add the queue to these workers), the
     # same queue is named but no longer fails the check.
     from photonix.core.queues import PAUSED_KEY
@@ -347,6 +403,7 @@ def test_workers_of_split_queues_finish_every_photo(
     assert PhotoTag.objects.filter(source__in=enabled).count() == 2 * len(GOOD)
     health = wait_for(lambda: (c := check_workers(timeout=1.0))["ok"] and c, 30, "health")
     assert health["detail"].startswith("3 answering"), health
+    assert check_reported_workers()["detail"] == health["detail"]
 
 
 def test_a_classifier_switched_off_while_its_canvas_is_in_flight(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 
+from photonix import conf
 from photonix.core.health import check_workers
 from photonix.core.tasks import ping
 from tests.conftest import free_port
@@ -39,10 +40,13 @@ def test_task_runs_on_worker_and_is_visible_in_flower(
     spawn("worker", "--concurrency", "1")
     spawn("flower", "--port", str(port))
     flower = f"http://127.0.0.1:{port}"
+    # photonix flower generates its login into the data directory, shared with this process.
+    user, _, password = conf.flower_login(conf.get()).partition(":")
+    auth = (user, password)
 
     _wait(lambda: check_workers(timeout=1.0)["ok"], 60, "the worker to answer a ping")
     _wait(
-        lambda: requests.get(f"{flower}/api/workers?refresh=1", timeout=5).json(),
+        lambda: requests.get(f"{flower}/api/workers?refresh=1", auth=auth, timeout=5).json(),
         60,
         "Flower to see it",
     )
@@ -51,7 +55,7 @@ def test_task_runs_on_worker_and_is_visible_in_flower(
     assert result.get(timeout=30) == "hello from django"
 
     def flower_task() -> dict[str, Any] | None:
-        response = requests.get(f"{flower}/api/task/info/{result.id}", timeout=2)
+        response = requests.get(f"{flower}/api/task/info/{result.id}", auth=auth, timeout=2)
         info: dict[str, Any] = response.json() if response.status_code == 200 else {}
         return info if info.get("state") == "SUCCESS" else None
 

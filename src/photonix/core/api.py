@@ -19,7 +19,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from photonix.core import auth, services
-from photonix.core.health import health_report
+from photonix.core.health import HealthReport, health_report, recent_health_report
 from photonix.core.http import FIELD_ERRORS, DetailSerializer
 from photonix.core.models import User
 
@@ -71,28 +71,56 @@ class HealthComponentsSerializer(serializers.Serializer[Any]):
 
 class HealthSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=["ok", "degraded"])
-    version = serializers.CharField()
-    components = HealthComponentsSerializer()
-    versions = serializers.DictField(child=serializers.CharField())
+    version = serializers.CharField(required=False, help_text="Administrators only.")
+    components = HealthComponentsSerializer(
+        required=False,
+        help_text="Signed-in callers only; each part's detail and latency for administrators.",
+    )
+    versions = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="Administrators only."
+    )
 
 
 logger = logging.getLogger(__name__)
 
 
-class LoginThrottle(AnonRateThrottle):
-    """A per-address rate limit on sign-in and setup (on top of the lockout, core/auth.py).
+class _TolerantAnonThrottle(AnonRateThrottle):
+    """A per-address rate limit on anonymous requests, tolerant of a cache outage: the request
+    is let through and logged (at ``outage_log_level``), never a 500."""
 
-    Tolerant of a cache outage: the request is let through with a warning, never a 500.
-    """
-
-    scope = "login"
+    outage_log_level = logging.WARNING
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         try:
             return super().allow_request(request, view)
-        except Exception as exc:  # noqa: BLE001 - a broker outage must not stop sign-in
-            logger.warning("sign-in rate limit not applied: the cache is unreachable (%s)", exc)
+        except Exception as exc:  # noqa: BLE001 - a broker outage must not stop the request
+            logger.log(
+                self.outage_log_level,
+                "%s rate limit not applied: the cache is unreachable (%s)",
+                self.scope,
+                exc,
+            )
             return True
+
+
+class LoginThrottle(_TolerantAnonThrottle):
+    """A per-address rate limit on sign-in and setup (on top of the lockout, core/auth.py)."""
+
+    scope = "login"
+
+
+class HealthThrottle(_TolerantAnonThrottle):
+    """Anonymous health checks per client address (``PHOTONIX_HEALTH_RATE``).
+
+    Signed-in callers (a session, or an API token a monitor can use) are not counted.
+    """
+
+    scope = "health"
+    # The health report itself says the broker is down; a line per probe would only be noise.
+    outage_log_level = logging.DEBUG
+
+    def get_rate(self) -> str:
+        return str(settings.PHOTONIX_HEALTH_RATE)
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -195,18 +223,40 @@ class LogoutView(APIView):
 
 
 class HealthView(APIView):
-    """Database, broker and worker health. Public, so load balancers and monitors can use it;
-    anonymous callers get each part's state without details (addresses, paths, worker names)."""
+    """Database, broker and worker health: 200 when every part is up, else 503.
+
+    Public, so load balancers and monitors can use it. Anonymous callers get the status alone
+    (``ok`` or ``degraded``) and are rate-limited per address (429 past
+    ``PHOTONIX_HEALTH_RATE``); signed-in callers also get each part's state; administrators get
+    the details (addresses, worker names) and the versions. No answer waits for workers: they
+    report their state to the broker themselves, and callers other than administrators get a
+    report at most a few seconds old."""
 
     permission_classes = (AllowAny,)
+    throttle_classes = (HealthThrottle,)
 
-    @extend_schema(operation_id="health", responses={200: HealthSerializer, 503: HealthSerializer})
+    @extend_schema(
+        operation_id="health",
+        responses={200: HealthSerializer, 503: HealthSerializer, 429: DetailSerializer},
+    )
     def get(self, request: Request) -> Response:
-        report = health_report(worker_timeout=1.0)
-        if not request.user.is_authenticated:
-            for component in report["components"].values():
-                component["detail"] = "ok" if component["ok"] else "unavailable"
+        user = request.user
+        if isinstance(user, User) and user.is_admin:
+            report: HealthReport = health_report(ask_workers=False)
+            body: dict[str, Any] = dict(report)
+        else:
+            report = recent_health_report()
+            body = {"status": report["status"]}
+            if user.is_authenticated:
+                body["components"] = {
+                    name: {
+                        "ok": component["ok"],
+                        "detail": "ok" if component["ok"] else "unavailable",
+                        "latency_ms": None,
+                    }
+                    for name, component in report["components"].items()
+                }
         code = (
             status.HTTP_200_OK if report["status"] == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
         )
-        return Response(report, status=code)
+        return Response(body, status=code)

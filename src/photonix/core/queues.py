@@ -15,3 +15,8 @@ PAUSED_KEY: Final = "photonix:paused-queues"
 
 # Pub/sub channel on which the watcher hears that a library's folders changed.
 FOLDERS_CHANNEL: Final = "photonix:library-folders"
+
+# What each running worker last reported about itself (photonix.core.worker_state): the set of
+# worker names, and one short-lived key per name holding the queues it consumes.
+WORKERS_KEY: Final = "photonix:workers"
+WORKER_KEY_PREFIX: Final = "photonix:worker:"

@@ -8,8 +8,10 @@ current transaction commits.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 import redis
 from django.db import transaction
@@ -19,6 +21,7 @@ from photonix.celery import app
 from photonix.core.broker_client import broker_outstanding, broker_redis
 from photonix.core.errors import PhotonixError
 from photonix.core.queues import PAUSED_KEY, QUEUE_NAMES
+from photonix.core.worker_state import reported_workers
 from photonix.library.models import Photo, PhotoFile
 from photonix.pipeline import canvas, debounce
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
@@ -268,6 +271,94 @@ def _unfinished(limit: int) -> list[tuple[int, int, dt.datetime | None]]:
 
 
 PHOTO, FILE, JOB = 1, 2, 3
+
+#: kombu's Redis transport: every message delivered and not yet acknowledged, by delivery tag.
+UNACKED_KEY = "unacked"
+
+
+def _task_id(payload: bytes) -> str | None:
+    try:
+        message = json.loads(payload)[0]
+        return str(message["headers"]["id"])
+    except (ValueError, TypeError, IndexError, KeyError):
+        return None
+
+
+def _held_task_ids(
+    replies: Iterable[Mapping[str, Sequence[Mapping[str, object]]] | None],
+) -> tuple[set[str], set[str]]:
+    """From inspect replies (active, reserved, scheduled): the task ids held, and the workers
+    that answered every one of the questions."""
+    held: set[str] = set()
+    answered: set[str] | None = None
+    for reply in replies:
+        workers = reply or {}
+        answered = set(workers) if answered is None else answered & set(workers)
+        for requests in workers.values():
+            for request in requests or ():
+                inner = request.get("request", request)  # scheduled ones wrap the request
+                if isinstance(inner, dict) and inner.get("id"):
+                    held.add(str(inner["id"]))
+    return held, answered or set()
+
+
+def restore_orphans(exclude: Collection[str] = (), inspect_timeout: float = 1.0) -> int:
+    """Put back in their queues the messages a dead worker had taken and not acknowledged.
+
+    With ``acks_late`` a worker's main process acknowledges a message when its task ends. If
+    that process is killed (SIGKILL, the OOM killer, a power cut of its host), its messages stay
+    in the broker's ``unacked`` set until the visibility timeout (``PHOTONIX_VISIBILITY_TIMEOUT``,
+    15 minutes) sends them back. This gives them back at once: the workers that report
+    themselves (:mod:`photonix.core.worker_state`) are asked what they hold — running, reserved
+    and scheduled tasks — and a message none of them holds has no owner left. Nothing is done
+    while a reporting worker does not answer: it may be busy, or in a warm shutdown (it answers
+    nothing then, but still runs its last tasks), and hold them. ``exclude`` names task ids to
+    leave alone (the caller's own). Returns how many messages were put back.
+
+    Only messages that were in ``unacked`` before the workers were asked are considered: a
+    worker writes a message there in the same step that makes it hold the task, so a message it
+    holds cannot be missing from its answer. A task killed mid-way runs again from its start
+    (tasks are idempotent); its job record shows it queued until a worker takes it.
+    """
+    client = broker_redis()
+    try:
+        delivered: dict[bytes, bytes] = client.hgetall(UNACKED_KEY)  # type: ignore[assignment]
+    finally:
+        client.close()
+    candidates = {
+        tag.decode(): task_id
+        for tag, payload in delivered.items()
+        if (task_id := _task_id(payload)) is not None and task_id not in exclude
+    }
+    if not candidates:
+        return 0  # idle: no question asked of the workers
+    expected = set(reported_workers())
+    inspect = app.control.inspect(timeout=inspect_timeout)
+    held, answered = _held_task_ids([inspect.active(), inspect.reserved(), inspect.scheduled()])
+    if expected - answered:
+        logger.info(
+            "not looking for lost messages now: %s did not answer",
+            ", ".join(sorted(expected - answered)),
+        )
+        return 0
+    orphans = {tag: task_id for tag, task_id in candidates.items() if task_id not in held}
+    if not orphans:
+        return 0
+    with app.connection_for_write() as connection:
+        channel: Any = connection.default_channel  # kombu's Redis channel
+        qos = channel.qos
+        for tag in orphans:
+            # Atomic: a message acknowledged meanwhile is left alone.
+            qos.restore_by_tag(tag)
+    Job.objects.filter(task_id__in=list(orphans.values()), state=Job.State.STARTED).update(
+        state=Job.State.QUEUED, queued_at=timezone.now()
+    )
+    logger.warning(
+        "gave %d messages of a worker that died back to their queues: %s",
+        len(orphans),
+        ", ".join(sorted(orphans.values())),
+    )
+    return len(orphans)
 
 
 def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""Celery signal handlers: job records, log context, and paused queues.
+"""Celery signal handlers: job records, log context, paused queues, and a starting worker's
+look for messages a dead worker left unacknowledged.
 
 The job records the jobs page shows are written here and only here, from Celery's own signals
 (published, started, retried, succeeded, failed, revoked). A failure to write a record is logged
@@ -250,6 +251,16 @@ def _job_revoked(
     Job.objects.filter(task_id=request.id).update(
         state=Job.State.REVOKED, finished_at=timezone.now(), error=why
     )
+
+
+@worker_ready.connect
+@_safely
+def _restore_orphans(sender: Any = None, **_: Any) -> None:
+    """A worker restarting after its main process was killed comes back under the same name:
+    the messages its old self held are found and given back now (see
+    ``services.restore_orphans``). Those of a dead worker of another name are found by the
+    reconciliation once its report has expired."""
+    app.send_task("photonix.pipeline.restore_orphans")
 
 
 @worker_ready.connect

@@ -23,6 +23,7 @@ from photonix.pipeline.base import PermanentError, PhotonixTask
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
 from photonix.pipeline.services import photo_dispatch
 from photonix.pipeline.services import reconcile as reconcile_lost
+from photonix.pipeline.services import restore_orphans as restore_orphaned_messages
 
 logger = logging.getLogger(__name__)
 
@@ -142,9 +143,18 @@ class HousekeepingTask(PhotonixTask):
     records_jobs = False
 
 
-@shared_task(base=HousekeepingTask, name="photonix.pipeline.reconcile")
-def reconcile() -> dict[str, int]:
+@shared_task(base=HousekeepingTask, bind=True, name="photonix.pipeline.reconcile")
+def reconcile(self: HousekeepingTask) -> dict[str, int]:
+    # First the messages of dead workers (it logs what it gives back), then the lost ones.
+    restore_orphaned_messages(exclude={str(self.request.id)})
     return reconcile_lost(dt.timedelta(minutes=settings.PHOTONIX_RECONCILE_AFTER_MINUTES))
+
+
+@shared_task(base=HousekeepingTask, bind=True, name="photonix.pipeline.restore_orphans")
+def restore_orphans(self: HousekeepingTask) -> int:
+    """Sent by every worker as it starts (see ``signals``): a worker that comes back after its
+    main process was killed gets the messages it held back in seconds."""
+    return restore_orphaned_messages(exclude={str(self.request.id)})
 
 
 @shared_task(base=HousekeepingTask, name="photonix.pipeline.prune_jobs")

@@ -382,8 +382,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Database, broker and worker health. Public, so load balancers and monitors can use it;
-         *     anonymous callers get each part's state without details (addresses, paths, worker names).
+         * @description Database, broker and worker health: 200 when every part is up, else 503.
+         *
+         *     Public, so load balancers and monitors can use it. Anonymous callers get the status alone
+         *     (``ok`` or ``degraded``) and are rate-limited per address (429 past
+         *     ``PHOTONIX_HEALTH_RATE``); signed-in callers also get each part's state; administrators get
+         *     the details (addresses, worker names) and the versions. No answer waits for workers: they
+         *     report their state to the broker themselves, and callers other than administrators get a
+         *     report at most a few seconds old.
          */
         get: operations["health"];
         put?: never;
@@ -1659,9 +1665,12 @@ export interface components {
         };
         Health: {
             status: components["schemas"]["StatusEnum"];
-            version: string;
-            components: components["schemas"]["HealthComponents"];
-            versions: {
+            /** @description Administrators only. */
+            version?: string;
+            /** @description Signed-in callers only; each part's detail and latency for administrators. */
+            components?: components["schemas"]["HealthComponents"];
+            /** @description Administrators only. */
+            versions?: {
                 [key: string]: string;
             };
         };
@@ -3400,6 +3409,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
             503: {

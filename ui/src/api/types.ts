@@ -16,7 +16,9 @@ type QueryOf<Op> = Op extends { parameters: { query?: infer Query } } ? NonNulla
 export type Session = JsonOf<paths["/api/auth/session"]["get"]["responses"][200]>;
 export type User = JsonOf<paths["/api/auth/login"]["post"]["responses"][200]>;
 export type Health = JsonOf<paths["/api/health"]["get"]["responses"][200]>;
-export type HealthComponent = Health["components"]["database"];
+// Components for signed-in callers only; their details and the versions for administrators only.
+export type HealthComponents = NonNullable<Health["components"]>;
+export type HealthComponent = HealthComponents["database"];
 export type SetupRequest = BodyOf<paths["/api/setup"]["post"]>;
 export type LoginRequest = BodyOf<paths["/api/auth/login"]["post"]>;
 

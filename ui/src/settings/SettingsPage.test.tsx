@@ -2,7 +2,15 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Health } from "../api/types";
-import { fakeApi, HEALTHY, json, SIGNED_IN_SESSION, SIGNED_OUT_SESSION } from "../test/fakeApi";
+import {
+  fakeApi,
+  HEALTHY,
+  HEALTHY_COMPONENTS,
+  json,
+  MEMBER_SESSION,
+  SIGNED_IN_SESSION,
+  SIGNED_OUT_SESSION,
+} from "../test/fakeApi";
 import { renderApp } from "../test/render";
 import { formatLatency } from "./format";
 
@@ -26,7 +34,7 @@ describe("SettingsPage", () => {
       ...HEALTHY,
       status: "degraded",
       components: {
-        ...HEALTHY.components,
+        ...HEALTHY_COMPONENTS,
         workers: { ok: false, detail: "no worker answered", latency_ms: null },
       },
     };
@@ -40,6 +48,29 @@ describe("SettingsPage", () => {
     expect(within(workers).getByText("Failing")).toBeInTheDocument();
     expect(within(workers).getByText("no worker answered")).toBeInTheDocument();
     expect(screen.getByText("Degraded")).toBeInTheDocument();
+  });
+
+  it("shows a member each part's state without the details only administrators get", async () => {
+    const unavailable = { ok: false, detail: "unavailable", latency_ms: null };
+    const forMember: Health = {
+      status: "degraded",
+      components: {
+        database: { ok: true, detail: "ok", latency_ms: null },
+        broker: { ok: true, detail: "ok", latency_ms: null },
+        workers: unavailable,
+      },
+    };
+    fakeApi({
+      "GET /api/auth/session": () => json(MEMBER_SESSION),
+      "GET /api/health": () => json(forMember, 503),
+      "GET /api/libraries": () => json([]),
+    });
+    renderApp("/settings");
+    const workers = await screen.findByTestId("status-workers");
+    expect(within(workers).getByText("Failing")).toBeInTheDocument();
+    expect(within(workers).queryByText("unavailable")).not.toBeInTheDocument();
+    expect(screen.getByText("Details are shown to administrators.")).toBeInTheDocument();
+    expect(screen.queryByText(/^Photonix /)).not.toBeInTheDocument();
   });
 
   it("fills a new library's folders from the server's folder list", async () => {

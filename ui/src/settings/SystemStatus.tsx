@@ -1,9 +1,9 @@
 import { errorMessage } from "../api/errors";
-import type { Health, HealthComponent } from "../api/types";
+import type { HealthComponent, HealthComponents } from "../api/types";
 import { formatLatency } from "./format";
 import { useHealth } from "./health";
 
-const COMPONENTS: { key: keyof Health["components"]; label: string }[] = [
+const COMPONENTS: { key: keyof HealthComponents; label: string }[] = [
   { key: "database", label: "Database" },
   { key: "broker", label: "Broker" },
   { key: "workers", label: "Workers" },
@@ -25,12 +25,14 @@ export function SystemStatus() {
       )}
       {health.data && (
         <>
-          <ul className="status__list">
-            {COMPONENTS.map(({ key, label }) => (
-              <ComponentRow key={key} label={label} component={health.data.components[key]} />
-            ))}
-          </ul>
-          <p className="muted status__version">Photonix {health.data.version}</p>
+          {health.data.components && (
+            <ComponentList components={health.data.components} details={health.data.version !== undefined} />
+          )}
+          {health.data.version !== undefined ? (
+            <p className="muted status__version">Photonix {health.data.version}</p>
+          ) : (
+            <p className="muted status__version">Details are shown to administrators.</p>
+          )}
         </>
       )}
       <button
@@ -45,15 +47,36 @@ export function SystemStatus() {
   );
 }
 
-function ComponentRow({ label, component }: { label: string; component: HealthComponent }) {
+/** Each part's state; what it is and how fast it answered only when the report has details. */
+function ComponentList({ components, details }: { components: HealthComponents; details: boolean }) {
+  return (
+    <ul className="status__list">
+      {COMPONENTS.map(({ key, label }) => (
+        <ComponentRow key={key} label={label} component={components[key]} details={details} />
+      ))}
+    </ul>
+  );
+}
+
+function ComponentRow({
+  label,
+  component,
+  details,
+}: {
+  label: string;
+  component: HealthComponent;
+  details: boolean;
+}) {
   return (
     <li className="status__row" data-testid={`status-${label.toLowerCase()}`}>
       <span className="status__name">{label}</span>
       <StatusBadge ok={component.ok} okText="OK" failText="Failing" />
-      <span className="status__detail muted">
-        {component.detail}
-        {component.latency_ms !== null && ` · ${formatLatency(component.latency_ms)}`}
-      </span>
+      {details && (
+        <span className="status__detail muted">
+          {component.detail}
+          {component.latency_ms !== null && ` · ${formatLatency(component.latency_ms)}`}
+        </span>
+      )}
     </li>
   );
 }

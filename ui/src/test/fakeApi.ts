@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { Album, Health, Job, JobSummary, Library, Session, User } from "../api/types";
+import type { Album, Health, HealthComponents, Job, JobSummary, Library, Session, User } from "../api/types";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -36,14 +36,17 @@ export const SIGNED_IN_SESSION: Session = { authenticated: true, setup_required:
 export const MEMBER: User = { id: 2, username: "member", is_admin: false };
 export const MEMBER_SESSION: Session = { authenticated: true, setup_required: false, user: MEMBER, ...NO_MAP };
 
+export const HEALTHY_COMPONENTS: HealthComponents = {
+  database: { ok: true, detail: "sqlite", latency_ms: 0.4 },
+  broker: { ok: true, detail: "redis", latency_ms: 1.2 },
+  workers: { ok: true, detail: "1 worker", latency_ms: 12.6 },
+};
+
+/** The report an administrator gets. */
 export const HEALTHY: Health = {
   status: "ok",
   version: "0.1.0",
-  components: {
-    database: { ok: true, detail: "sqlite", latency_ms: 0.4 },
-    broker: { ok: true, detail: "redis", latency_ms: 1.2 },
-    workers: { ok: true, detail: "1 worker", latency_ms: 12.6 },
-  },
+  components: HEALTHY_COMPONENTS,
   versions: { python: "3.11" },
 };
 
