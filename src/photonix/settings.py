@@ -3,6 +3,7 @@ configure an installation — set ``PHOTONIX_…`` environment variables instead
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Nothing is collected there (see below); it exists so that WhiteNoise, which also serves
+# STATIC_ROOT, has a folder to read when debug is off.
 STATIC_ROOT = DATA_DIR / "static"
+with contextlib.suppress(OSError):  # a command run by someone who may not write there
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [UI_DIST_DIR] if UI_DIST_DIR.is_dir() else []
 # Serve straight from the finders: no collectstatic step between a UI build and a start.
 WHITENOISE_USE_FINDERS = True
