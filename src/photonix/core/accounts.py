@@ -11,6 +11,7 @@ refused only to tokens. Reading users and tokens, and revoking a token, stay ope
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -181,6 +182,24 @@ def _locked_out(locked: auth.Lockout) -> Response:
     )
 
 
+def _under_lockout(request: Request, user: User, check: Callable[[], None]) -> Response | None:
+    """Run ``check`` of a signed-in person's password under the sign-in lockout (a borrowed or
+    stolen session must not become a way to guess the password without limit; its failures lock
+    sign-in too). The lockout's answer, or None once ``check`` passed (``check`` raises
+    ``WrongPasswordError`` for a wrong password, counted as a failed sign-in)."""
+    address = auth.client_address(request)
+    locked = auth.lockout_check(user.username, address)
+    if locked is not None:
+        return _locked_out(locked)
+    try:
+        check()
+    except services.WrongPasswordError:
+        auth.lockout_register_failure(user.username, address)
+        raise
+    auth.lockout_register_success(user.username, address)  # as a sign-in does
+    return None
+
+
 class PasswordChangeView(APIView):
     """Change your own password; the current one is required. Other sessions end."""
 
@@ -198,20 +217,14 @@ class PasswordChangeView(APIView):
         payload = PasswordChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         user = _me(request)
-        # The current password is checked under the sign-in lockout: a borrowed or stolen
-        # session must not become a way to guess the password without limit.
-        address = auth.client_address(request)
-        locked = auth.lockout_check(user.username, address)
-        if locked is not None:
-            return _locked_out(locked)
         try:
-            services.password_change(user, **payload.validated_data)
-        except services.WrongPasswordError:
-            auth.lockout_register_failure(user.username, address)
-            raise
+            refused = _under_lockout(
+                request, user, lambda: services.password_change(user, **payload.validated_data)
+            )
         except DjangoValidationError as exc:
             return Response(_errors(exc, "new_password"), status=status.HTTP_400_BAD_REQUEST)
-        auth.lockout_register_success(user.username, address)  # as a sign-in does
+        if refused is not None:
+            return refused
         update_session_auth_hash(request._request, user)  # this browser stays signed in
         auth.password_entered(request.session)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -238,16 +251,14 @@ class PasswordConfirmView(APIView):
         payload = PasswordConfirmSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         user = _me(request)
-        # As for a password change: a session someone else holds must not become a way to
-        # guess the password; its failures lock sign-in too.
-        address = auth.client_address(request)
-        locked = auth.lockout_check(user.username, address)
-        if locked is not None:
-            return _locked_out(locked)
-        if not user.check_password(payload.validated_data["password"]):
-            auth.lockout_register_failure(user.username, address)
-            raise services.WrongPasswordError("Wrong password.", field="password")
-        auth.lockout_register_success(user.username, address)
+
+        def check() -> None:
+            if not user.check_password(payload.validated_data["password"]):
+                raise services.WrongPasswordError("Wrong password.", field="password")
+
+        refused = _under_lockout(request, user, check)
+        if refused is not None:
+            return refused
         auth.password_entered(request.session)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
