@@ -171,6 +171,12 @@ TABLE: dict[str, str] = {
     "faces_reject": "editor",
     "faces_move": "editor",
     "faces_remove": "editor",
+    "faces_assign": "editor",
+    "faces_ignore": "editor",
+    "faces_suggestions": "member",
+    "people_crop": "member",
+    # Lists only the faces of the caller's own libraries (?library=another answers an empty list).
+    "faces_list": "signed_in",
     # share links: managing them needs the library; opening them only the token
     "shares_list": "signed_in",
     "shares_create": "album_owner",
@@ -278,6 +284,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         "new_password": "another horse battery staple",
     },
     "faces_move": lambda w: {"person": _other_person(w)},
+    "faces_assign": lambda w: {"name": "Someone new"},
     "jobs_dismiss": lambda w: {"ids": [w.job.pk]},
     "jobs_retry_failed": lambda w: {},
     "libraries_create": lambda w: {"name": "Charlie", "folders": [str(w.spare_dir)]},

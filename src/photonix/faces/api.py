@@ -10,17 +10,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.core.http import DetailSerializer, IdField, forbid_unless, request_user
+from photonix.core.http import (
+    DetailSerializer,
+    IdField,
+    Pages,
+    forbid_unless,
+    query_id,
+    request_user,
+)
 from photonix.faces import selectors, services
 from photonix.faces.models import Face, Person
 from photonix.library import selectors as library_selectors
@@ -127,6 +141,30 @@ class MoveSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True, help_text="For a new person."
     )
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    person = IdField(required=False, help_text="A person of the face's library.")
+    name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Without ``person``: the library's person of this name, or a new one.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "person" in attrs and attrs.get("name", "").strip():
+            raise serializers.ValidationError("give a person or a name, not both")
+        if "person" not in attrs and not attrs.get("name", "").strip():
+            raise serializers.ValidationError({"name": ["choose a person or type a name"]})
+        return attrs
+
+
+class FaceSuggestionSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField()
+    name = serializers.CharField(help_text="Empty for an unnamed group.")
+    distance = serializers.FloatField(help_text="Euclidean, between face embeddings.")
+    cover_url = serializers.CharField(allow_null=True)
 
 
 class PhotoIdsSerializer(serializers.Serializer[Any]):
@@ -295,25 +333,128 @@ class FaceConfirmView(_FaceAction):
         return services.face_confirm(face)
 
 
+class FaceListView(generics.ListAPIView[Face]):
+    """Faces of the user's libraries (``?library=ID`` for one); ``?unassigned=1``: only the ones
+    on nobody that wait to be named (removed ones too; not ignored, not rejected), the clearest
+    first."""
+
+    serializer_class = FaceSerializer
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Face]:
+        user = request_user(self.request)
+        library = query_id(self.request, "library", "must be a library id")
+        if self.request.query_params.get("unassigned") in ("1", "true"):
+            return selectors.unassigned_faces(user, library).select_related("person")
+        faces = selectors.faces_for(user).exclude(verdict=Face.Verdict.REJECTED)
+        if library is not None:
+            faces = faces.filter(library_id=library)
+        return faces.order_by("photo_id", "x", "pk")
+
+    @extend_schema(
+        operation_id="faces_list",
+        parameters=[
+            OpenApiParameter("library", OpenApiTypes.INT, description="only this library"),
+            OpenApiParameter(
+                "unassigned", OpenApiTypes.BOOL, description="only faces on nobody to name"
+            ),
+        ],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class FaceAssignView(_FaceAction):
+    @extend_schema(
+        operation_id="faces_assign", request=AssignSerializer, responses=ACTION_RESPONSES
+    )
+    def post(self, request: Request, face_id: int) -> Response:
+        """Name a face: put it on a person of its library, or on the person called ``name``
+        (made when the library has nobody of that name)."""
+        return super().post(request, face_id)
+
+    def _act(self, request: Request, face: Face) -> Face:
+        payload = AssignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        person = _person(request, data["person"]) if "person" in data else None
+        return services.face_name(face, person=person, name=data.get("name", ""))
+
+
+class FaceIgnoreView(_FaceAction):
+    @extend_schema(operation_id="faces_ignore", request=None, responses=ACTION_RESPONSES)
+    def post(self, request: Request, face_id: int) -> Response:
+        """A face nobody will name: off its person and out of the unnamed faces to review."""
+        return super().post(request, face_id)
+
+    def _act(self, request: Request, face: Face) -> Face:
+        return services.face_ignore(face)
+
+
+class FaceSuggestionsView(APIView):
+    @extend_schema(
+        operation_id="faces_suggestions",
+        parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 20 (5)")],
+        responses=FaceSuggestionSerializer(many=True),
+    )
+    def get(self, request: Request, face_id: int) -> Response:
+        """The people this face looks most like, nearest first (its own person left out)."""
+        face = _face(request, face_id)
+        limit = request.query_params.get("limit", "5")
+        if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= 20:
+            raise ValidationError({"limit": ["a number from 1 to 20"]})
+        ranked = services.face_suggestions(face, int(limit))
+        people = selectors.people_for(request_user(request)).in_bulk([pk for pk, _ in ranked])
+        return Response(
+            FaceSuggestionSerializer(
+                [
+                    {
+                        "person": pk,
+                        "name": people[pk].name,
+                        "distance": round(distance, 4),
+                        "cover_url": _crop_url(getattr(people[pk], "cover", None)),
+                    }
+                    for pk, distance in ranked
+                    if pk in people
+                ],
+                many=True,
+            ).data
+        )
+
+
+def _crop_response(request: Request, face: Face) -> HttpResponse:
+    photo = face.photo
+    if not photo.thumbnail_version:
+        raise Http404("the preview of this photo is not made yet")
+    etag = f'"f{face.pk}-{photo.thumbnail_version}-{face.x:.4f}-{face.y:.4f}"'
+    if not_modified(request, etag):
+        response = HttpResponse(status=304)
+    else:
+        preview = thumbnail_file(photo.pk, PREVIEW.name, photo.thumbnail_version)
+        try:
+            data = services.face_crop(face, preview)
+        except (OSError, ValueError):  # gone, or not an image (Pillow's errors)
+            raise Http404("the preview of this photo is missing or damaged") from None
+        response = HttpResponse(data, content_type="image/jpeg")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+class PersonCropView(APIView):
+    """The crop of a person's cover face (for lists that carry only the person's id)."""
+
+    @extend_schema(operation_id="people_crop", responses={(200, "image/jpeg"): CROP, 404: None})
+    def get(self, request: Request, person_id: int) -> HttpResponse:
+        cover: int | None = getattr(_person(request, person_id), "cover", None)
+        if cover is None:
+            raise Http404("this person has no face to show")
+        return _crop_response(request, _face(request, cover))
+
+
 class FaceCropView(APIView):
     """A square JPEG of the face cut from the photo's preview (the UI rounds it with CSS)."""
 
     @extend_schema(operation_id="faces_crop", responses={(200, "image/jpeg"): CROP, 404: None})
     def get(self, request: Request, face_id: int) -> HttpResponse:
-        face = _face(request, face_id)
-        photo = face.photo
-        if not photo.thumbnail_version:
-            raise Http404("the preview of this photo is not made yet")
-        etag = f'"f{face.pk}-{photo.thumbnail_version}-{face.x:.4f}-{face.y:.4f}"'
-        if not_modified(request, etag):
-            response = HttpResponse(status=304)
-        else:
-            preview = thumbnail_file(photo.pk, PREVIEW.name, photo.thumbnail_version)
-            try:
-                data = services.face_crop(face, preview)
-            except (OSError, ValueError):  # gone, or not an image (Pillow's errors)
-                raise Http404("the preview of this photo is missing or damaged") from None
-            response = HttpResponse(data, content_type="image/jpeg")
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return _crop_response(request, _face(request, face_id))

@@ -2,9 +2,11 @@
 
 A face's ``verdict`` says who decided: ``auto`` (the machine) or a person — ``confirmed`` (this is
 them), ``moved`` (put on this person by hand), ``removed`` (taken off a person: not them; left
-unassigned and never grouped again automatically), ``rejected`` (not a face). Reprocessing and
-re-clustering never change a face with a human verdict, and never merge or dissolve a person a
-human acted on (``confirmed``).
+unassigned and listed among the unnamed faces to review), ``ignored`` (a face nobody will name,
+a stranger: kept and shown unnamed, out of the review list), ``rejected`` (not a face). Unassigned
+faces (``auto`` with no person, ``removed``) wait among the unnamed faces a person can name from
+the People page or the viewer. Reprocessing and re-clustering never change a face with a human
+verdict, and never merge or dissolve a person a human acted on (``confirmed``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Face(models.Model):
         MOVED = "moved"
         REMOVED = "removed"
         REJECTED = "rejected"
+        IGNORED = "ignored"
 
     photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="faces")
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="faces")
@@ -85,6 +88,9 @@ HUMAN_VERDICTS = (
     Face.Verdict.MOVED,
     Face.Verdict.REMOVED,
     Face.Verdict.REJECTED,
+    Face.Verdict.IGNORED,
 )
 #: Faces that show their person (and may stand for them when a new face is matched).
 ON_PERSON = (Face.Verdict.AUTO, Face.Verdict.CONFIRMED, Face.Verdict.MOVED)
+#: Faces on nobody that wait for a person to name them (the "Unnamed faces" to review).
+UNASSIGNED = (Face.Verdict.AUTO, Face.Verdict.REMOVED)

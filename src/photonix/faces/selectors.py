@@ -16,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from photonix.core.models import User
-from photonix.faces.models import ON_PERSON, Face, Person
+from photonix.faces.models import ON_PERSON, UNASSIGNED, Face, Person
 from photonix.library import selectors as library_selectors
 from photonix.library.models import LibraryMember
 
@@ -35,20 +35,30 @@ def faces_for(user: User) -> QuerySet[Face]:
     return Face.objects.filter(library__in=libraries).select_related("person")
 
 
-def people_for(user: User) -> QuerySet[Person]:
-    """People of the user's libraries with their counts and cover face (best face when unset)."""
-    best = (
-        Face.objects.filter(person=OuterRef("pk"), verdict__in=ON_PERSON)
-        .order_by("-clusterable", "verdict", "-size", "pk")
-        .values("pk")[:1]
+def best_faces(person_id: int | OuterRef) -> QuerySet[Face]:
+    """A person's faces, the one that shows them best first: a face a person confirmed or put on
+    them before the machine's guesses (those may be someone else's), then the larger."""
+    return (
+        Face.objects.filter(person_id=person_id, verdict__in=ON_PERSON)
+        .annotate(guessed=Case(When(verdict=Face.Verdict.AUTO, then=Value(1)), default=Value(0)))
+        .order_by("guessed", "-clusterable", "-size", "pk")
     )
+
+
+def people_for(user: User) -> QuerySet[Person]:
+    """People of the user's libraries with their counts and cover face: the one chosen when it is
+    still one of theirs, else their best face (:func:`best_faces`)."""
+    chosen = Face.objects.filter(
+        pk=OuterRef("cover_face_id"), person_id=OuterRef("pk"), verdict__in=ON_PERSON
+    ).values("pk")[:1]
+    best = best_faces(OuterRef("pk")).values("pk")[:1]
     shown = Q(faces__verdict__in=ON_PERSON)
     return (
         Person.objects.filter(library__in=library_selectors.libraries_for(user).values("pk"))
         .annotate(
             face_count=Count("faces", filter=shown, distinct=True),
             photo_count=Count("faces__photo", filter=shown, distinct=True),
-            cover=Coalesce("cover_face_id", Subquery(best), output_field=IntegerField()),
+            cover=Coalesce(Subquery(chosen), Subquery(best), output_field=IntegerField()),
             unnamed=Case(When(name="", then=Value(1)), default=Value(0)),
         )
         # Named people by name, then the unnamed groups to review, largest first.
@@ -58,3 +68,11 @@ def people_for(user: User) -> QuerySet[Person]:
 
 def person_faces(person: Person) -> QuerySet[Face]:
     return person.faces.filter(verdict__in=ON_PERSON).order_by("photo_id", "pk")
+
+
+def unassigned_faces(user: User, library_id: int | None = None) -> QuerySet[Face]:
+    """Faces on nobody that wait to be named (removed ones too), the clearest first."""
+    faces = faces_for(user).filter(person__isnull=True, verdict__in=UNASSIGNED)
+    if library_id is not None:
+        faces = faces.filter(library_id=library_id)
+    return faces.order_by("-clusterable", "-size", "pk")

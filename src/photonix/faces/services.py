@@ -26,7 +26,7 @@ from PIL import Image
 from photonix.core import work
 from photonix.core.broker_client import broker_redis
 from photonix.core.errors import PhotonixError
-from photonix.faces import clustering
+from photonix.faces import clustering, selectors
 from photonix.faces.detection import (
     DetectedFace,
     embedding_from_bytes,
@@ -300,18 +300,36 @@ def person_rename(person: Person, name: str) -> Person:
     return person
 
 
+def _own_cover(person: Person) -> int | None:
+    """The person's cover when it is still one of their faces, else their best face."""
+    if person.cover_face_id is not None and (
+        Face.objects.filter(
+            pk=person.cover_face_id, person_id=person.pk, verdict__in=ON_PERSON
+        ).exists()
+    ):
+        return person.cover_face_id
+    return selectors.best_faces(person.pk).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def people_merge(target: Person, source: Person) -> Person:
-    """Move every face of ``source`` onto ``target`` and delete ``source`` (same library only)."""
+    """Move every face of ``source`` onto ``target`` and delete ``source`` (same library only).
+
+    The target keeps the face they were shown with (the one chosen, else their best face before
+    the merge), so the faces that join them never take over their cover; a target without faces
+    takes the source's.
+    """
     if source.pk == target.pk:
         raise FaceError("a person cannot be merged with itself")
     if source.library_id != target.library_id:
         raise FaceError("people of different libraries cannot be merged")
+    cover = _own_cover(target)
+    if cover is None:
+        cover = _own_cover(source)
     Face.objects.filter(person=source).update(person=target)
     if not target.name and source.name:
         target.name = source.name
-    if target.cover_face_id is None:
-        target.cover_face_id = source.cover_face_id
+    target.cover_face_id = cover
     target.confirmed = True
     target.save(update_fields=["name", "cover_face", "confirmed", "updated_at"])
     source.delete()
@@ -343,12 +361,60 @@ def face_move(face: Face, person: Person | None, *, name: str = "") -> Face:
 
 @transaction.atomic
 def face_remove(face: Face) -> Face:
-    """Take a face off its person: "not them". It stays unassigned until a person moves it."""
+    """Take a face off its person: "not them". It joins the unnamed faces to review, and is
+    never grouped automatically again."""
     _drop_cover(face, face.person_id)
     face.person = None
     face.verdict = V.REMOVED
     face.save(update_fields=["person", "verdict", "updated_at"])
     return face
+
+
+@transaction.atomic
+def face_name(face: Face, *, person: Person | None = None, name: str = "") -> Face:
+    """Put a face on someone a person chose: ``person`` of its library, or the one called
+    ``name`` — the library's person of that name (any case) when there is one, else a new one."""
+    if person is None:
+        name = name.strip()[:200]
+        if not name:
+            raise FaceError("choose a person or type a name", field="name")
+        person = (
+            Person.objects.filter(library_id=face.library_id, name__iexact=name)
+            .order_by("pk")
+            .first()
+        )
+        if person is None:
+            person = Person.objects.create(library_id=face.library_id, name=name)
+    return face_move(face, person)
+
+
+@transaction.atomic
+def face_ignore(face: Face) -> Face:
+    """A face nobody will name (a stranger): it leaves its person and the unnamed faces to
+    review, stays shown on its photo, and is never grouped automatically."""
+    _drop_cover(face, face.person_id)
+    face.person = None
+    face.verdict = V.IGNORED
+    face.save(update_fields=["person", "verdict", "updated_at"])
+    return face
+
+
+def face_suggestions(face: Face, limit: int = 5) -> list[tuple[int, float]]:
+    """The people of the face's library nearest to it, nearest first: ``(person id, distance)``
+    to each person's closest reference face (see :func:`_references`). Its own person is left
+    out; a face without an embedding (too small or blurry) gets none."""
+    if face.embedding is None:
+        return []
+    matrix, owners = _references(face.library_id)
+    if not owners:
+        return []
+    distances = clustering.pairwise(embedding_from_bytes(face.embedding)[None, :], matrix)[0]
+    closest: dict[int, float] = {}
+    for owner, distance in zip(owners, distances.tolist(), strict=True):
+        if owner != face.person_id and distance < closest.get(owner, float("inf")):
+            closest[owner] = distance
+    ranked = sorted(closest.items(), key=lambda item: (item[1], item[0]))
+    return ranked[:limit]
 
 
 @transaction.atomic

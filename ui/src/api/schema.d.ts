@@ -255,6 +255,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/faces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Faces of the user's libraries (``?library=ID`` for one); ``?unassigned=1``: only the ones
+         *     on nobody that wait to be named (removed ones too; not ignored, not rejected), the clearest
+         *     first.
+         */
+        get: operations["faces_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faces/{face_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Name a face: put it on a person of its library, or on the person called ``name``
+         *     (made when the library has nobody of that name).
+         */
+        post: operations["faces_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/faces/{face_id}/confirm": {
         parameters: {
             query?: never;
@@ -283,6 +324,23 @@ export interface paths {
         get: operations["faces_crop"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faces/{face_id}/ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A face nobody will name: off its person and out of the unnamed faces to review. */
+        post: operations["faces_ignore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -334,6 +392,23 @@ export interface paths {
         put?: never;
         /** @description Take a face off its person ("not them"); it is not grouped automatically again. */
         post: operations["faces_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faces/{face_id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The people this face looks most like, nearest first (its own person left out). */
+        get: operations["faces_suggestions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -746,6 +821,23 @@ export interface paths {
         head?: never;
         /** @description Name or rename this person (nobody else changes), or choose their cover face. */
         patch: operations["people_update"];
+        trace?: never;
+    };
+    "/api/people/{person_id}/crop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The crop of a person's cover face (for lists that carry only the person's id). */
+        get: operations["people_crop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/people/{person_id}/faces": {
@@ -1448,6 +1540,15 @@ export interface components {
             /** @description why, in words (null unless failed) */
             readonly failure: string | null;
         };
+        AssignRequest: {
+            /**
+             * Format: int64
+             * @description A person of the face's library.
+             */
+            person?: number;
+            /** @description Without ``person``: the library's person of this name, or a new one. */
+            name?: string;
+        };
         /** @description Fractions of the displayed (upright) photo. */
         Box: {
             /** Format: double */
@@ -1554,15 +1655,27 @@ export interface components {
             readonly clusterable: boolean;
             readonly crop_url: string;
         };
+        FaceSuggestion: {
+            person: number;
+            /** @description Empty for an unnamed group. */
+            name: string;
+            /**
+             * Format: double
+             * @description Euclidean, between face embeddings.
+             */
+            distance: number;
+            cover_url: string | null;
+        };
         /**
          * @description * `auto` - Auto
          *     * `confirmed` - Confirmed
          *     * `moved` - Moved
          *     * `removed` - Removed
          *     * `rejected` - Rejected
+         *     * `ignored` - Ignored
          * @enum {string}
          */
-        FaceVerdictEnum: "auto" | "confirmed" | "moved" | "removed" | "rejected";
+        FaceVerdictEnum: "auto" | "confirmed" | "moved" | "removed" | "rejected" | "ignored";
         FacetFlash: {
             fired: number;
             not_fired: number;
@@ -1831,6 +1944,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AlbumPhoto"][];
+        };
+        PaginatedFaceList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Face"][];
         };
         PaginatedFileList: {
             /** @example 123 */
@@ -3163,6 +3291,75 @@ export interface operations {
             };
         };
     };
+    faces_list: {
+        parameters: {
+            query?: {
+                /** @description only this library */
+                library?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description only faces on nobody to name */
+                unassigned?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFaceList"];
+                };
+            };
+        };
+    };
+    faces_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                face_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AssignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Face"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
     faces_confirm: {
         parameters: {
             query?: never;
@@ -3226,6 +3423,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    faces_ignore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                face_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Face"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
             };
         };
     };
@@ -3340,6 +3574,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    faces_suggestions: {
+        parameters: {
+            query?: {
+                /** @description 1 to 20 (5) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                face_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaceSuggestion"][];
                 };
             };
         };
@@ -4262,6 +4520,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Detail"];
                 };
+            };
+        };
+    };
+    people_crop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A square JPEG of the face. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description No response body */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -17,7 +17,7 @@ from photonix.core.models import User
 APP = "photonix.faces"
 APP_LABEL: str = "faces"  # looked up at run time: the app may not be installed
 # Faces that are not their person: not a face at all, or taken off them by a person.
-NOT_THEIRS = ("rejected", "removed")
+NOT_THEIRS = ("rejected", "removed", "ignored")
 
 
 def installed() -> bool:
