@@ -100,3 +100,6 @@ export type SharePhotoDetail = JsonOf<paths["/api/share/{token}/photos/{photo_id
 export type Person = JsonOf<paths["/api/people/{person_id}"]["get"]["responses"][200]>;
 export type Face = JsonOf<paths["/api/people/{person_id}/faces"]["get"]["responses"][200]>[number];
 export type FaceBox = Face["box"];
+export type FacePage = JsonOf<paths["/api/faces"]["get"]["responses"][200]>;
+export type FaceSuggestion = JsonOf<paths["/api/faces/{face_id}/suggestions"]["get"]["responses"][200]>[number];
+export type FaceAssign = BodyOf<paths["/api/faces/{face_id}/assign"]["post"]>;

@@ -1,6 +1,9 @@
 import { useId, useState } from "react";
 import { Link } from "react-router";
+import { photoPath } from "../shared/routes";
 import type { Person } from "../api/types";
+import { FaceNamer } from "../shared/FaceNamer";
+import { UNNAMED_PAGE_SIZE, useUnassignedFaces } from "../shared/faces";
 import { QueryState } from "../shared/QueryState";
 import { FaceCrop } from "./FaceCrop";
 import { personCounts, personLabel, personPath, pickLibrary, splitPeople } from "./logic";
@@ -39,9 +42,12 @@ export function PeoplePage() {
           library === null ? (
             <p className="muted">No libraries yet.</p>
           ) : (
-            <QueryState query={people} loading="Loading people…" error="Could not load the people.">
-              {(list) => <PeopleGroups people={list} />}
-            </QueryState>
+            <>
+              <QueryState query={people} loading="Loading people…" error="Could not load the people.">
+                {(list) => <PeopleGroups people={list} />}
+              </QueryState>
+              <UnnamedFaces key={library} library={library} />
+            </>
           )
         }
       </QueryState>
@@ -83,5 +89,50 @@ function PersonCards({ people, label }: { people: Person[]; label: string }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Faces on nobody — alone on their photos, or taken off someone — to name, a page at a time. */
+function UnnamedFaces({ library }: { library: number }) {
+  const [page, setPage] = useState(1);
+  const faces = useUnassignedFaces(library, page);
+  const count = faces.data?.count ?? 0;
+  const pages = Math.max(1, Math.ceil(count / UNNAMED_PAGE_SIZE));
+  // Naming the last faces of the last page leaves it empty: show the one before.
+  if (faces.data && faces.data.results.length === 0 && page > 1) setPage(Math.min(page - 1, pages));
+  if (faces.data && count === 0) return null;
+  return (
+    <section aria-labelledby="people-unnamed-faces">
+      <h2 id="people-unnamed-faces">Unnamed faces{count > 0 && <span className="muted"> ({count})</span>}</h2>
+      <QueryState query={faces} loading="Loading faces…" error="Could not load the unnamed faces.">
+        {(data) => (
+          <>
+            <ul className="unnamed-faces" aria-label="Unnamed faces">
+              {data.results.map((face) => (
+                <li key={face.id} className="unnamed-face" data-testid="unnamed-face" data-face-id={face.id}>
+                  <Link to={photoPath(face.photo)} aria-label={`Photo of face ${face.id}`}>
+                    <FaceCrop faceId={face.id} src={face.crop_url} size="small" />
+                  </Link>
+                  <FaceNamer face={face} withDismiss />
+                </li>
+              ))}
+            </ul>
+            {pages > 1 && (
+              <nav className="unnamed-faces__pages" aria-label="Pages of unnamed faces">
+                <button type="button" className="button button--small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                  Previous
+                </button>
+                <span className="muted">
+                  Page {page} of {pages}
+                </span>
+                <button type="button" className="button button--small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+                  Next
+                </button>
+              </nav>
+            )}
+          </>
+        )}
+      </QueryState>
+    </section>
   );
 }

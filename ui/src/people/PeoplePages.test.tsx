@@ -22,6 +22,7 @@ function routes(extra: Record<string, Handler> = {}): Record<string, Handler> {
     "GET /api/people/1/photos": () => json({ photos: [101, 100] }),
     "GET /api/photos/100": () => json(photoDetail(100)),
     "GET /api/photos/101": () => json(photoDetail(101)),
+    "GET /api/faces": () => json({ count: 0, next: null, previous: null, results: [] }),
     ...extra,
   };
 }
@@ -41,6 +42,51 @@ describe("PeoplePage", () => {
 
     await user.selectOptions(screen.getByLabelText("Library"), "2");
     expect(await screen.findByText(/No faces found yet/)).toBeInTheDocument();
+  });
+});
+
+describe("Unnamed faces", () => {
+  it("lists the faces on nobody a page at a time, and names one", async () => {
+    const user = userEvent.setup();
+    const single = (id: number) => ({ ...personFace(id, 0, 200 + id), person: null, person_name: null });
+    let named = false;
+    const seen = fakeApi(
+      routes({
+        "GET /api/faces": (request) => {
+          const query = new URL(request.url).searchParams;
+          expect([query.get("library"), query.get("unassigned")]).toEqual(["1", "true"]);
+          const page = Number(query.get("page"));
+          const first = named ? [single(31), single(32)] : [single(30), single(31), single(32)];
+          return json({ count: named ? 25 : 26, next: null, previous: null, results: page === 1 ? first : [single(99)] });
+        },
+        "GET /api/faces/30/suggestions": () => json([{ person: 2, name: "Marie Curie", distance: 0.4, cover_url: "/api/faces/10/crop" }]),
+        "GET /api/faces/31/suggestions": () => json([]),
+        "GET /api/faces/32/suggestions": () => json([]),
+        "GET /api/faces/99/suggestions": () => json([]),
+        "POST /api/faces/30/assign": () => {
+          named = true;
+          return json({ ...personFace(30, 2, 230), verdict: "moved" });
+        },
+      }),
+    );
+    renderApp("/people");
+    const list = await screen.findByRole("list", { name: "Unnamed faces" });
+    expect(screen.getByRole("heading", { name: /^Unnamed faces/ })).toHaveTextContent("Unnamed faces (26)");
+    expect(within(list).getAllByTestId("unnamed-face").map((item) => item.dataset.faceId)).toEqual(["30", "31", "32"]);
+    expect(list.querySelector("img.face-crop")).toHaveAttribute("src", "/api/faces/30/crop");
+    expect(within(list).getByRole("link", { name: "Photo of face 30" })).toHaveAttribute("href", "/photos/230");
+
+    await user.click(screen.getByRole("button", { name: "Next" }));
+    await waitFor(() => expect(screen.getAllByTestId("unnamed-face").map((item) => item.dataset.faceId)).toEqual(["99"]));
+    expect(screen.getByText("Page 2 of 2")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Previous" }));
+
+    const first = await screen.findByText((_, element) => element?.getAttribute("data-face-id") === "30");
+    await user.click(await within(first).findByRole("button", { name: "Marie Curie" }));
+    await waitFor(() => expect(screen.getAllByTestId("unnamed-face").map((item) => item.dataset.faceId)).toEqual(["31", "32"]));
+    expect(screen.getByRole("heading", { name: /^Unnamed faces/ })).toHaveTextContent("Unnamed faces (25)");
+    const assign = seen.find((request) => request.method === "POST")!;
+    expect(await assign.text()).toBe(JSON.stringify({ person: 2 }));
   });
 });
 
@@ -92,8 +138,8 @@ describe("PersonPage", () => {
       "Move to…",
       "A new person",
       "Marie Curie",
-      "Unnamed group #3",
-      "Unnamed group #4",
+      "Unnamed person 3",
+      "Unnamed person 4",
     ]);
     await waitFor(() => expect(within(first!).getByRole("button", { name: "Move" })).toBeDisabled());
     await user.selectOptions(move, "3");

@@ -59,7 +59,7 @@ describe("faceActionRequest", () => {
 describe("labels", () => {
   it("names unnamed groups by id and counts faces and photos", () => {
     expect(personLabel(PEOPLE[0]!)).toBe("Ada");
-    expect(personLabel(PEOPLE[2]!)).toBe("Unnamed group #3");
+    expect(personLabel(PEOPLE[2]!)).toBe("Unnamed person 3");
     expect(personCounts({ face_count: 1, photo_count: 2 })).toBe("1 face · 2 photos");
   });
 

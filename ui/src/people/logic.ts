@@ -1,4 +1,5 @@
 import type { Person } from "../api/types";
+import { personName } from "../shared/faces";
 import { pluralize } from "../shared/jobsSummary";
 
 /** What the user can do with one face on a person's page. */
@@ -51,7 +52,7 @@ export function otherPeople(people: readonly Person[], self: Pick<Person, "id" |
 }
 
 export function personLabel(person: Pick<Person, "id" | "name">): string {
-  return isNamed(person) ? person.name.trim() : `Unnamed group #${person.id}`;
+  return personName(person);
 }
 
 export function personCounts(person: Pick<Person, "face_count" | "photo_count">): string {

@@ -75,4 +75,20 @@ describe("FilterPanel", () => {
     fireEvent.click(within(cameras).getByRole("button", { name: "All 12" }));
     expect(within(cameras).getAllByRole("checkbox")).toHaveLength(12);
   });
+
+  it("labels an unnamed group and shows each person's face", async () => {
+    renderPanel({}, facets({ people: [option(4, "Marie Curie", 3), option(9, "", 2), option(12, "", 1)], total: 3 }));
+    const people = await screen.findByTestId("facet-people");
+    expect(within(people).getAllByRole("checkbox").map((box) => box.getAttribute("aria-label"))).toEqual([
+      "Marie Curie",
+      "Unnamed person 9",
+      "Unnamed person 12",
+    ]);
+    expect(within(people).getByText("Unnamed person 9")).toBeInTheDocument();
+    expect([...people.querySelectorAll("img.facet__face")].map((img) => img.getAttribute("src"))).toEqual([
+      "/api/people/4/crop",
+      "/api/people/9/crop",
+      "/api/people/12/crop",
+    ]);
+  });
 });

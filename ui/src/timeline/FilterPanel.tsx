@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { FacetOption, FacetTag, Facets } from "../api/types";
 import { type Filters, hasFilters, type ListKey, toggleInList, withFilter } from "../shared/filters";
+import { personCropUrl, personName } from "../shared/faces";
 import { labelFor, rememberLabel } from "../shared/labels";
 import { formatExposure, optionsWithChosen, swatchColour } from "./facetFormat";
 import { useFacets } from "./queries";
@@ -21,7 +22,7 @@ function titleOf(type: string): string {
 
 function rememberFacets(facets: Facets) {
   for (const [type, tags] of Object.entries(facets.tags)) for (const t of tags) rememberLabel(type === "place" || type === "colour" ? type : "tag", t.id, t.name);
-  for (const p of facets.people) rememberLabel("person", p.id, p.name);
+  for (const p of facets.people) rememberLabel("person", p.id, personName(p));
   for (const c of facets.cameras) rememberLabel("camera", c.id, c.name);
   for (const l of facets.lenses) rememberLabel("lens", l.id, l.name);
 }
@@ -37,6 +38,7 @@ function OptionList({
   kind,
   noun,
   testId,
+  imageOf,
 }: {
   title: string;
   options: (FacetOption | FacetTag)[];
@@ -45,6 +47,8 @@ function OptionList({
   kind: string;
   noun: string;
   testId?: string;
+  /** A small round picture for each option (a person's face). */
+  imageOf?: (id: number) => string;
 }) {
   const [all, setAll] = useState(false);
   const options = optionsWithChosen(offered, selected, kind, noun);
@@ -57,6 +61,7 @@ function OptionList({
       {shown.map((option) => (
         <label key={option.id} className="facet__option">
           <input type="checkbox" aria-label={option.name} checked={selected.includes(option.id)} onChange={() => onToggle(option.id)} />
+          {imageOf && <img className="facet__face" src={imageOf(option.id)} alt="" loading="lazy" />}
           <span className="facet__name">{option.name}</span>
           <span className="facet__count">{option.count}</span>
         </label>
@@ -233,7 +238,16 @@ export function FilterPanel({
               testId={`facet-tags-${type}`}
             />
           ))}
-          <OptionList title="People" options={data.people} selected={filters.person ?? []} onToggle={toggle("person")} kind="person" noun="Person" testId="facet-people" />
+          <OptionList
+            title="People"
+            options={data.people.map((person) => ({ ...person, name: personName(person) }))}
+            imageOf={personCropUrl}
+            selected={filters.person ?? []}
+            onToggle={toggle("person")}
+            kind="person"
+            noun="Person"
+            testId="facet-people"
+          />
           <OptionList title="Cameras" options={data.cameras} selected={filters.camera ?? []} onToggle={toggle("camera")} kind="camera" noun="Camera" testId="facet-cameras" />
           <OptionList title="Lenses" options={data.lenses} selected={filters.lens ?? []} onToggle={toggle("lens")} kind="lens" noun="Lens" testId="facet-lenses" />
           <fieldset className="facet">

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { PhotoDetail } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
+import { personName } from "../shared/faces";
 import { AddToAlbumDialog } from "../shared/AddToAlbumDialog";
 import { albumPath } from "../shared/albums";
 import { filtersToSearch } from "../shared/filters";
@@ -194,7 +195,7 @@ export function InfoPanel({
             {photo.people.map((person) => (
               <li key={person.id}>
                 <Link className="chip" to={{ pathname: "/", search: filtersToSearch({ person: [person.id] }) }}>
-                  {person.name}
+                  {personName(person)}
                 </Link>
               </li>
             ))}

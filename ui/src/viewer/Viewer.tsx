@@ -8,7 +8,8 @@ import { usePhotoDetail } from "../shared/photos";
 import { originalUrl, previewUrl } from "../shared/photoUrls";
 import { placeholderDataURL } from "../shared/thumbhash";
 import { InfoPanel } from "./InfoPanel";
-import { faceBoxStyle, visibleFaces } from "./faces";
+import { FaceNamer } from "../shared/FaceNamer";
+import { faceBoxStyle, faceLabel, facePopoverStyle, visibleFaces } from "./faces";
 import { usePhotoFaces, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 import { FIT, fitSize, panBy, swipeDirection, type View, zoomAt } from "./zoom";
@@ -336,22 +337,52 @@ export function Viewer({
   );
 }
 
-/** Boxes over the faces of the shown photo, named when the face belongs to a person. */
+/** Boxes over the faces of the shown photo, named when the face belongs to a person; a click on
+ * one opens its naming (suggestions of the nearest people and a name field). */
 function FaceBoxes({ photoId }: { photoId: number }) {
   const faces = usePhotoFaces(photoId, true);
   const shown = visibleFaces(faces.data ?? []);
+  const [open, setOpen] = useState<number | null>(null);
+  const chosen = shown.find((face) => face.id === open);
   return (
-    <div className="viewer__faces" data-testid="face-boxes">
+    // The stage captures pointers for panning and swipes: the boxes keep theirs, so a click lands.
+    <div className="viewer__faces" data-testid="face-boxes" onPointerDown={(event) => event.stopPropagation()} onDoubleClick={(event) => event.stopPropagation()}>
       {shown.map((face) => (
-        <div
+        <button
+          type="button"
           key={face.id}
-          className="viewer__face"
+          className={`viewer__face${face.id === open ? " viewer__face--open" : ""}`}
           style={faceBoxStyle(face.box)}
-          title={face.person_name ?? "Unnamed"}
+          title={faceLabel(face)}
+          aria-label={`Face: ${faceLabel(face)}`}
+          aria-expanded={face.id === open}
+          data-face-id={face.id}
+          onClick={() => setOpen(face.id === open ? null : face.id)}
         >
-          <span className="viewer__face-name">{face.person_name ?? "Unnamed"}</span>
-        </div>
+          <span className="viewer__face-name">{faceLabel(face)}</span>
+        </button>
       ))}
+      {chosen && (
+        <div
+          className="viewer__face-popover"
+          role="dialog"
+          aria-label={`Name face ${chosen.id}`}
+          style={facePopoverStyle(chosen.box)}
+          onKeyDown={(event) => {
+            if (event.key !== "Escape") return;
+            event.stopPropagation(); // closes the popover, not the viewer
+            setOpen(null);
+          }}
+        >
+          <div className="viewer__face-popover-head">
+            <strong>{chosen.person_name ? `${faceLabel(chosen)}?` : "Who is this?"}</strong>
+            <button type="button" className="icon-button" aria-label="Close" onClick={() => setOpen(null)}>
+              ×
+            </button>
+          </div>
+          <FaceNamer key={chosen.id} face={chosen} onDone={() => setOpen(null)} />
+        </div>
+      )}
     </div>
   );
 }

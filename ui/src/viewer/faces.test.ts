@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { faceBoxStyle, visibleFaces } from "./faces";
+import { faceBoxStyle, faceLabel, facePopoverStyle, visibleFaces } from "./faces";
 
 const face = (id: number, verdict: string) =>
   ({
@@ -38,5 +38,16 @@ describe("face boxes", () => {
       width: "10.00%",
       height: "25.00%",
     });
+  });
+
+  it("say whose face it is, an unnamed group by its number, and a face on nobody is unnamed", () => {
+    expect(faceLabel({ person: 4, person_name: "Marie Curie" })).toBe("Marie Curie");
+    expect(faceLabel({ person: 9, person_name: "" })).toBe("Unnamed person 9");
+    expect(faceLabel({ person: null, person_name: null })).toBe("Unnamed");
+  });
+
+  it("open their naming under a face high on the photo and above one low on it", () => {
+    expect(facePopoverStyle({ x: 0.1, y: 0.2, width: 0.1, height: 0.1 })).toEqual({ left: "10.00%", top: "30.00%" });
+    expect(facePopoverStyle({ x: 0.5, y: 0.7, width: 0.1, height: 0.1 })).toEqual({ left: "50.00%", bottom: "30.00%" });
   });
 });
