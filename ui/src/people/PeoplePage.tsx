@@ -58,7 +58,7 @@ export function PeoplePage() {
 function PeopleGroups({ people }: { people: Person[] }) {
   const { named, unnamed } = splitPeople(people);
   if (named.length + unnamed.length === 0) {
-    return <p className="muted">No faces found yet. Faces are grouped after photos are processed.</p>;
+    return <p className="muted">No people yet. Faces are grouped after photos are processed; a face alone waits among the unnamed faces.</p>;
   }
   return (
     <>

@@ -41,7 +41,7 @@ describe("PeoplePage", () => {
     expect(screen.getByRole("link", { name: "People" })).toHaveAttribute("href", "/people");
 
     await user.selectOptions(screen.getByLabelText("Library"), "2");
-    expect(await screen.findByText(/No faces found yet/)).toBeInTheDocument();
+    expect(await screen.findByText(/No people yet/)).toBeInTheDocument();
   });
 });
 
