@@ -7,6 +7,7 @@ small real ones in ``tests/fakes.py``, steered through marker files.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import signal
@@ -340,6 +341,121 @@ def test_a_worker_in_a_warm_shutdown_keeps_the_task_it_finishes(
     slow = Job.objects.get(photo=photo, stage="classify:fake_slow")
     assert slow.state == Job.State.SUCCEEDED
     assert len(list(fakes.marker_dir().glob("slow-started-*"))) == 1, "it ran once"
+
+
+@pytest.fixture
+def orphan(clean_broker: str) -> Iterator[Callable[..., str]]:
+    """Send a task and take its message as a worker would, never to acknowledge it: the worker
+    died (its connection is left open; closing it would give the message back). Returns the
+    message's delivery tag."""
+    from photonix.celery import app
+
+    connections: list[Any] = []
+
+    def take(task: str, *args: Any) -> str:
+        app.send_task(task, args=args)
+        client = redis.Redis.from_url(clean_broker)
+        try:
+            keys: list[bytes] = client.keys("*")  # type: ignore[assignment]
+            (queue,) = [k.decode() for k in keys if client.type(k) == b"list"]
+        finally:
+            client.close()
+        connection = app.connection_for_write()
+        connections.append(connection)
+        channel: Any = connection.default_channel  # kombu's Redis channel
+        message = channel.basic_get(queue, no_ack=False)
+        assert message is not None
+        return str(message.delivery_tag)
+
+    yield take
+    for connection in connections:
+        connection.release()
+
+
+@pytest.mark.django_db
+def test_one_restore_of_orphans_at_a_time(clean_broker: str, orphan: Callable[..., str]) -> None:
+    """A search for lost messages that finds another under way does nothing: two overlapping
+    ones could give back a message the first gave back and a live worker took again."""
+    tag = orphan("photonix.library.scan_folder", 123456)
+    client = redis.Redis.from_url(clean_broker)
+    client.set(services.RESTORE_LOCK_KEY, "another search", ex=60)
+    assert services.restore_orphans() == 0
+    assert client.hkeys("unacked") == [tag.encode()]
+    client.delete(services.RESTORE_LOCK_KEY)
+    assert services.restore_orphans() == 1, "no worker runs: nobody holds it"
+    assert client.hlen("unacked") == 0 and client.llen("import") == 1
+    assert not client.exists(services.RESTORE_LOCK_KEY), "released"
+    client.close()
+
+
+@pytest.mark.django_db
+def test_restore_orphans_leaves_a_message_delivered_again_since_it_looked(
+    clean_broker: str, orphan: Callable[..., str]
+) -> None:
+    """A message keeps its delivery tag when it is delivered again: one looked at before a
+    worker took it again is its now, and is left alone."""
+    from photonix.celery import app
+
+    tag = orphan("photonix.library.scan_folder", 123456)
+    client = redis.Redis.from_url(clean_broker)
+    looked = services.delivered_messages(client)
+    assert list(looked) == [tag]
+    assert services.restore_unchanged(looked) == [tag]
+    live = app.connection_for_write()  # a live worker takes it again
+    channel: Any = live.default_channel
+    again = channel.basic_get("import", no_ack=False)
+    assert again is not None and str(again.delivery_tag) == tag
+    assert services.restore_unchanged(looked) == [], "the worker holds it now"
+    assert client.hkeys("unacked") == [tag.encode()] and client.llen("import") == 0
+    assert services.restore_unchanged(services.delivered_messages(client)) == [tag]
+    live.release()
+    client.close()
+
+
+class MovingTask:
+    """Stand-in for a worker's answers to ``inspect``: its countdown task is scheduled when the
+    first question is answered, and running from then on. (A real worker cannot be stopped
+    between two answers.)"""
+
+    def __init__(self, task_id: str) -> None:
+        self.task_id = task_id
+        self.state = "scheduled"
+
+    def _answer(self, state: str) -> dict[str, list[dict[str, Any]]]:
+        held = self.state == state
+        self.state = "active"
+        if not held:
+            return {"B": []}
+        if state == "scheduled":
+            return {"B": [{"eta": None, "priority": 0, "request": {"id": self.task_id}}]}
+        return {"B": [{"id": self.task_id}]}
+
+    def scheduled(self) -> dict[str, list[dict[str, Any]]]:
+        return self._answer("scheduled")
+
+    def reserved(self) -> dict[str, list[dict[str, Any]]]:
+        return self._answer("reserved")
+
+    def active(self) -> dict[str, list[dict[str, Any]]]:
+        return self._answer("active")
+
+
+@pytest.mark.django_db
+def test_restore_orphans_sees_a_task_that_starts_while_the_workers_are_asked(
+    clean_broker: str, orphan: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photonix.celery import app
+    from photonix.core.worker_state import worker_report
+
+    orphan("photonix.library.scan_folder", 123456)
+    client = redis.Redis.from_url(clean_broker)
+    (payload,) = client.hvals("unacked")
+    task_id = json.loads(payload)[0]["headers"]["id"]
+    worker_report(client, "B", ["import"])  # worker B runs, and holds the task
+    monkeypatch.setattr(app.control, "inspect", lambda timeout: MovingTask(task_id))
+    assert services.restore_orphans() == 0
+    assert client.hlen("unacked") == 1 and client.llen("import") == 0
+    client.close()
 
 
 def test_disabled_classifiers_are_left_out_and_nothing_waits(

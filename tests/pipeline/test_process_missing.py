@@ -225,3 +225,32 @@ def test_reconcile_asks_the_database_nothing_while_nothing_changed(
     app.send_task("photonix.pipeline.reconcile")
     assert client.get(services.CLEAN_KEY) is not None
     assert not Job.objects.filter(name="photonix.pipeline.reconcile").exists()
+
+
+def test_reconcile_on_an_idle_installation_asks_the_workers_nothing(clean_broker: str) -> None:
+    """Beat's housekeeping unacknowledged (a run of it under way, or on a worker that died) is no
+    work: the reconciliation sends the workers no question."""
+    from photonix.celery import app
+    from photonix.pipeline import tasks
+
+    app.send_task("photonix.pipeline.prune_jobs")
+    worker = app.connection_for_write()  # a worker runs it (closing would give it back)
+    channel: Any = worker.default_channel
+    assert channel.basic_get("import", no_ack=False) is not None
+    client = redis.Redis.from_url(clean_broker)
+    db = client.connection_pool.connection_kwargs.get("db", 0)
+    listener = client.pubsub()
+    listener.psubscribe(f"/{db}.*")  # kombu's broadcasts (``inspect``) on this database
+    listener.get_message(timeout=5)  # the subscription's confirmation
+    assert tasks.reconcile.apply().get() == {"photos": 0, "files": 0, "jobs_lost": 0, "runs": 0}
+    client.publish(f"/{db}.end-of-test", "end")
+    heard = []
+    while (message := listener.get_message(timeout=5)) is not None:
+        heard.append(message["channel"].decode())
+        if heard[-1].endswith("end-of-test"):
+            break
+    assert heard == [f"/{db}.end-of-test"], "no broadcast before the end"
+    assert client.hlen("unacked") == 1, "left to its worker, or to the visibility timeout"
+    listener.close()
+    client.close()
+    worker.release()

@@ -19,15 +19,29 @@ from photonix.pipeline.debounce import FACES_RECLUSTER
 
 logger = logging.getLogger(__name__)
 
+#: The attribute of a re-clustering's request holding the request counter it read at its start.
+SEEN_ATTRIBUTE = "photonix_recluster_seen"
+
 
 class FacesTask(PhotonixTask):
     stage = "faces_recluster"
 
 
 class ReclusterTask(FacesTask):
-    """A library's re-clustering: the request it covers is settled even when it fails for good,
-    so ``photonix wait`` does not wait for it forever (the periodic run tries the library again).
+    """A library's re-clustering, and the coalesced request it covers.
+
+    Before anything is read the run notes which request it covers (later faces ask again);
+    once it is done the request is settled. It is settled as well when the run fails for good,
+    so ``photonix wait`` does not wait for it forever (the periodic run tries the library
+    again); requests that came while it ran are not: they get a run of their own either way.
     """
+
+    def attempt(self, library_id: int) -> Any:
+        seen = FACES_RECLUSTER.seen(library_id)
+        setattr(self.request, SEEN_ATTRIBUTE, seen)  # for on_failure
+        result = super().attempt(library_id)
+        FACES_RECLUSTER.settle(library_id, seen)
+        return result
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         library_id = kwargs.get("library_id", args[0] if args else None)
@@ -35,8 +49,11 @@ class ReclusterTask(FacesTask):
             return
         from photonix.faces import services
 
+        # What the failed attempt read before it started (None: it read nothing, or covered no
+        # request — then the field stays, and the reconciliation sends it again).
+        seen = getattr(self.request, SEEN_ATTRIBUTE, None)
         try:
-            FACES_RECLUSTER.drop(library_id)
+            FACES_RECLUSTER.settle(library_id, seen)
             services.library_mark_dirty(library_id)
         except Exception:  # the broker is gone too: the reconciliation sends it again
             logger.exception("could not hand library %s to the periodic re-clustering", library_id)
@@ -57,23 +74,19 @@ def recluster() -> dict[str, dict[str, int]]:
 def recluster_soon(library_id: int) -> str:
     """The timer of a requested re-clustering: wait for the library's faces to settle, then
     send the re-clustering. Keeps no job record: the re-clustering it sends keeps one."""
-    wait = FACES_RECLUSTER.due(library_id)
+    wait = FACES_RECLUSTER.due(library_id, lambda: recluster_library.delay(library_id))
     if wait is None:
         return "nothing pending"
     if wait > 0:
         FACES_RECLUSTER.send_timer(library_id, wait)
         return f"faces still changing: again in {wait:.1f}s"
-    recluster_library.delay(library_id)
     return "sent"
 
 
 @shared_task(base=ReclusterTask, name="photonix.faces.recluster_library")
 def recluster_library(library_id: int) -> dict[str, int]:
-    """Group the library's faces into people now, and settle the request this run covers."""
+    """Group the library's faces into people now (the request it covers: ``ReclusterTask``)."""
     from photonix.faces import services
 
-    seen = FACES_RECLUSTER.seen(library_id)  # before anything is read: later faces ask again
     services.library_unmark_dirty(library_id)
-    result = services.library_recluster(library_id)
-    FACES_RECLUSTER.settle(library_id, seen)
-    return result
+    return services.library_recluster(library_id)

@@ -85,7 +85,7 @@ class PhotonixTask(Task[Any, Any]):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().__call__(*args, **kwargs)
+            return self.attempt(*args, **kwargs)
         except Exception as exc:
             if not is_transient(exc):
                 raise
@@ -101,6 +101,11 @@ class PhotonixTask(Task[Any, Any]):
                 raise BrokerUnavailableError(
                     f"{exc}; the retry could not be queued ({publish_error})"
                 ) from exc
+
+    def attempt(self, *args: Any, **kwargs: Any) -> Any:
+        """One attempt at the task: its body. A subclass wraps it in what belongs to every attempt
+        (its errors are retried like the body's); ``self.request`` is the delivered message's."""
+        return super().__call__(*args, **kwargs)
 
     @classmethod
     def retry_delay(cls, retries: int) -> float:

@@ -9,12 +9,13 @@ A :class:`Debounce` coalesces such requests in the broker, without polling:
   a countdown of ``delay`` seconds; the others only move the "last request" time on.
 - The timer (:meth:`Debounce.due`) runs when its countdown is over. Requests came since: it sends
   itself again for the rest of the quiet spell (``last + delay``), or at the latest for
-  ``first + max_delay``, so a long import still gets a run every ``max_delay``. Due: the field is
-  marked ``sent`` and the timer sends the real run.
+  ``first + max_delay``, so a long import still gets a run every ``max_delay``. Due: the timer
+  sends the real run, and only once it is sent is the field marked ``sent``. A send that fails
+  (the broker away for a moment) leaves the field waiting, and the timer's retry sends the run.
 - The run reads the request counter before it starts (:meth:`Debounce.seen`) and, when it is
-  done, :meth:`Debounce.settle` removes the field unless a request came meanwhile, in which case
-  the field waits again and a new timer is sent: the last run always starts after the last
-  request was recorded.
+  done — or has failed for good — :meth:`Debounce.settle` removes the field unless a request
+  came meanwhile, in which case the field waits again and a new timer is sent: the last run
+  always starts after the last request was recorded.
 
 The field exists from the first request until the run covering the last one has finished, so it
 is what ``photonix wait`` and the jobs summary count as work still to do (:meth:`pending`).
@@ -24,7 +25,7 @@ or run the broker lost is sent again by the reconciliation (:func:`rearm_stale`)
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -55,18 +56,28 @@ _REQUEST: Final = (
     + " string.format('%s %.6f %d %s', first, now, tonumber(seq) + 1, state))\n"
     + "return 0\n"
 )
-# -1: nothing waits (settled, or the run was sent); 0: due, now marked sent; n: n ms to wait.
+# {-1}: nothing waits (settled, or the run was sent); {n}: n ms to wait; {0, first}: due — the
+# caller sends the run, then marks it sent with ``first`` (which the run or the reconciliation
+# rewrite when the field waits again).
 _DUE: Final = (
     _NOW
     + "local v = redis.call('HGET', KEYS[1], ARGV[1])\n"
-    + "if not v then return -1 end\n"
+    + "if not v then return {-1} end\n"
     + _PARSE
-    + "if state ~= 'waiting' then return -1 end\n"
+    + "if state ~= 'waiting' then return {-1} end\n"
     + "local due = math.min(tonumber(last) + tonumber(ARGV[2]),"
     + " tonumber(first) + tonumber(ARGV[3]))\n"
-    + "if due > now then return math.ceil((due - now) * 1000) end\n"
+    + "if due > now then return {math.ceil((due - now) * 1000)} end\n"
+    + "return {0, first}\n"
+)
+# 1: marked sent; 0: the field was settled or waits again since (a new timer covers it).
+_SENT: Final = (
+    "local v = redis.call('HGET', KEYS[1], ARGV[1])\n"
+    + "if not v then return 0 end\n"
+    + _PARSE
+    + "if state ~= 'waiting' or first ~= ARGV[2] then return 0 end\n"
     + "redis.call('HSET', KEYS[1], ARGV[1], string.format('%s %s %s sent', first, last, seq))\n"
-    + "return 0\n"
+    + "return 1\n"
 )
 # 0: settled (removed, or already gone); 1: requests came during the run, the field waits again.
 _SETTLE: Final = (
@@ -141,17 +152,27 @@ class Debounce:
     def send_timer(self, key: int, countdown: float) -> None:
         app.signature(self.timer, args=(key,)).apply_async(countdown=max(0.0, countdown))
 
-    def due(self, key: int) -> float | None:
-        """For the timer: None when nothing waits; 0 when the run is due (it is marked sent and
-        the caller sends it); else the seconds to wait before asking again."""
+    def due(self, key: int, send: Callable[[], object]) -> float | None:
+        """For the timer: None when nothing waits; else the seconds to wait before asking again,
+        or 0 when the run was due: ``send`` has sent it and the field is marked sent.
+
+        The run is sent before the field is marked: when ``send`` raises, the field still waits
+        and the timer, retried, sends the run then. (A run sent twice — the timer dying between
+        the send and the mark — does the same work twice; none is lost.)
+        """
         client = broker_redis()
         try:
-            answer = int(self._eval(client, _DUE, key, self.delay, self.max_delay))
+            answer: Any = self._eval(client, _DUE, key, self.delay, self.max_delay)
+            wait = int(answer[0])
+            if wait < 0:
+                return None
+            if wait > 0:
+                return wait / 1000
+            send()
+            self._eval(client, _SENT, key, answer[1])
         finally:
             client.close()
-        if answer < 0:
-            return None
-        return answer / 1000
+        return 0.0
 
     def seen(self, key: int) -> str | None:
         """For the run, before it reads anything: which request it covers (None: not asked)."""
@@ -176,14 +197,6 @@ class Debounce:
             client.close()
         if again:
             self.send_timer(key, self.delay)
-
-    def drop(self, key: int) -> None:
-        """Forget the request on ``key`` (its run failed for good: nothing is pending any more)."""
-        client = broker_redis()
-        try:
-            client.hdel(self.key, str(key))
-        finally:
-            client.close()
 
     def pending(self, among: Collection[int] | None = None) -> dict[str, int]:
         """How many keys (of ``among``, or all) wait for their quiet spell to end (``waiting``)

@@ -58,10 +58,16 @@ def unacked_work() -> int:
             name = str(message.get("headers", {}).get("task", ""))
         except (ValueError, TypeError, IndexError, AttributeError):
             name = ""  # not ours to read: count it as work
-        task = app.tasks.get(name)
-        if task is None or getattr(task, "records_jobs", True):
+        if not is_housekeeping(name):
             count += 1
     return count
+
+
+def is_housekeeping(name: str) -> bool:
+    """Whether task ``name`` is housekeeping that keeps no job record (``records_jobs``): beat's
+    periodic tasks, a worker's search for lost messages, a coalesced run's timer."""
+    task = app.tasks.get(name)
+    return task is not None and not getattr(task, "records_jobs", True)
 
 
 def outstanding() -> Outstanding:

@@ -7,9 +7,11 @@ current transaction commits.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -25,7 +27,7 @@ from photonix.core.worker_state import reported_workers
 from photonix.library.models import Photo, PhotoFile
 from photonix.pipeline import canvas, debounce
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
-from photonix.pipeline.progress import unacked_work
+from photonix.pipeline.progress import is_housekeeping, unacked_work
 
 logger = logging.getLogger(__name__)
 
@@ -272,22 +274,50 @@ def _unfinished(limit: int) -> list[tuple[int, int, dt.datetime | None]]:
 
 PHOTO, FILE, JOB = 1, 2, 3
 
-#: kombu's Redis transport: every message delivered and not yet acknowledged, by delivery tag.
+#: kombu's Redis transport: every message delivered and not yet acknowledged, by delivery tag,
+#: and when each was delivered (a message delivered again keeps its tag, with a new time).
 UNACKED_KEY = "unacked"
+UNACKED_INDEX_KEY = "unacked_index"
+#: Held by the one search for lost messages that may run at a time (see :func:`restore_orphans`).
+RESTORE_LOCK_KEY = "photonix:restore-orphans"
+RESTORE_LOCK_TTL = 60
+
+# Put message ARGV[1] back, unless it was acknowledged or delivered again (another time in the
+# index) since it was looked at: remove it from the unacked set, push ARGV[3] on queues KEYS[3:].
+_RESTORE_UNCHANGED = """
+local delivered = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not delivered or tonumber(delivered) ~= tonumber(ARGV[2]) then return 0 end
+if not redis.call('HGET', KEYS[2], ARGV[1]) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+for i = 3, #KEYS do redis.call('RPUSH', KEYS[i], ARGV[3]) end
+return 1
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
-def _task_id(payload: bytes) -> str | None:
+def _task_of(payload: bytes) -> tuple[str, str] | None:
+    """The id and name of the task of an unacked entry, or None when it is not ours to read."""
     try:
-        message = json.loads(payload)[0]
-        return str(message["headers"]["id"])
+        headers = json.loads(payload)[0]["headers"]
+        return str(headers["id"]), str(headers.get("task", ""))
     except (ValueError, TypeError, IndexError, KeyError):
         return None
+
+
+def _restorable(name: str) -> bool:
+    """Work, and the timers of coalesced runs; not beat's housekeeping (a worker that dies
+    running it loses nothing beat does not send again), so an idle installation asks nothing."""
+    return not is_housekeeping(name) or name in {d.timer for d in debounce.DEBOUNCES}
 
 
 def _held_task_ids(
     replies: Iterable[Mapping[str, Sequence[Mapping[str, object]]] | None],
 ) -> tuple[set[str], set[str]]:
-    """From inspect replies (active, reserved, scheduled): the task ids held, and the workers
+    """From inspect replies (scheduled, reserved, active): the task ids held, and the workers
     that answered every one of the questions."""
     held: set[str] = set()
     answered: set[str] | None = None
@@ -302,6 +332,46 @@ def _held_task_ids(
     return held, answered or set()
 
 
+def delivered_messages(client: redis.Redis) -> dict[str, tuple[float, bytes]]:
+    """Every unacknowledged message, by delivery tag: when it was delivered, and the entry."""
+    with client.pipeline(transaction=True) as pipe:
+        pipe.hgetall(UNACKED_KEY)
+        pipe.zrange(UNACKED_INDEX_KEY, 0, -1, withscores=True)
+        entries, index = pipe.execute()
+    times = {tag.decode(): float(score) for tag, score in index}
+    return {
+        tag.decode(): (times[tag.decode()], payload)
+        for tag, payload in entries.items()
+        if tag.decode() in times
+    }
+
+
+def restore_unchanged(messages: Mapping[str, tuple[float, bytes]]) -> list[str]:
+    """Put each message (tag: delivery time, entry) back on its queue, in one atomic step each,
+    unless it was acknowledged or delivered again since its delivery time was read: a message
+    delivered again keeps its tag, and a worker may hold it now. Returns the tags put back."""
+    restored = []
+    with app.connection_for_write() as connection:
+        channel: Any = connection.default_channel  # kombu's Redis channel
+        client = channel.client
+        for tag, (delivered, payload) in messages.items():
+            message, exchange, routing_key = json.loads(payload)
+            with contextlib.suppress(KeyError, TypeError):
+                message["headers"]["redelivered"] = True
+                message["properties"]["delivery_info"]["redelivered"] = True
+            priority = channel._get_message_priority(message, reverse=False)
+            queues = [
+                channel._q_for_pri(queue, priority)
+                for queue in channel._lookup(exchange, routing_key)
+            ]
+            keys = [UNACKED_INDEX_KEY, UNACKED_KEY, *queues]
+            if client.eval(
+                _RESTORE_UNCHANGED, len(keys), *keys, tag, repr(delivered), json.dumps(message)
+            ):
+                restored.append(tag)
+    return restored
+
+
 def restore_orphans(exclude: Collection[str] = (), inspect_timeout: float = 1.0) -> int:
     """Put back in their queues the messages a dead worker had taken and not acknowledged.
 
@@ -309,56 +379,72 @@ def restore_orphans(exclude: Collection[str] = (), inspect_timeout: float = 1.0)
     that process is killed (SIGKILL, the OOM killer, a power cut of its host), its messages stay
     in the broker's ``unacked`` set until the visibility timeout (``PHOTONIX_VISIBILITY_TIMEOUT``,
     15 minutes) sends them back. This gives them back at once: the workers that report
-    themselves (:mod:`photonix.core.worker_state`) are asked what they hold — running, reserved
-    and scheduled tasks — and a message none of them holds has no owner left. Nothing is done
-    while a reporting worker does not answer: it may be busy, or in a warm shutdown (it answers
-    nothing then, but still runs its last tasks), and hold them. ``exclude`` names task ids to
-    leave alone (the caller's own). Returns how many messages were put back.
+    themselves (:mod:`photonix.core.worker_state`) are asked what they hold — scheduled, reserved
+    and running tasks, in the order a task moves through them, so one that moves meanwhile is
+    still seen — and a message none of them holds has no owner left. Nothing is done while a
+    reporting worker does not answer: it may be busy, or in a warm shutdown (it answers nothing
+    then, but still runs its last tasks), and hold them. ``exclude`` names task ids to leave
+    alone (the caller's own); beat's housekeeping is left alone too, so an idle installation
+    asks the workers nothing. Returns how many messages were put back.
 
     Only messages that were in ``unacked`` before the workers were asked are considered: a
     worker writes a message there in the same step that makes it hold the task, so a message it
-    holds cannot be missing from its answer. A task killed mid-way runs again from its start
-    (tasks are idempotent); its job record shows it queued until a worker takes it.
+    holds cannot be missing from its answer. One search runs at a time (a lock in the broker,
+    expiring after ``RESTORE_LOCK_TTL`` seconds; a search that finds it held does nothing), and
+    a message is put back only if it was not delivered again since it was looked at: a worker
+    may have taken it again meanwhile. A task killed mid-way runs again from its start (tasks
+    are idempotent); its job record shows it queued until a worker takes it.
     """
     client = broker_redis()
+    token = uuid.uuid4().hex
     try:
-        delivered: dict[bytes, bytes] = client.hgetall(UNACKED_KEY)  # type: ignore[assignment]
+        if not client.set(RESTORE_LOCK_KEY, token, nx=True, ex=RESTORE_LOCK_TTL):
+            logger.info("not looking for lost messages now: another search is under way")
+            return 0
+        try:
+            return _restore_orphans(client, exclude, inspect_timeout)
+        finally:
+            client.eval(_RELEASE, 1, RESTORE_LOCK_KEY, token)
     finally:
         client.close()
-    candidates = {
-        tag.decode(): task_id
-        for tag, payload in delivered.items()
-        if (task_id := _task_id(payload)) is not None and task_id not in exclude
-    }
+
+
+def _restore_orphans(client: redis.Redis, exclude: Collection[str], inspect_timeout: float) -> int:
+    candidates: dict[str, tuple[float, bytes]] = {}
+    task_ids: dict[str, str] = {}
+    for tag, (delivered, payload) in delivered_messages(client).items():
+        task = _task_of(payload)
+        if task is None or task[0] in exclude or not _restorable(task[1]):
+            continue
+        candidates[tag] = (delivered, payload)
+        task_ids[tag] = task[0]
     if not candidates:
         return 0  # idle: no question asked of the workers
     expected = set(reported_workers())
     inspect = app.control.inspect(timeout=inspect_timeout)
-    held, answered = _held_task_ids([inspect.active(), inspect.reserved(), inspect.scheduled()])
+    # A task moves from scheduled to reserved to running: asked in that order, none is missed.
+    held, answered = _held_task_ids([inspect.scheduled(), inspect.reserved(), inspect.active()])
     if expected - answered:
         logger.info(
             "not looking for lost messages now: %s did not answer",
             ", ".join(sorted(expected - answered)),
         )
         return 0
-    orphans = {tag: task_id for tag, task_id in candidates.items() if task_id not in held}
+    orphans = {tag: m for tag, m in candidates.items() if task_ids[tag] not in held}
     if not orphans:
         return 0
-    with app.connection_for_write() as connection:
-        channel: Any = connection.default_channel  # kombu's Redis channel
-        qos = channel.qos
-        for tag in orphans:
-            # Atomic: a message acknowledged meanwhile is left alone.
-            qos.restore_by_tag(tag)
-    Job.objects.filter(task_id__in=list(orphans.values()), state=Job.State.STARTED).update(
+    restored = [task_ids[tag] for tag in restore_unchanged(orphans)]
+    if not restored:
+        return 0
+    Job.objects.filter(task_id__in=restored, state=Job.State.STARTED).update(
         state=Job.State.QUEUED, queued_at=timezone.now()
     )
     logger.warning(
         "gave %d messages of a worker that died back to their queues: %s",
-        len(orphans),
-        ", ".join(sorted(orphans.values())),
+        len(restored),
+        ", ".join(sorted(restored)),
     )
-    return len(orphans)
+    return len(restored)
 
 
 def reconcile(stale_after: dt.timedelta, limit: int = 5000) -> dict[str, int]:
