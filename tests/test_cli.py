@@ -17,7 +17,7 @@ import redis
 from django.utils import timezone
 
 from photonix.core.models import User
-from photonix.library.models import Library, Photo, PhotoFile
+from photonix.library.models import Library, LibraryMember, Photo, PhotoFile
 from photonix.library.services import library_add
 from photonix.pipeline.debounce import FACES_RECLUSTER
 from photonix.pipeline.models import PhotoPipeline
@@ -154,6 +154,26 @@ def test_library_add_refuses_a_bad_folder(process_env: dict[str, str], tmp_path:
     assert result.returncode == 2
     assert "not a folder" in result.stderr and str(tmp_path / "nope") in result.stderr
     assert not Library.objects.exists()
+
+
+def test_library_add_extends_a_library_without_changing_its_members(
+    process_env: dict[str, str], clean_broker: str, tmp_path: Path
+) -> None:
+    """``library add`` with a library's name (whatever its case) adds the folders to it; who
+    belongs to it, and as what, changes only in its member list (docs/adr/0007)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    admin = User.objects.create_superuser("root", password="x" * 12)
+    library, _ = library_add("Holidays", [str(tmp_path / "a")], scan=False)
+    LibraryMember.objects.filter(library=library, user=admin).update(role="viewer")
+    result = photonix("library", "add", "holidays", str(tmp_path / "b"), env=process_env)
+    assert result.returncode == 0, result.stderr
+    assert f"Holidays: {tmp_path / 'b'} (watched)" in result.stdout
+    assert sorted(library.folders.values_list("path", flat=True)) == [
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+    ]
+    assert list(library.members.values_list("user__username", "role")) == [("root", "viewer")]
 
 
 def test_wait_times_out_while_work_is_outstanding(

@@ -241,7 +241,9 @@ def cmd_library_add(args: argparse.Namespace, config: conf.Config) -> int:
     from photonix.library.services import LibraryError, library_add
 
     try:
-        library, folders = library_add(args.name, args.paths, watched=not args.no_watch)
+        library, folders = library_add(
+            args.name, args.paths, watched=not args.no_watch, extend=True
+        )
     except LibraryError as exc:
         print(f"photonix library add: {exc}", file=sys.stderr)
         return 2
@@ -387,7 +389,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("library", help="manage libraries")
     library_sub = p.add_subparsers(dest="library_command", required=True, metavar="ACTION")
     q = library_sub.add_parser("add", help="create a library (or add folders to one) and scan it")
-    q.add_argument("name", help="library name (an existing library is extended)")
+    q.add_argument(
+        "name",
+        help="library name (an existing library gets the folders; its members stay as they are)",
+    )
     q.add_argument("paths", nargs="+", metavar="PATH", help="folders of photos")
     q.add_argument("--no-watch", action="store_true", help="do not watch these folders")
     q.set_defaults(func=cmd_library_add)

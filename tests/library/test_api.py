@@ -273,9 +273,13 @@ def test_administrators_browse_the_servers_folders(
     ]
     assert body["photo_count"] == 3  # a.jpg, b.HEIC and the raw c.cr2
     assert body["truncated"] is False and body["photo_count_capped"] is False
-    assert body["library"] is None
+    assert (body["library"], body["in_library"]) == (None, False)
+    # Taken by a library the administrator does not belong to: said, but not named.
     inside = as_admin.get("/api/server/folders", {"path": str(root / "Holidays")}).json()
-    assert inside["library"] == "Family"
+    assert (inside["library"], inside["in_library"]) == (None, True)
+    LibraryMember.objects.create(library=Library.objects.get(name="Family"), user=admin)
+    inside = as_admin.get("/api/server/folders", {"path": str(root / "Holidays")}).json()
+    assert (inside["library"], inside["in_library"]) == ("Family", True)
     assert as_admin.get("/api/server/folders", {"path": "/"}).json()["parent"] is None
     assert as_admin.get("/api/server/folders").json()["path"] in ["/", *body["places"]]
 

@@ -21,14 +21,34 @@ def test_library_add_creates_then_extends(tmp_path: Path) -> None:
     admin = User.objects.create_superuser("root", password="x" * 12)
     library, folders = library_add("Family", [str(tmp_path / "a")], scan=False)
     assert [f.path for f in folders] == [str(tmp_path / "a")]
-    same, more = library_add("family", [str(tmp_path / "b")], watched=False, scan=False)
+    assert LibraryMember.objects.get(library=library, user=admin).role == "owner"
+    # Extending (the command line's ``library add``) adds folders, never members or roles.
+    LibraryMember.objects.filter(library=library, user=admin).update(role="viewer")
+    later = User.objects.create_superuser("later", password="x" * 12)
+    same, more = library_add(
+        "family", [str(tmp_path / "b")], watched=False, scan=False, extend=True
+    )
     assert same.pk == library.pk
     assert more[0].watched is False
     assert sorted(library.folders.values_list("path", flat=True)) == [
         str(tmp_path / "a"),
         str(tmp_path / "b"),
     ]
-    assert LibraryMember.objects.get(library=library, user=admin).role == "owner"
+    assert list(library.members.values_list("user__username", "role")) == [("root", "viewer")]
+    assert not LibraryMember.objects.filter(user=later).exists()
+
+
+def test_library_add_refuses_a_taken_name_without_extend(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    owner = User.objects.create_user("ann", password="x" * 12)
+    admin = User.objects.create_superuser("root", password="x" * 12)
+    library, _ = library_add("Family", [str(tmp_path / "a")], owner=owner, scan=False)
+    with pytest.raises(LibraryError, match="a library called 'FAMILY' already exists") as refused:
+        library_add("FAMILY", [str(tmp_path / "b")], owner=admin, scan=False)
+    assert refused.value.field == "name"
+    assert list(library.members.values_list("user__username", "role")) == [("ann", "owner")]
+    assert list(library.folders.values_list("path", flat=True)) == [str(tmp_path / "a")]
 
 
 @pytest.mark.parametrize(

@@ -174,7 +174,7 @@ def test_library_folder_is_stored_resolved(db: None, tmp_path: Path) -> None:
     _, (folder,) = library_add("L", [str(tmp_path / "link" / ".." / "real")], scan=False)
     assert folder.path == str(real.resolve())
     # The same folder through a symlink is the same folder, not a second one...
-    _, (again,) = library_add("L", [str(tmp_path / "link")], scan=False)
+    _, (again,) = library_add("L", [str(tmp_path / "link")], scan=False, extend=True)
     assert again.pk == folder.pk
     assert again.path == str(real.resolve())
     assert LibraryFolder.objects.count() == 1

@@ -18,7 +18,8 @@ from django.test import Client
 from photonix.classifiers.models import PhotoTag
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
-from tests.security.conftest import FIXTURE, SECRET_FILE, World
+from tests.security.conftest import FIXTURE, SECRET_FILE, SECRET_LIBRARY, World
+from tests.signin import sign_in
 
 
 def _admin_member(world: World) -> Client:
@@ -45,6 +46,68 @@ def test_libraries_say_the_callers_role(world: World) -> None:
         )
     detail = world.client("outsider").get(f"/api/libraries/{world.other_library.pk}").json()
     assert detail["role"] == "owner"
+
+
+# --- Create ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [None, "viewer", "editor"])
+@pytest.mark.parametrize("caller", ["token", "stale session", "session"])
+def test_creating_a_library_under_a_taken_name_changes_no_membership(
+    world: World, role: str | None, caller: str
+) -> None:
+    """``POST /api/libraries`` creates libraries only: an administrator cannot take a library
+    over, or raise their role in it, by "creating" it again under its name (docs/adr/0007)."""
+    admin = world.users["admin"]
+    if role is not None:
+        LibraryMember.objects.create(library=world.library, user=admin, role=role)
+    if caller == "token":
+        client, headers = Client(), {"Authorization": f"Bearer {world.tokens['admin'][1]}"}
+    else:
+        client, headers = sign_in(Client(), admin, password_age=3600 * (caller != "session")), {}
+    members = sorted(LibraryMember.objects.values_list("library_id", "user_id", "role"))
+    response = client.post(
+        "/api/libraries",
+        {"name": f" {SECRET_LIBRARY.lower()} ", "folders": [str(world.spare_dir)]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "name": [f"a library called {SECRET_LIBRARY.lower()!r} already exists; choose another name"]
+    }
+    assert sorted(LibraryMember.objects.values_list("library_id", "user_id", "role")) == members
+    assert not LibraryFolder.objects.filter(path=str(world.spare_dir)).exists()
+    assert Library.objects.count() == 2
+
+
+def test_an_administrator_creates_and_owns_a_new_library(world: World) -> None:
+    response = _post(
+        world.client("admin"),
+        "/api/libraries",
+        {"name": "Charlie", "folders": [str(world.spare_dir)]},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["role"] == "owner"
+    library = Library.objects.get(name="Charlie")
+    assert list(library.members.values_list("user__username", "role")) == [("ada", "owner")]
+
+
+def test_the_folder_browser_names_only_the_callers_libraries(world: World) -> None:
+    """An administrator browsing the server learns that a folder is taken, and the name of the
+    library holding it only if they belong to it."""
+    admin = world.client("admin")
+    inside = Path(world.folder.path) / "inside"
+    inside.mkdir()
+    for path in (world.folder.path, str(inside)):
+        listing = admin.get("/api/server/folders", {"path": path}).json()
+        assert (listing["library"], listing["in_library"]) == (None, True), path
+        assert SECRET_LIBRARY not in str(listing)
+    free = admin.get("/api/server/folders", {"path": str(world.spare_dir)}).json()
+    assert (free["library"], free["in_library"]) == (None, False)
+    LibraryMember.objects.create(library=world.library, user=world.users["admin"], role="viewer")
+    listing = admin.get("/api/server/folders", {"path": str(inside)}).json()
+    assert (listing["library"], listing["in_library"]) == (SECRET_LIBRARY, True)
 
 
 # --- Rename -------------------------------------------------------------------------------

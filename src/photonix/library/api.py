@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -83,7 +84,15 @@ class LibraryListView(APIView):
     @extend_schema(
         operation_id="libraries_create",
         request=LibraryCreateSerializer,
-        responses={201: LibrarySerializer, 400: DetailSerializer},
+        responses={
+            201: LibrarySerializer,
+            400: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description='`{"name": [message]}` for a name another library already has '
+                "(whatever its case); `{field: [message]}` for other invalid fields; "
+                '`{"detail": message}` for a folder that cannot be added.',
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         payload = LibraryCreateSerializer(data=request.data)
@@ -117,7 +126,13 @@ class ServerFoldersSerializer(serializers.Serializer[Any]):
     photo_count = serializers.IntegerField(help_text="photos directly in this folder")
     photo_count_capped = serializers.BooleanField(help_text="counted only the first entries")
     library = serializers.CharField(
-        allow_null=True, help_text="the library that already holds this folder"
+        allow_null=True,
+        help_text="the library that already holds this folder, if the caller is one of its "
+        "members (null otherwise: see in_library)",
+    )
+    in_library = serializers.BooleanField(
+        help_text="a library already holds this folder (it cannot be added again), whether or "
+        "not the caller may know its name"
     )
     places = serializers.ListField(
         child=serializers.CharField(), help_text="usual places for photos on this server"
@@ -139,7 +154,9 @@ class ServerFoldersView(APIView):
         responses={200: ServerFoldersSerializer, 400: DetailSerializer},
     )
     def get(self, request: Request) -> Response:
-        listing = server_folders.list_folder(request.query_params.get("path"))
+        listing = server_folders.list_folder(
+            request.query_params.get("path"), request_user(request)
+        )
         return Response(ServerFoldersSerializer(asdict(listing)).data)
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from photonix.core.errors import PhotonixError
-from photonix.library.models import LibraryFolder
+from photonix.core.models import User
+from photonix.library.models import LibraryFolder, LibraryMember
 from photonix.library.services import system_folder
 from photonix.media.formats import IGNORED_DIRS, FileKind, kind_for_path
 
@@ -39,6 +40,7 @@ class Listing:
     photo_count: int = 0
     photo_count_capped: bool = False
     library: str | None = None
+    in_library: bool = False
     places: list[str] = field(default_factory=list)
 
 
@@ -56,20 +58,21 @@ def default_path() -> str:
     return found[0] if found else "/"
 
 
-def _library_of(path: str) -> str | None:
-    """The library that already holds ``path`` (itself or a folder around it)."""
+def _library_of(path: str) -> LibraryFolder | None:
+    """The folder of a library that already holds ``path`` (itself or a folder around it)."""
     candidates = [path, *(str(p) for p in Path(path).parents)]
-    folder = (
+    return (
         LibraryFolder.objects.filter(path__in=candidates)
         .select_related("library")
         .order_by("-path")
         .first()
     )
-    return folder.library.name if folder is not None else None
 
 
-def list_folder(raw: str | None) -> Listing:
-    """The sub-folders of ``raw`` (default: the first usual place that exists) and its photos."""
+def list_folder(raw: str | None, user: User) -> Listing:
+    """The sub-folders of ``raw`` (default: the first usual place that exists) and its photos,
+    as ``user`` sees them: a library that holds the folder is named only to its members (an
+    administrator is not a member of every library); to others, ``in_library`` says it is taken."""
     text = (raw or "").strip() or default_path()
     if "\x00" in text:
         raise BrowseError("a path cannot contain a NUL byte")
@@ -88,9 +91,13 @@ def list_folder(raw: str | None) -> Listing:
     listing = Listing(
         path=str(path),
         parent=None if path.parent == path else str(path.parent),
-        library=_library_of(str(path)),
         places=places(),
     )
+    holder = _library_of(str(path))
+    if holder is not None:
+        listing.in_library = True
+        if LibraryMember.objects.filter(library_id=holder.library_id, user=user).exists():
+            listing.library = holder.library.name
     folders: list[dict[str, Any]] = []
     seen = 0
     try:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from photonix.core import work
@@ -67,23 +67,39 @@ def library_add(
     watched: bool = True,
     owner: User | None = None,
     scan: bool = True,
+    extend: bool = False,
 ) -> tuple[Library, list[LibraryFolder]]:
-    """Create the library ``name`` (or extend it) with ``paths``, and start scanning them.
+    """Create the library ``name`` with ``paths``, and start scanning them.
+
+    Names are unique whatever their case: a name already taken is refused (on the field
+    ``name``) unless ``extend`` is set — the command line's ``photonix library add``, which then
+    adds the folders to that library. Extending never changes who belongs to it or their roles:
+    those change in its member list, where its owners see it (docs/adr/0007). A new library is
+    owned by ``owner``, or, from the command line (no user), by every administrator.
 
     A folder may belong to one library only, and may not be inside or around another library's
     folder (its photos would be imported twice).
     """
     name = name.strip()
     if not name:
-        raise LibraryError("a library needs a name")
+        raise LibraryError("a library needs a name", field="name")
     if not paths:
         raise LibraryError("give at least one folder")
-    library = Library.objects.filter(name__iexact=name).first() or Library.objects.create(name=name)
-    # From the command line there is no user: the administrators own what they create there.
-    owners = [owner] if owner is not None else list(User.objects.filter(is_superuser=True))
-    for user in owners:
-        LibraryMember.objects.update_or_create(
-            library=library, user=user, defaults={"role": LibraryMember.Role.OWNER}
+    library = Library.objects.filter(name__iexact=name).first()
+    if library is not None and not extend:
+        raise LibraryError(_name_taken(name), field="name")
+    if library is None:
+        try:
+            with transaction.atomic():
+                library = Library.objects.create(name=name)
+        except IntegrityError:  # created under the same name at the same time
+            raise LibraryError(_name_taken(name), field="name") from None
+        owners = [owner] if owner is not None else list(User.objects.filter(is_superuser=True))
+        LibraryMember.objects.bulk_create(
+            [
+                LibraryMember(library=library, user=user, role=LibraryMember.Role.OWNER)
+                for user in owners
+            ]
         )
     added: list[LibraryFolder] = []
     for raw in paths:
@@ -115,6 +131,10 @@ def library_add(
         work.scan_folders(ids)
     transaction.on_commit(publish_folders_changed)
     return library, added
+
+
+def _name_taken(name: str) -> str:
+    return f"a library called {name!r} already exists; choose another name"
 
 
 def _folders_containing(path: str) -> QuerySet[LibraryFolder]:

@@ -2305,8 +2305,10 @@ export interface components {
             photo_count: number;
             /** @description counted only the first entries */
             photo_count_capped: boolean;
-            /** @description the library that already holds this folder */
+            /** @description the library that already holds this folder, if the caller is one of its members (null otherwise: see in_library) */
             library: string | null;
+            /** @description a library already holds this folder (it cannot be added again), whether or not the caller may know its name */
+            in_library: boolean;
             /** @description usual places for photos on this server */
             places: string[];
         };
@@ -3841,12 +3843,15 @@ export interface operations {
                     "application/json": components["schemas"]["Library"];
                 };
             };
+            /** @description `{"name": [message]}` for a name another library already has (whatever its case); `{field: [message]}` for other invalid fields; `{"detail": message}` for a folder that cannot be added. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Detail"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -88,6 +88,7 @@ describe("SettingsPage", () => {
           photo_count: path === "/srv" ? 0 : 5,
           photo_count_capped: false,
           library: null,
+          in_library: false,
           places: ["/srv"],
         });
       },

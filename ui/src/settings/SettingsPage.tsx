@@ -3,7 +3,7 @@ import { errorMessage } from "../api/errors";
 import type { ClassifierSwitches, Library, User } from "../api/types";
 import { FolderPicker } from "../shared/FolderPicker";
 import { FormAlert } from "../shared/FormAlert";
-import { classifierLabel } from "../shared/libraries";
+import { classifierLabel, createLibraryErrorMessage } from "../shared/libraries";
 import { QueryState } from "../shared/QueryState";
 import { useShellUser } from "../shared/shell";
 import { LibraryFolders } from "./LibraryFolders";
@@ -118,7 +118,7 @@ function AddLibrary() {
       }}
     >
       <h3>Add a library</h3>
-      {create.isError && <FormAlert>{errorMessage(create.error)}</FormAlert>}
+      {create.isError && <FormAlert>{createLibraryErrorMessage(create.error)}</FormAlert>}
       <div className="field">
         <label htmlFor="library-name">Name</label>
         <input id="library-name" required value={name} onChange={(e) => setName(e.target.value)} />

@@ -20,14 +20,17 @@ function listing(path: string, folders: string[], photoCount = 0, library: strin
     photo_count: photoCount,
     photo_count_capped: false,
     library,
+    in_library: library !== null,
     places: ["/photos", "/mnt"],
   };
 }
 
 const DISK: Record<string, ServerFolders> = {
-  "/photos": listing("/photos", ["Family", "Trips"]),
+  "/photos": listing("/photos", ["Family", "Private", "Trips"]),
   "/photos/Family": listing("/photos/Family", ["2023", "2024"], 12),
   "/photos/Trips": listing("/photos/Trips", [], 3, "Old trips"),
+  // Held by a library the administrator does not belong to: taken, but not named.
+  "/photos/Private": { ...listing("/photos/Private", []), in_library: true },
   "/mnt": listing("/mnt", []),
 };
 
@@ -80,6 +83,10 @@ describe("WelcomePage", () => {
     await user.click(await screen.findByRole("button", { name: "Trips" }));
     await waitFor(() => expect(screen.getByTestId("welcome-folders-here")).toHaveTextContent("already in library “Old trips”"));
     expect(screen.getByRole("button", { name: "Add this folder" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: /Up to \/photos/ }));
+    await user.click(await screen.findByRole("button", { name: "Private" }));
+    await waitFor(() => expect(screen.getByTestId("welcome-folders-here")).toHaveTextContent("already in another library"));
+    expect(screen.getByRole("button", { name: "Add this folder" })).toBeDisabled();
 
     // A typed path the server does not have keeps the listing and says why.
     const path = screen.getByLabelText("Folder");
@@ -87,7 +94,7 @@ describe("WelcomePage", () => {
     await user.type(path, "/nowhere{Enter}");
     expect(await screen.findByText("/nowhere: no such folder on the server")).toBeInTheDocument();
     expect(path).toHaveAttribute("aria-invalid", "true");
-    expect(screen.getByTestId("welcome-folders-here")).toHaveTextContent("/photos/Trips");
+    expect(screen.getByTestId("welcome-folders-here")).toHaveTextContent("/photos/Private");
 
     await user.click(screen.getByRole("button", { name: "Next" }));
     const faces = await screen.findByRole("switch", { name: /Faces/ });
@@ -120,6 +127,22 @@ describe("WelcomePage", () => {
     await user.click(await screen.findByRole("button", { name: "Next" }));
     expect(await screen.findByText(/Add at least one folder/)).toBeInTheDocument();
     expect(screen.queryByRole("switch", { name: /Faces/ })).not.toBeInTheDocument();
+  });
+
+  it("goes back to the name when another library has it", async () => {
+    fakeApi(
+      routes({
+        "POST /api/libraries": () => json({ name: ["a library called 'photos' already exists; choose another name"] }, 400),
+      }),
+    );
+    renderApp("/welcome");
+    const user = userEvent.setup();
+    await screen.findByTestId("welcome-folders-here");
+    await user.click(screen.getByRole("button", { name: "Add this folder" }));
+    await user.click(screen.getByRole("button", { name: "Next" }));
+    await user.click(await screen.findByRole("button", { name: "Start importing" }));
+    expect(await screen.findByText("a library called 'photos' already exists; choose another name")).toBeInTheDocument();
+    expect(screen.getByLabelText("Library name")).toBeInTheDocument();
   });
 
   it("goes back to the folders when the server refuses one", async () => {

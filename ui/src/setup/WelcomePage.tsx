@@ -1,11 +1,18 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
-import { errorMessage, fieldErrorsOf } from "../api/errors";
+import { fieldErrorsOf } from "../api/errors";
 import { ApiError } from "../api/errors";
 import { AuthLayout } from "../shared/AuthLayout";
 import { FolderPicker } from "../shared/FolderPicker";
 import { FormAlert } from "../shared/FormAlert";
-import { CLASSIFIERS, classifierLabel, useCreateLibrary, useInstalledClassifiers, useLibraries } from "../shared/libraries";
+import {
+  CLASSIFIERS,
+  classifierLabel,
+  createLibraryErrorMessage,
+  useCreateLibrary,
+  useInstalledClassifiers,
+  useLibraries,
+} from "../shared/libraries";
 import { ROUTES } from "../shared/routes";
 import { useSession } from "../shared/session";
 import { TextField } from "../shared/TextField";
@@ -121,7 +128,7 @@ export function WelcomePage() {
         </>
       }
     >
-      {create.isError && <FormAlert>{errorMessage(create.error)}</FormAlert>}
+      {create.isError && <FormAlert>{createLibraryErrorMessage(create.error)}</FormAlert>}
       {step === "folders" ? (
         <form className="form" onSubmit={next} noValidate aria-label="Your photos">
           <p>

@@ -106,7 +106,11 @@ export function FolderPicker({
             <span className="muted">
               · {data.photo_count}
               {data.photo_count_capped ? "+" : ""} {data.photo_count === 1 ? "photo" : "photos"} directly inside
-              {data.library ? ` · already in library “${data.library}”` : ""}
+              {data.library
+                ? ` · already in library “${data.library}”`
+                : data.in_library
+                  ? " · already in another library"
+                  : ""}
             </span>
           </p>
           <ul className="folder-picker__list" aria-label={`Folders in ${data.path}`}>
@@ -137,7 +141,7 @@ export function FolderPicker({
           <button
             type="button"
             className="button button--primary"
-            disabled={alreadyChosen || !!data.library}
+            disabled={alreadyChosen || data.in_library}
             onClick={() => onChoose(data.path)}
           >
             {alreadyChosen ? "Folder added" : "Add this folder"}

@@ -2,6 +2,7 @@
 // Settings.
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
+import { ApiError, errorMessage, fieldErrorsOf } from "../api/errors";
 import type { InstalledClassifier, Library, LibraryCreateRequest, ServerFolders } from "../api/types";
 
 export const libraryKeys = {
@@ -23,6 +24,12 @@ export function useCreateLibrary() {
     mutationFn: async (body: LibraryCreateRequest) => unwrap(await api.POST("/api/libraries", { body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: libraryKeys.all }),
   });
+}
+
+/** Why a library could not be created: its name already taken (an error on `name`), or the
+ * server's reason about a folder or the request. */
+export function createLibraryErrorMessage(error: unknown): string {
+  return (error instanceof ApiError ? fieldErrorsOf(error.body).name : undefined) ?? errorMessage(error);
 }
 
 /** The sub-folders of a folder on the server ("" = the first usual place for photos there). */
