@@ -26,3 +26,27 @@ export function photoPath(id: number, search = ""): string {
   const query = search.startsWith("?") ? search.slice(1) : search;
   return `/photos/${id}${query ? `?${query}` : ""}`;
 }
+
+/** Only our own paths; never `//host` or a full URL. */
+function isLocalPath(path: string | undefined): path is string {
+  return !!path && path.startsWith("/") && !path.startsWith("//");
+}
+
+function pathOnly(path: string): string {
+  return path.split(/[?#]/, 1)[0] ?? path;
+}
+
+/** Where a person who has just signed in goes: back to the remembered page (its query string too), or home. */
+export function afterLogin(from?: string): string {
+  return isLocalPath(from) && pathOnly(from) !== ROUTES.login && pathOnly(from) !== ROUTES.setup
+    ? from
+    : ROUTES.home;
+}
+
+/** The page a signed-out person asked for, as the route gate remembers it in the location state. */
+export function fromState(state: unknown): string | undefined {
+  if (typeof state === "object" && state !== null && "from" in state && typeof state.from === "string") {
+    return state.from;
+  }
+  return undefined;
+}
