@@ -8,6 +8,8 @@ export const ROUTES = {
   photo: "/photos/:id",
   map: "/map",
   settings: "/settings",
+  /** A library's files that could not be imported: path and reason. */
+  importErrors: "/settings/libraries/:id/errors",
   albums: "/albums",
   album: "/albums/:id",
   /** The viewer over an album, stepping through the album's photos in its order. */
@@ -20,6 +22,10 @@ export const ROUTES = {
   /** The public page of a share link: outside the session gate, it needs no account. */
   share: "/s/:token",
 } as const;
+
+export function importErrorsPath(libraryId: number): string {
+  return `/settings/libraries/${libraryId}/errors`;
+}
 
 /** A photo's viewer, keeping the query string (the filtered sequence it steps through). */
 export function photoPath(id: number, search = ""): string {
