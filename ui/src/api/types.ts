@@ -54,6 +54,9 @@ export type BulkRequest = BodyOf<paths["/api/photos/bulk"]["post"]>;
 // Libraries, settings, classifiers
 
 export type Library = JsonOf<paths["/api/libraries"]["get"]["responses"][200]>[number];
+/** A page of a library's files that could not be imported (failed or unsupported), with the reason. */
+export type ImportErrorPage = JsonOf<paths["/api/libraries/{library_id}/errors"]["get"]["responses"][200]>;
+export type ImportError = ImportErrorPage["results"][number];
 export type LibraryCreateRequest = BodyOf<paths["/api/libraries"]["post"]>;
 export type LibraryMember = JsonOf<paths["/api/libraries/{library_id}/members"]["get"]["responses"][200]>[number];
 export type LibraryRole = LibraryMember["role"];

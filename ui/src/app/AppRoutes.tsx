@@ -8,6 +8,7 @@ import { SharesPage } from "../albums/SharesPage";
 import { PeoplePage } from "../people/PeoplePage";
 import { PersonPage } from "../people/PersonPage";
 import { JobsPage } from "../jobs/JobsPage";
+import { ImportErrorsPage } from "../settings/ImportErrorsPage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SetupPage } from "../setup/SetupPage";
 import { WelcomePage } from "../setup/WelcomePage";
@@ -50,6 +51,7 @@ export function AppRoutes() {
         </Route>
         <Route element={<AppShell />}>
           <Route path={ROUTES.settings} element={<SettingsPage />} />
+          <Route path={ROUTES.importErrors} element={<ImportErrorsPage />} />
           <Route path={ROUTES.jobs} element={<JobsPage />} />
           <Route path={ROUTES.albums} element={<AlbumsPage />} />
           {/* Like the timeline's, the album's viewer opens over the album and steps through its order. */}

@@ -1,14 +1,8 @@
 import { Navigate, Outlet, useLocation } from "react-router";
 import { errorMessage } from "../api/errors";
+import { fromState } from "../shared/routes";
 import { useSession } from "../shared/session";
 import { redirectFor } from "./routing";
-
-function fromState(state: unknown): string | undefined {
-  if (typeof state === "object" && state !== null && "from" in state && typeof state.from === "string") {
-    return state.from;
-  }
-  return undefined;
-}
 
 /** Loads the session once and sends every route where the session says it belongs. */
 export function SessionGate() {
@@ -36,12 +30,16 @@ export function SessionGate() {
     );
   }
 
-  const redirect = redirectFor(session.data, location.pathname, fromState(location.state));
+  const redirect = redirectFor(session.data, location.pathname, fromState(location.state), location.search);
   if (redirect) {
-    const search = redirect.to === location.pathname ? location.search : "";
+    // A remembered page carries its own query string; a redirect to the same path keeps this one.
+    const to =
+      redirect.to.includes("?") || redirect.to !== location.pathname
+        ? redirect.to
+        : { pathname: redirect.to, search: location.search };
     return (
       <Navigate
-        to={{ pathname: redirect.to, search }}
+        to={to}
         replace
         state={redirect.from ? { from: redirect.from } : undefined}
       />

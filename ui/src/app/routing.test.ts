@@ -22,6 +22,16 @@ describe("redirectFor", () => {
     expect(redirectFor(signedOut, "/login")).toBeNull();
   });
 
+  it("remembers a deep link's query string, the timeline's filters too", () => {
+    expect(redirectFor(signedOut, "/", undefined, "?q=beach")).toEqual({ to: "/login", from: "/?q=beach" });
+    expect(redirectFor(signedOut, "/photos/4", undefined, "?tag=cat")).toEqual({
+      to: "/login",
+      from: "/photos/4?tag=cat",
+    });
+    expect(redirectFor(signedIn, "/login", "/?q=beach")).toEqual({ to: "/?q=beach" });
+    expect(redirectFor(signedIn, "/login", "/login?x=1")).toEqual({ to: "/" });
+  });
+
   it("sends a signed-in person away from /login and /setup", () => {
     expect(redirectFor(signedIn, "/login")).toEqual({ to: "/" });
     expect(redirectFor(signedIn, "/setup")).toEqual({ to: "/welcome" });

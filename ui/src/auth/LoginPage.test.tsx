@@ -44,12 +44,13 @@ describe("LoginPage", () => {
       },
       "GET /api/health": () => json(HEALTHY),
     });
-    renderApp("/albums/3");
+    renderApp("/albums/3?sort=date");
     await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/login"));
     const user = userEvent.setup();
     await user.type(screen.getByLabelText("Username"), "admin");
     await user.type(screen.getByLabelText("Password"), "pw");
     await user.click(screen.getByRole("button", { name: "Log in" }));
-    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/albums/3"));
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/albums\/3$/));
+    expect(screen.getByTestId("location-search")).toHaveTextContent("?sort=date");
   });
 });

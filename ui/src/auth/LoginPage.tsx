@@ -1,15 +1,19 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
+import { useLocation, useNavigate } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { LoginRequest } from "../api/types";
 import { AuthLayout } from "../shared/AuthLayout";
 import { FormAlert } from "../shared/FormAlert";
+import { afterLogin, fromState } from "../shared/routes";
 import { useUpdateSession } from "../shared/session";
 import { TextField } from "../shared/TextField";
 
 export function LoginPage() {
   const updateSession = useUpdateSession();
+  const navigate = useNavigate();
+  const location = useLocation();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [formError, setFormError] = useState<string>();
@@ -17,7 +21,11 @@ export function LoginPage() {
 
   const login = useMutation({
     mutationFn: async (body: LoginRequest) => unwrap(await api.POST("/api/auth/login", { body })),
-    onSuccess: (user) => updateSession({ authenticated: true, setup_required: false, user }),
+    onSuccess: (user) => {
+      updateSession({ authenticated: true, setup_required: false, user });
+      // Straight to the page asked for, replacing /login in the address bar and the history.
+      void navigate(afterLogin(fromState(location.state)), { replace: true });
+    },
     onError: (error) => {
       setFormError(errorMessage(error));
       setPassword("");

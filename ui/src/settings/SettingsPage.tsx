@@ -1,10 +1,12 @@
 import { useState } from "react";
+import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { ClassifierSwitches, Library, User } from "../api/types";
 import { FolderPicker } from "../shared/FolderPicker";
 import { FormAlert } from "../shared/FormAlert";
 import { classifierLabel, createLibraryErrorMessage } from "../shared/libraries";
 import { QueryState } from "../shared/QueryState";
+import { importErrorsPath } from "../shared/routes";
 import { useShellUser } from "../shared/shell";
 import { LibraryFolders } from "./LibraryFolders";
 import { LibraryMembers } from "./LibraryMembers";
@@ -73,7 +75,15 @@ function LibraryCard({ library, user }: { library: Library; user: User }) {
           Your role: {ROLES.find((r) => r.value === library.role)?.label ?? library.role}
         </span>
         <span className="muted">
-          {library.photo_count} photos{library.error_count ? ` · ${library.error_count} could not be imported` : ""}
+          {library.photo_count} photos
+          {library.error_count ? (
+            <>
+              {" · "}
+              <Link to={importErrorsPath(library.id)} data-testid={`import-errors-${library.id}`}>
+                {library.error_count} could not be imported
+              </Link>
+            </>
+          ) : null}
         </span>
         {manage && (
           <button type="button" className="button button--small" disabled={scan.isPending} onClick={() => scan.mutate(library.id)}>

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { ClassifierSwitches } from "../api/types";
+import type { ClassifierSwitches, ImportErrorPage } from "../api/types";
 import { libraryKeys } from "../shared/libraries";
 
 export { libraryKeys, useCreateLibrary, useLibraries } from "../shared/libraries";
@@ -36,5 +36,21 @@ export function useSetClassifier(id: number) {
     mutationFn: async (body: ClassifierSwitches) =>
       unwrap(await api.PUT("/api/libraries/{library_id}/classifiers", { params: { path: { library_id: id } }, body })),
     onSuccess: (data) => queryClient.setQueryData(libraryKeys.classifiers(id), data),
+  });
+}
+
+/** How many of a library's import errors one page shows (the API's largest page). */
+export const IMPORT_ERRORS_PAGE = 500;
+
+/** The first page of a library's files that could not be imported, by path. */
+export function useImportErrors(id: number) {
+  return useQuery({
+    queryKey: [...libraryKeys.all, id, "errors"] as const,
+    queryFn: async (): Promise<ImportErrorPage> =>
+      unwrap(
+        await api.GET("/api/libraries/{library_id}/errors", {
+          params: { path: { library_id: id }, query: { page_size: IMPORT_ERRORS_PAGE } },
+        }),
+      ),
   });
 }

@@ -8,6 +8,8 @@ export const ROUTES = {
   photo: "/photos/:id",
   map: "/map",
   settings: "/settings",
+  /** A library's files that could not be imported: path and reason. */
+  importErrors: "/settings/libraries/:id/errors",
   albums: "/albums",
   album: "/albums/:id",
   /** The viewer over an album, stepping through the album's photos in its order. */
@@ -21,8 +23,36 @@ export const ROUTES = {
   share: "/s/:token",
 } as const;
 
+export function importErrorsPath(libraryId: number): string {
+  return `/settings/libraries/${libraryId}/errors`;
+}
+
 /** A photo's viewer, keeping the query string (the filtered sequence it steps through). */
 export function photoPath(id: number, search = ""): string {
   const query = search.startsWith("?") ? search.slice(1) : search;
   return `/photos/${id}${query ? `?${query}` : ""}`;
+}
+
+/** Only our own paths; never `//host` or a full URL. */
+function isLocalPath(path: string | undefined): path is string {
+  return !!path && path.startsWith("/") && !path.startsWith("//");
+}
+
+function pathOnly(path: string): string {
+  return path.split(/[?#]/, 1)[0] ?? path;
+}
+
+/** Where a person who has just signed in goes: back to the remembered page (its query string too), or home. */
+export function afterLogin(from?: string): string {
+  return isLocalPath(from) && pathOnly(from) !== ROUTES.login && pathOnly(from) !== ROUTES.setup
+    ? from
+    : ROUTES.home;
+}
+
+/** The page a signed-out person asked for, as the route gate remembers it in the location state. */
+export function fromState(state: unknown): string | undefined {
+  if (typeof state === "object" && state !== null && "from" in state && typeof state.from === "string") {
+    return state.from;
+  }
+  return undefined;
 }

@@ -5,7 +5,12 @@ import { AppRoutes } from "../app/AppRoutes";
 
 export function LocationProbe() {
   const location = useLocation();
-  return <output data-testid="location">{location.pathname}</output>;
+  return (
+    <>
+      <output data-testid="location">{location.pathname}</output>
+      <output data-testid="location-search">{location.search}</output>
+    </>
+  );
 }
 
 /** The whole app at one path, with a fresh cache and no retries. */

@@ -24,6 +24,14 @@ export function Scrubber({
     const rect = bar.current?.getBoundingClientRect();
     if (!rect || rect.height === 0) return null;
     const y = clientY - rect.top;
+    // A year's label is taller than a small month's slice: pointing at the label means the year
+    // (its newest month), not whichever month lies under the label's lower half.
+    for (const label of bar.current?.querySelectorAll<HTMLElement>("[data-year-month]") ?? []) {
+      const box = label.getBoundingClientRect();
+      if (box.height > 0 && clientY >= box.top && clientY <= box.bottom && label.dataset.yearMonth) {
+        return { month: label.dataset.yearMonth, y };
+      }
+    }
     const month = monthAtFraction(segments, y / rect.height);
     return month ? { month, y } : null;
   };
@@ -47,6 +55,7 @@ export function Scrubber({
       aria-valuenow={index}
       aria-valuetext={current ? formatShortMonth(current) : undefined}
       data-testid="scrubber"
+      data-month={current ?? undefined}
       onPointerDown={(event) => {
         dragging.current = true;
         event.currentTarget.setPointerCapture?.(event.pointerId);
@@ -76,7 +85,12 @@ export function Scrubber({
       }}
     >
       {marks.map((mark) => (
-        <span key={mark.year} className="scrubber__year" style={{ top: `${mark.position * 100}%` }}>
+        <span
+          key={mark.year}
+          className="scrubber__year"
+          style={{ top: `${mark.position * 100}%` }}
+          data-year-month={mark.month}
+        >
           {mark.year}
         </span>
       ))}

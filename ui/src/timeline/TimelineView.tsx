@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import type { MonthCount, TimelineItem } from "../api/types";
 import { formatDay, formatMonth } from "../shared/dates";
 import { photoPath } from "../shared/routes";
-import { layoutTimeline, targetRowHeight, type Block } from "./layout";
+import { layoutTimeline, monthAt, targetRowHeight, type Block } from "./layout";
 import { Scrubber } from "./Scrubber";
 import type { Selection } from "./selection";
 import { Thumb } from "./Thumb";
@@ -115,14 +115,8 @@ export function TimelineView(props: TimelineViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusId]);
 
-  // The month at the top of the viewport, for the scrubber.
-  const currentMonth = useMemo(() => {
-    for (let i = Math.min(start, layout.blocks.length - 1); i >= 0; i--) {
-      const block = layout.blocks[i];
-      if (block?.kind === "month") return block.month;
-    }
-    return null;
-  }, [layout.blocks, start]);
+  // The month at the top of the viewport (not of the blocks rendered above it), for the scrubber.
+  const currentMonth = useMemo(() => monthAt(layout.blocks, relativeTop) ?? null, [layout.blocks, relativeTop]);
 
   const jump = useCallback(
     (month: string) => {
@@ -150,7 +144,7 @@ export function TimelineView(props: TimelineViewProps) {
     const style = { top: block.top, height: block.height };
     if (block.kind === "month") {
       return (
-        <h2 key={block.key} className="tl-month" style={style}>
+        <h2 key={block.key} className="tl-month" style={style} data-month={block.month ?? "unknown"}>
           {block.month ? formatMonth(block.month) : "No date"}
         </h2>
       );

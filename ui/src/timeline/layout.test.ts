@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { aspectOf, justify, layoutTimeline, type LayoutOptions } from "./layout";
+import { aspectOf, justify, layoutTimeline, monthAt, type LayoutOptions } from "./layout";
+import { visibleRange } from "./virtual";
 
 const OPTIONS: LayoutOptions = { width: 1000, targetHeight: 200, gap: 4, monthHeading: 48, dayHeading: 32, sectionGap: 16 };
 
@@ -66,5 +67,38 @@ describe("layoutTimeline", () => {
 
   it("lays out nothing for no photos", () => {
     expect(layoutTimeline([], OPTIONS)).toMatchObject({ blocks: [], height: 0 });
+  });
+});
+
+describe("monthAt", () => {
+  // Twelve months of three photos each, newest first, then two without a date.
+  const photos = [
+    ...Array.from({ length: 36 }, (_, i) => {
+      const month = String(12 - Math.floor(i / 3)).padStart(2, "0");
+      return { taken_at: `2008-${month}-1${i % 3}T10:00:00`, width: 300, height: 200 };
+    }),
+    { taken_at: null, width: 300, height: 200 },
+    { taken_at: null, width: 300, height: 200 },
+  ];
+  const layout = layoutTimeline(photos, OPTIONS);
+  const top = (month: string) => layout.monthTops.get(month)!;
+
+  it("is the month whose heading or photos are at the top of the viewport", () => {
+    expect(monthAt(layout.blocks, 0)).toBe("2008-12");
+    expect(monthAt(layout.blocks, top("2008-10"))).toBe("2008-10");
+    // Half way down October's photos; in the empty gap after them, the heading just below.
+    expect(monthAt(layout.blocks, (top("2008-10") + top("2008-09")) / 2)).toBe("2008-10");
+    expect(monthAt(layout.blocks, top("2008-09") - 1)).toBe("2008-09");
+    expect(monthAt(layout.blocks, top("unknown") + 10)).toBeNull();
+    expect(monthAt(layout.blocks, layout.height + 500)).toBeNull();
+    expect(monthAt([], 0)).toBeUndefined();
+  });
+
+  it("does not read the month of the blocks rendered above the viewport", () => {
+    // What the scrubber read before: the first block of the rendered window, overscan included.
+    const y = top("2008-03");
+    const [start] = visibleRange(layout.blocks, y, 800, 900);
+    expect(monthAt(layout.blocks, layout.blocks[start]!.top)).not.toBe("2008-03");
+    expect(monthAt(layout.blocks, y)).toBe("2008-03");
   });
 });

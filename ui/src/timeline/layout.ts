@@ -2,6 +2,7 @@
 // filled edge to edge, aspect ratios kept), flattened into blocks with absolute offsets so the
 // virtualiser can find what is on screen by binary search.
 import { dayOf } from "../shared/dates";
+import { firstEndingAfter } from "./virtual";
 
 export interface Box {
   /** Index of the photo in the input. */
@@ -136,4 +137,18 @@ export function targetRowHeight(width: number): number {
   if (width < 480) return 110;
   if (width < 900) return 160;
   return 220;
+}
+
+/**
+ * The month shown at `y` (the top of the viewport, in the grid's coordinates): the month of the
+ * first block still on screen there, its heading or one of its days' rows. Null for the photos
+ * without a date, undefined for an empty timeline.
+ */
+export function monthAt(blocks: readonly Block[], y: number): string | null | undefined {
+  if (!blocks.length) return undefined;
+  for (let i = Math.min(firstEndingAfter(blocks, y), blocks.length - 1); i >= 0; i--) {
+    const block = blocks[i]!;
+    if (block.kind === "month") return block.month;
+  }
+  return undefined;
 }

@@ -43,9 +43,9 @@ describe("scrubber", () => {
   it("labels each year once, skipping crowded labels", () => {
     const segments = scrubSegments(months);
     expect(yearMarks(segments)).toEqual([
-      { year: "2024", position: 0 },
-      { year: "2023", position: 0.75 },
+      { year: "2024", month: "2024-05", position: 0 },
+      { year: "2023", month: "2023-12", position: 0.75 },
     ]);
-    expect(yearMarks(segments, 0.9)).toEqual([{ year: "2024", position: 0 }]);
+    expect(yearMarks(segments, 0.9)).toEqual([{ year: "2024", month: "2024-05", position: 0 }]);
   });
 });

@@ -12,6 +12,8 @@ export interface ScrubSegment {
 
 export interface YearMark {
   year: string;
+  /** The year's newest month on the bar: where its label sits and where a click on it goes. */
+  month: string;
   position: number;
 }
 
@@ -63,7 +65,7 @@ export function yearMarks(segments: readonly ScrubSegment[], minGap = 0.04): Yea
     lastYear = year;
     const previous = marks[marks.length - 1];
     if (previous && s.start - previous.position < minGap) continue;
-    marks.push({ year, position: s.start });
+    marks.push({ year, month: s.month, position: s.start });
   }
   return marks;
 }
