@@ -4,6 +4,7 @@ import { formatTakenAt } from "../shared/dates";
 import { FormAlert } from "../shared/FormAlert";
 import { pluralize } from "../shared/jobsSummary";
 import { Modal } from "../shared/Modal";
+import { Pager } from "../shared/Pager";
 import { gridUrl } from "../shared/photoUrls";
 import { QueryState } from "../shared/QueryState";
 import { PICKER_PAGE_SIZE, useAlbumActions, useLibraryPhotos } from "./queries";
@@ -93,19 +94,7 @@ export function AddPhotosDialog({
           )
         }
       </QueryState>
-      {pages > 1 && (
-        <div className="picker__pages">
-          <button type="button" className="button button--small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            Previous
-          </button>
-          <span className="muted">
-            Page {page} of {pages}
-          </span>
-          <button type="button" className="button button--small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            Next
-          </button>
-        </div>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} className="picker__pages" />
       <p className="muted" role="status">
         {chosen.size ? `${pluralize(chosen.size, "photo")} chosen` : ""}
       </p>

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { photoPath } from "../shared/routes";
 import type { Person } from "../api/types";
 import { FaceNamer } from "../shared/FaceNamer";
+import { Pager } from "../shared/Pager";
 import { UNNAMED_PAGE_SIZE, useUnassignedFaces } from "../shared/faces";
 import { QueryState } from "../shared/QueryState";
 import { FaceCrop } from "./FaceCrop";
@@ -117,19 +118,7 @@ function UnnamedFaces({ library }: { library: number }) {
                 </li>
               ))}
             </ul>
-            {pages > 1 && (
-              <nav className="unnamed-faces__pages" aria-label="Pages of unnamed faces">
-                <button type="button" className="button button--small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                  Previous
-                </button>
-                <span className="muted">
-                  Page {page} of {pages}
-                </span>
-                <button type="button" className="button button--small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                  Next
-                </button>
-              </nav>
-            )}
+            <Pager page={page} pages={pages} onPage={setPage} className="unnamed-faces__pages" label="Pages of unnamed faces" />
           </>
         )}
       </QueryState>
