@@ -194,6 +194,8 @@ SPECTACULAR_SETTINGS = {
         # Tags and faces both have a "verdict", with different choices.
         "TagVerdictEnum": "photonix.classifiers.models.PhotoTag.Verdict",
         "FaceVerdictEnum": "photonix.faces.models.Face.Verdict",
+        # A file's kind, on files and on the jobs naming their photo's file.
+        "FileKindEnum": "photonix.library.models.PhotoFile.Kind",
     },
 }
 

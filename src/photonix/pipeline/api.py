@@ -7,13 +7,14 @@ the caller's libraries unless they administer.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 import redis
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -26,7 +27,7 @@ from photonix.core.broker_client import broker_outstanding, paused_queues
 from photonix.core.http import ID_SCHEMA, IdField, IsAdmin, query_id, request_user
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
-from photonix.library.models import Library
+from photonix.library.models import Library, PhotoFile
 from photonix.pipeline import services
 from photonix.pipeline.debounce import FACES_RECLUSTER, SENT, WAITING
 from photonix.pipeline.models import Job, PhotoPipeline
@@ -108,6 +109,21 @@ class JobSummarySerializer(serializers.Serializer[Any]):
 
 
 class JobSerializer(serializers.ModelSerializer[Job]):
+    """A job record, with enough of its photo to show it: the name and kind of the photo's
+    preferred file and its thumbnails' version (list them with ``photo__preferred_file``
+    selected, one query for a page)."""
+
+    file_name = serializers.SerializerMethodField(
+        help_text="The name of the photo's preferred file; null without a photo or file."
+    )
+    file_kind = serializers.SerializerMethodField(
+        help_text="``photo``, ``raw`` or ``video``: the kind of the photo's preferred file."
+    )
+    thumbnail_version = serializers.SerializerMethodField(
+        help_text="The photo's thumbnails' version, as on the timeline (0: none made yet); "
+        "null without a photo."
+    )
+
     class Meta:
         model = Job
         fields = (
@@ -125,8 +141,23 @@ class JobSerializer(serializers.ModelSerializer[Job]):
             "error",
             "traceback",
             "acknowledged",
+            "file_name",
+            "file_kind",
+            "thumbnail_version",
         )
         read_only_fields = fields
+
+    def get_file_name(self, job: Job) -> str | None:
+        file = job.photo.preferred_file if job.photo else None
+        return None if file is None else PurePath(file.path).name
+
+    @extend_schema_field(serializers.ChoiceField(choices=PhotoFile.Kind.choices, allow_null=True))
+    def get_file_kind(self, job: Job) -> str | None:
+        file = job.photo.preferred_file if job.photo else None
+        return None if file is None else file.kind
+
+    def get_thumbnail_version(self, job: Job) -> int | None:
+        return None if job.photo is None else job.photo.thumbnail_version
 
 
 class RetryResultSerializer(serializers.Serializer[Any]):
@@ -240,7 +271,7 @@ class JobListView(generics.ListAPIView[Job]):
     pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Job]:
-        jobs = Job.objects.order_by("-pk")
+        jobs = Job.objects.select_related("photo__preferred_file").order_by("-pk")
         params = self.request.query_params
         if state := params.get("state"):
             jobs = jobs.filter(state=state)

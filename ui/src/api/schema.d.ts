@@ -1792,6 +1792,11 @@ export interface components {
             broker: components["schemas"]["Component"];
             workers: components["schemas"]["Component"];
         };
+        /**
+         * @description A job record, with enough of its photo to show it: the name and kind of the photo's
+         *     preferred file and its thumbnails' version (list them with ``photo__preferred_file``
+         *     selected, one query for a page).
+         */
         Job: {
             readonly id: number;
             readonly task_id: string;
@@ -1810,6 +1815,12 @@ export interface components {
             readonly error: string;
             readonly traceback: string;
             readonly acknowledged: boolean;
+            /** @description The name of the photo's preferred file; null without a photo or file. */
+            readonly file_name: string | null;
+            /** @description ``photo``, ``raw`` or ``video``: the kind of the photo's preferred file. */
+            readonly file_kind: (components["schemas"]["FileKindEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description The photo's thumbnails' version, as on the timeline (0: none made yet); null without a photo. */
+            readonly thumbnail_version: number | null;
         };
         /**
          * @description * `queued` - Queued
