@@ -22,12 +22,18 @@ SEED_JOBS = """
 import datetime as dt
 import json
 from django.utils import timezone
-from photonix.library.models import Library, Photo
+from photonix.library.models import Library, LibraryFolder, Photo, PhotoFile
 from photonix.pipeline.models import Job
 
 now = timezone.now()
 library = Library.objects.create(name="E2E")
+folder = LibraryFolder.objects.create(library=library, path="/photos")
 photo = Photo.objects.create(library=library)
+photo.preferred_file = PhotoFile.objects.create(
+    library=library, folder=folder, photo=photo, path="/photos/broken.jpg", kind="photo",
+    state="ok", size=1, mtime_ns=1,
+)
+photo.save()
 rows = [
     ("thumbnails", "succeeded"),
     ("thumbnails", "succeeded"),
@@ -98,9 +104,12 @@ def test_jobs_page_shows_stages_and_failures_and_controls_the_pipeline(
     expect(flower).to_have_attribute("target", "_blank")
     expect(flower).to_have_attribute("href", api_json(page, "/api/jobs/summary")["flower_url"])
 
-    # The failure: photo, stage, reason, attempts; the traceback on demand.
+    # The failure: photo (its file's name, a type icon while it has no thumbnail, a link to it),
+    # stage, reason, attempts; the traceback on demand.
     failure = page.get_by_test_id(f"failure-{job_id}")
-    expect(failure).to_contain_text(f"#{photo_id}")
+    photo_link = failure.get_by_role("link", name="broken.jpg")
+    expect(photo_link).to_have_attribute("href", f"/photos/{photo_id}")
+    expect(photo_link.get_by_test_id("failure-type")).to_have_text("JPG")
     expect(failure.get_by_text(REASON, exact=True)).to_be_visible()
     traceback = failure.get_by_text("Traceback (most recent call last):")
     expect(traceback).to_be_hidden()

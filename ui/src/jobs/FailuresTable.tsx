@@ -1,8 +1,20 @@
 import { useState } from "react";
+import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { Job } from "../api/types";
 import { formatCount, pluralize } from "../shared/jobsSummary";
-import { failedAt, type FailuresPage, formatExact, formatWhen, reasonOf, stageLabel } from "./logic";
+import { gridUrl } from "../shared/photoUrls";
+import { photoPath } from "../shared/routes";
+import {
+  failedAt,
+  type FailuresPage,
+  fileTypeLabel,
+  formatExact,
+  formatWhen,
+  photoName,
+  reasonOf,
+  stageLabel,
+} from "./logic";
 import { useNotice } from "./notice";
 import type { JobActions } from "./queries";
 
@@ -89,13 +101,15 @@ function FailureRows({ job, actions }: { job: Job; actions: JobActions }) {
     (retry.isPending && retry.variables === job.id) || (dismiss.isPending && dismiss.variables === job.id);
   const when = failedAt(job);
   const tracebackId = `traceback-${job.id}`;
-  const photo = job.photo === null ? "—" : `#${job.photo}`;
+  const name = photoName(job);
 
   return (
     // One body per failure keeps its traceback row next to it.
     <tbody data-testid={`failure-${job.id}`}>
       <tr>
-        <td>{photo}</td>
+        <td className="failures__photo">
+          <PhotoCell job={job} />
+        </td>
         <td>{stageLabel(job.stage)}</td>
         <td className="failures__reason">
           <span className="failures__error">{reasonOf(job)}</span>
@@ -127,7 +141,12 @@ function FailureRows({ job, actions }: { job: Job; actions: JobActions }) {
             disabled={busy}
             onClick={() =>
               retry.mutate(job.id, {
-                onSuccess: () => notify.ok(`Sent the ${stageLabel(job.stage)} job of photo ${photo} to run again.`),
+                onSuccess: () =>
+                  notify.ok(
+                    name === null
+                      ? `Sent the ${stageLabel(job.stage)} job to run again.`
+                      : `Sent the ${stageLabel(job.stage)} job of ${name} to run again.`,
+                  ),
                 onError: (error) => notify.error(`Could not retry job ${job.id}. ${errorMessage(error)}`),
               })
             }
@@ -156,5 +175,30 @@ function FailureRows({ job, actions }: { job: Job; actions: JobActions }) {
         </td>
       </tr>
     </tbody>
+  );
+}
+
+/** The failed job's photo: its thumbnail (or a type icon while it has none) and file name, a
+ * link to the photo. A job of no photo (housekeeping) shows a dash. */
+function PhotoCell({ job }: { job: Job }) {
+  const name = photoName(job);
+  if (job.photo === null || name === null) return <>—</>;
+  return (
+    <Link to={photoPath(job.photo)} className="failures__photo-link" title={name}>
+      {job.thumbnail_version ? (
+        <img
+          className="failures__thumb"
+          src={gridUrl(job.photo, job.thumbnail_version)}
+          alt=""
+          loading="lazy"
+          data-testid="failure-thumb"
+        />
+      ) : (
+        <span className="failures__thumb failures__type" aria-hidden="true" data-testid="failure-type">
+          {fileTypeLabel(job)}
+        </span>
+      )}
+      <span className="failures__name">{name}</span>
+    </Link>
   );
 }

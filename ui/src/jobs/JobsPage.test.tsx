@@ -57,7 +57,12 @@ describe("JobsPage", () => {
     expect(within(screen.getByTestId("queue-classify")).getByText("2")).toBeInTheDocument();
 
     const failure = await screen.findByTestId("failure-7");
-    expect(within(failure).getByText("#42")).toBeInTheDocument();
+    // The photo by its file's name and thumbnail, a link to it.
+    const photo = within(failure).getByRole("link", { name: "IMG_0042.jpg" });
+    expect(photo).toHaveAttribute("href", "/photos/42");
+    expect(within(photo).getByTestId("failure-thumb")).toHaveAttribute("src", "/api/photos/42/thumbnail/grid?v=2");
+    expect(within(failure).getByText("Thumbnails")).toBeInTheDocument();
+    expect(within(failure).getByRole("time")).toHaveAttribute("datetime", "2024-05-01T10:00:02Z");
     expect(within(failure).getByText("UnidentifiedImageError: cannot identify image file")).toBeInTheDocument();
 
     const flower = screen.getByRole("link", { name: /Open Flower/ });
@@ -66,6 +71,30 @@ describe("JobsPage", () => {
     // Admins reach the page from the header; the indicator says how much is going on.
     expect(screen.getByRole("navigation", { name: "Main" })).toHaveTextContent("Jobs");
     expect(screen.getByRole("link", { name: "Processing 3 jobs" })).toHaveAttribute("href", "/jobs");
+  });
+
+  it("shows a type icon for a photo without a thumbnail, and a dash for a job of no photo", async () => {
+    const raw = { ...FAILED_JOB, file_name: "DSC_0001.NEF", file_kind: "raw" as const, thumbnail_version: 0 };
+    const housekeeping = {
+      ...FAILED_JOB,
+      id: 8,
+      task_id: "beef",
+      stage: "other",
+      photo: null,
+      file_name: null,
+      file_kind: null,
+      thumbnail_version: null,
+    };
+    adminApi({ "GET /api/jobs": () => json(jobsPage([raw, housekeeping])) });
+    renderApp("/jobs");
+    const failure = await screen.findByTestId("failure-7");
+    const photo = within(failure).getByRole("link", { name: "DSC_0001.NEF" });
+    expect(photo).toHaveAttribute("href", "/photos/42");
+    expect(within(photo).queryByTestId("failure-thumb")).not.toBeInTheDocument();
+    expect(within(photo).getByTestId("failure-type")).toHaveTextContent("NEF");
+    const other = screen.getByTestId("failure-8");
+    expect(within(other).queryByRole("link")).not.toBeInTheDocument();
+    expect(within(other).getAllByRole("cell")[0]).toHaveTextContent("—");
   });
 
   it("expands the traceback and dismisses a failure", async () => {

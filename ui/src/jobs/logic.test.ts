@@ -6,7 +6,9 @@ import {
   canProcessMissing,
   failuresAccess,
   failuresPage,
+  fileTypeLabel,
   formatWhen,
+  photoName,
   processMissingResult,
   queueToggle,
   reasonOf,
@@ -116,5 +118,20 @@ describe("process missing", () => {
     expect(processMissingResult(1204)).toBe("Sent 1,204 photos for processing.");
     expect(processMissingResult(0, "classify:objects")).toBe("Nothing is missing for Classify · objects.");
     expect(processMissingResult(0)).toBe("Nothing is missing: every photo is processed.");
+  });
+});
+
+describe("a failure's photo", () => {
+  it("is named by its file, else by its number; a job of no photo has none", () => {
+    expect(photoName({ photo: 42, file_name: "IMG_0042.jpg" })).toBe("IMG_0042.jpg");
+    expect(photoName({ photo: 42, file_name: null })).toBe("Photo 42");
+    expect(photoName({ photo: null, file_name: null })).toBeNull();
+  });
+
+  it("without a thumbnail shows its file's extension, else its kind", () => {
+    expect(fileTypeLabel({ file_name: "DSC_0001.nef", file_kind: "raw" })).toBe("NEF");
+    expect(fileTypeLabel({ file_name: "notes.longext", file_kind: "photo" })).toBe("PHOTO");
+    expect(fileTypeLabel({ file_name: ".hidden", file_kind: "video" })).toBe("VIDEO");
+    expect(fileTypeLabel({ file_name: null, file_kind: null })).toBe("?");
   });
 });

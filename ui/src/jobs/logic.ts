@@ -14,6 +14,23 @@ const STAGE_NAMES: Record<string, string> = {
   other: "Other",
 };
 
+/** What a failure calls its photo: the file's name, else its number ("Photo 42"); null without one. */
+export function photoName(job: Pick<Job, "photo" | "file_name">): string | null {
+  if (job.photo === null) return null;
+  return job.file_name ?? `Photo ${job.photo}`;
+}
+
+/**
+ * The label of the type icon shown for a photo without a thumbnail: the file's extension
+ * ("NEF", "JPG"), else its kind ("RAW", "PHOTO", "VIDEO"), else "?".
+ */
+export function fileTypeLabel(job: Pick<Job, "file_name" | "file_kind">): string {
+  const dot = job.file_name?.lastIndexOf(".") ?? -1;
+  const extension = job.file_name && dot > 0 ? job.file_name.slice(dot + 1) : "";
+  if (extension && extension.length <= 4) return extension.toUpperCase();
+  return job.file_kind ? job.file_kind.toUpperCase() : "?";
+}
+
 /** "develop_raw" → "Develop RAW"; "classify:objects" → "Classify · objects". */
 export function stageLabel(stage: string): string {
   const [base = stage, detail] = stage.split(":", 2);

@@ -104,6 +104,9 @@ export const FAILED_JOB: Job = {
   error: "UnidentifiedImageError: cannot identify image file",
   traceback: 'Traceback (most recent call last):\n  File "thumbnails.py", line 3\nUnidentifiedImageError: cannot identify image file',
   acknowledged: false,
+  file_name: "IMG_0042.jpg",
+  file_kind: "photo",
+  thumbnail_version: 2,
 };
 
 /** `GET /api/jobs` answers a DRF page. */
