@@ -155,6 +155,36 @@ def test_jobs_page_shows_stages_and_failures_and_controls_the_pipeline(
     expect(dialog).to_have_count(0)
 
 
+def test_an_administrator_retries_a_failed_photo_from_the_viewer(
+    page: Any, photonix_server: LiveServer
+) -> None:
+    create_admin(page)
+    seeded = seed_jobs(photonix_server)
+    job_id, photo_id = seeded["failed"], seeded["photo"]
+    photonix_server.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; "
+        "from photonix.library.models import LibraryMember, Photo; "
+        f"photo = Photo.objects.get(pk={photo_id}); "
+        f"Photo.objects.filter(pk=photo.pk).update(failure={REASON!r}); "
+        "LibraryMember.objects.create(library_id=photo.library_id, "
+        "user=get_user_model().objects.get(is_superuser=True), role='owner')",
+    )
+
+    page.goto(f"/photos/{photo_id}")
+    failure = page.get_by_test_id("viewer-failure")
+    expect(failure).to_contain_text(f"This photo could not be shown: {REASON}")
+    failure.get_by_role("button", name="Retry").click()
+    expect(failure).to_have_text(
+        "Processing this photo again. It shows here once its image is made."
+    )
+    # The retry was the server's: the failure is looked at, the photo sent to be processed.
+    assert api_json(page, "/api/jobs?state=failed")["count"] == 0
+    kept = api_json(page, "/api/jobs?state=failed&include_dismissed=true")["results"]
+    assert [(job["id"], job["acknowledged"]) for job in kept] == [(job_id, True)]
+
+
 def test_members_see_the_summary_only(page: Any, photonix_server: LiveServer) -> None:
     create_admin(page)
     seed_jobs(photonix_server)

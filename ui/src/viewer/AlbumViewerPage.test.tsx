@@ -2,7 +2,19 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Album, PhotoDetail } from "../api/types";
-import { FAMILY_LIBRARIES, IDLE_SUMMARY, SIGNED_IN_SESSION, albumFixture, fakeApi, json, photoItem, type Handler } from "../test/fakeApi";
+import {
+  FAILED_JOB,
+  FAMILY_LIBRARIES,
+  IDLE_SUMMARY,
+  MEMBER_SESSION,
+  SIGNED_IN_SESSION,
+  albumFixture,
+  fakeApi,
+  jobsPage,
+  json,
+  photoItem,
+  type Handler,
+} from "../test/fakeApi";
 import { renderApp } from "../test/render";
 
 const album = (id: number, name: string, my_role: Album["my_role"] = "owner"): Album =>
@@ -171,5 +183,51 @@ describe("the viewer opened in an album", () => {
     expect(within(things).getAllByRole("link").map((a) => a.textContent)).toEqual(["geyser", "landscape"]);
     expect(within(styles).getAllByRole("link").map((a) => a.textContent)).toEqual(["bright"]);
     expect(within(info).getAllByRole("link", { name: /landscape/i })).toHaveLength(1);
+  });
+});
+
+describe("the viewer of a failed photo", () => {
+  const reason = "The file is damaged: it ends too soon";
+  const failed = { ...detail(10), thumbnail_version: 0, failed: true, failure: reason };
+
+  it("lets an administrator retry its failed job, then says it is being processed again", async () => {
+    const user = userEvent.setup();
+    const seen = fakeApi(
+      routes("owner", {
+        "GET /api/photos/10": () => json(failed),
+        "GET /api/jobs": () => json(jobsPage([{ ...FAILED_JOB, id: 77, photo: 10 }])),
+        "POST /api/jobs/77/retry": () => json({ retried: 1 }),
+      }),
+    );
+    renderApp("/albums/3/photos/10");
+    const failure = await screen.findByTestId("viewer-failure");
+    expect(failure).toHaveTextContent(`This photo could not be shown: ${reason}`);
+    const asked = seen.find((r) => new URL(r.url).pathname === "/api/jobs");
+    expect(Object.fromEntries(new URL(asked?.url ?? "http://x").searchParams)).toMatchObject({
+      photo: "10",
+      state: "failed",
+      include_dismissed: "true",
+    });
+
+    await user.click(await within(failure).findByRole("button", { name: "Retry" }));
+
+    await waitFor(() =>
+      expect(screen.getByTestId("viewer-failure")).toHaveTextContent("Processing this photo again."),
+    );
+    expect(seen.some((r) => r.method === "POST" && new URL(r.url).pathname === "/api/jobs/77/retry")).toBe(true);
+    expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+  });
+
+  it("shows no Retry to someone who does not administer", async () => {
+    const seen = fakeApi(
+      routes("viewer", {
+        "GET /api/auth/session": () => json(MEMBER_SESSION),
+        "GET /api/photos/10": () => json(failed),
+      }),
+    );
+    renderApp("/albums/3/photos/10");
+    expect(await screen.findByTestId("viewer-failure")).toHaveTextContent(reason);
+    expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+    expect(seen.some((r) => new URL(r.url).pathname === "/api/jobs")).toBe(false);
   });
 });

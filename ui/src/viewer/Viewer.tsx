@@ -1,16 +1,17 @@
-import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useContext, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from "react";
 import { type To, useLocation, useNavigate } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { TimelineItem } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
 import { isTyping } from "../shared/keys";
 import { usePhotoDetail } from "../shared/photos";
+import { ShellContext } from "../shared/shell";
 import { originalUrl, previewUrl } from "../shared/photoUrls";
 import { placeholderDataURL } from "../shared/thumbhash";
 import { InfoPanel } from "./InfoPanel";
 import { FaceNamer } from "../shared/FaceNamer";
 import { faceBoxStyle, faceLabel, facePopoverStyle, visibleFaces } from "./faces";
-import { usePhotoFaces, useUpdatePhoto } from "./queries";
+import { usePhotoFailedJob, usePhotoFaces, useRetryJob, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 import { FIT, fitSize, panBy, swipeDirection, type View, zoomAt } from "./zoom";
 
@@ -327,12 +328,39 @@ export function Viewer({
             Could not load this photo. {errorMessage(detail.error)}
           </p>
         )}
-        {detail.data?.failure && (
-          <p className="viewer__error" role="status" data-testid="viewer-failure">
-            This photo could not be shown: {detail.data.failure}
-          </p>
-        )}
+        {detail.data?.failure && <FailedPhoto key={id} photoId={id} failure={detail.data.failure} />}
       </div>
+    </div>
+  );
+}
+
+/** Why the photo cannot be shown; for an administrator, a Retry of its failed job, after which
+ * it says the photo is being processed again (until its image is made and shows). */
+function FailedPhoto({ photoId, failure }: { photoId: number; failure: string }) {
+  const isAdmin = useContext(ShellContext)?.user.is_admin ?? false;
+  const job = usePhotoFailedJob(photoId, isAdmin);
+  const retry = useRetryJob();
+  if (retry.isSuccess) {
+    return (
+      <p className="viewer__error viewer__error--retried" role="status" data-testid="viewer-failure">
+        Processing this photo again. It shows here once its image is made.
+      </p>
+    );
+  }
+  return (
+    <div className="viewer__error" data-testid="viewer-failure">
+      <p role="status">This photo could not be shown: {failure}</p>
+      {job.data && (
+        <button
+          type="button"
+          className="button button--small"
+          disabled={retry.isPending}
+          onClick={() => job.data && retry.mutate(job.data.id)}
+        >
+          Retry
+        </button>
+      )}
+      {retry.isError && <p role="alert">Could not retry. {errorMessage(retry.error)}</p>}
     </div>
   );
 }

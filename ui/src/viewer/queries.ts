@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { Album, PhotoDetail, PhotoUpdate } from "../api/types";
 import { albumKeys } from "../shared/albums";
+import { jobsQueryKey } from "../shared/jobsSummary";
 import { photoKeys, useInvalidatePhotos } from "../shared/photos";
 
 export function useUpdatePhoto(id: number) {
@@ -61,5 +62,36 @@ export function usePhotoAlbums(photoId: number) {
   return useQuery({
     queryKey: [...albumKeys.all, "photo", photoId],
     queryFn: async (): Promise<Album[]> => unwrap(await api.GET("/api/albums", { params: { query: { photo: photoId } } })),
+  });
+}
+
+/** The newest failed job of a photo (dismissed or not), for an administrator to retry; null
+ * when there is none. */
+export function usePhotoFailedJob(photoId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...jobsQueryKey, "photo", photoId, "failed"],
+    enabled,
+    queryFn: async () => {
+      const page = unwrap(
+        await api.GET("/api/jobs", {
+          params: { query: { photo: photoId, state: "failed", include_dismissed: true, page_size: 1 } },
+        }),
+      );
+      return page.results[0] ?? null;
+    },
+  });
+}
+
+/** Retry a failed job: its photo's missing stages are sent again; photos and jobs are read again. */
+export function useRetryJob() {
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidatePhotos();
+  return useMutation({
+    mutationFn: async (jobId: number) =>
+      unwrap(await api.POST("/api/jobs/{job_id}/retry", { params: { path: { job_id: jobId } } })),
+    onSettled: () => {
+      void invalidate();
+      void queryClient.invalidateQueries({ queryKey: jobsQueryKey });
+    },
   });
 }
