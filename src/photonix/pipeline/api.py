@@ -196,10 +196,9 @@ def job_summary(user: User) -> dict[str, Any]:
     admin = user.is_superuser
     jobs = Job.objects.exclude(state=Job.State.FAILED, acknowledged=True)
     photo_states = PhotoPipeline.objects.all()
-    mine_ids: set[int] | None = None  # None: every library's
+    mine: set[int] | None = None  # None: every library's
     if not admin:
-        mine_ids = set(library_selectors.libraries_for(user).values_list("pk", flat=True))
-        mine = library_selectors.libraries_for(user).values("pk")
+        mine = set(library_selectors.libraries_for(user).values_list("pk", flat=True))
         jobs = jobs.filter(library_id__in=mine)
         photo_states = photo_states.filter(photo__library_id__in=mine)
     counts: dict[str, dict[str, int]] = {}
@@ -208,7 +207,7 @@ def job_summary(user: User) -> dict[str, Any]:
     try:
         paused = paused_queues()
         queued, unacked = broker_outstanding() if admin else ({}, 0)
-        regrouping = FACES_RECLUSTER.pending(mine_ids)
+        regrouping = FACES_RECLUSTER.pending(mine)
         broker_ok = True
     except redis.RedisError:
         # The database counts still tell a person a lot; queue figures are unknown.
