@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from celery import Celery
 
 from photonix import conf
 from photonix.serve import banner, child_env, child_specs, web_url
+from tests.waiting import wait_for
 
 SRC_DIR = Path(__file__).resolve().parents[1] / "src"
 
@@ -351,16 +352,6 @@ def test_a_sigkilled_serve_leaves_nothing_for_long(
     assert not processes_mentioning(str(running.data_dir))
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
 @pytest.mark.integration
 def test_serve_starts_a_killed_embedded_broker_again_and_work_goes_on(running: Running) -> None:
     wait_healthy(running)
@@ -378,7 +369,7 @@ def test_serve_starts_a_killed_embedded_broker_again_and_work_goes_on(running: R
             return None
         return pid if pid != first and pid_alive(pid) and answers else None
 
-    second = wait_until(new_broker, 60, "the broker to be started again")
+    second = wait_for(new_broker, 60, "the broker to be started again")
     assert second in descendants(running.proc.pid)
 
     # The worker reconnects: a task sent through the new broker runs and returns its result.

@@ -18,7 +18,8 @@ from photonix.library.services import library_add
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
 from tests.classifiers.plugins import MissingModel
-from tests.pipeline.test_pipeline import jobs_of, photo_of, settled, wait_for
+from tests.pipeline.test_pipeline import jobs_of, photo_of, settled
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -107,7 +107,7 @@ def test_health_answers_from_the_workers_reports_without_asking_them(
     """A worker that cannot answer (stopped with SIGSTOP, as a busy or hung one would be) is
     still reported by the state it wrote a moment ago: the request sent no broadcast to wait on,
     which would have found no answer and said "degraded"."""
-    from tests.pipeline.test_pipeline import wait_for
+    from tests.waiting import wait_for
 
     worker = spawn("worker", "--concurrency", "1", env=process_env)
 

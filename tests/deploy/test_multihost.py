@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -38,6 +38,7 @@ import pytest
 from PIL import Image
 
 from tests.deploy.netns import ROOT, Host, Hosts, Unavailable, check_machine
+from tests.waiting import wait_for
 
 # Typically 1–2 minutes here; the two visibility timeouts, worker start-ups and PostgreSQL's
 # initdb can take several times that on a loaded machine.
@@ -57,16 +58,6 @@ FIXTURES = ROOT / "tests" / "fixtures" / "photos"
 VISIBILITY_TIMEOUT = 10
 RECEIVED = re.compile(r"Task (\S+)\[([0-9a-f-]{36})\] received")
 SUCCEEDED = re.compile(r"Task (\S+)\[([0-9a-f-]{36})\] succeeded")
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
 
 
 class Cluster:

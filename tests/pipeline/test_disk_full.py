@@ -22,14 +22,8 @@ from photonix.library.models import Library
 from photonix.pipeline.base import PermanentError, TransientError, is_transient
 from photonix.pipeline.models import Job, PhotoPipeline
 from photonix.storage.derived import thumbnail_path, thumbnails_root
-from tests.pipeline.test_pipeline import (
-    GOOD,
-    import_files,
-    jobs_of,
-    photo_of,
-    settled,
-    wait_for,
-)
+from tests.pipeline.test_pipeline import GOOD, import_files, jobs_of, photo_of, settled
+from tests.waiting import wait_for
 
 
 def test_a_full_disk_is_worth_a_retry_and_other_file_errors_are_not() -> None:

@@ -15,7 +15,8 @@ from django.test import Client
 from photonix.library.browse.export import export_rows
 from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import Library, LibraryFolder, Photo, PhotoFile
-from tests.pipeline.test_pipeline import FIXTURES, import_files, photo_of, settled, wait_for
+from tests.pipeline.test_pipeline import FIXTURES, import_files, photo_of, settled
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 

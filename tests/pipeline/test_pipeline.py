@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from subprocess import Popen
@@ -34,22 +33,13 @@ from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
 from photonix.pipeline.queues import QUEUE_NAMES
 from photonix.storage.derived import thumbnail_path
 from tests import fakes
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "photos"
 GOOD = ["jpeg-exif/Canon_40D.jpg", "gps/DSCN0010.jpg", "orientation/Landscape_6.jpg"]
 TERMINAL = (PhotoPipeline.State.PROCESSED, PhotoPipeline.State.FAILED)
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture

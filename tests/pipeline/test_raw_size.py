@@ -20,7 +20,8 @@ from photonix.library.browse.export import export_rows
 from photonix.library.importing.scanning import folder_scan
 from photonix.library.models import LibraryFolder, PhotoFile
 from photonix.pipeline.models import PhotoPipeline
-from tests.pipeline.test_pipeline import FIXTURES, import_files, photo_of, settled, wait_for
+from tests.pipeline.test_pipeline import FIXTURES, import_files, photo_of, settled
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -28,7 +28,8 @@ from photonix.library.services import library_add
 from photonix.pipeline import services
 from photonix.pipeline.models import Job, PhotoPipeline
 from tests import fakes
-from tests.pipeline.test_pipeline import FIXTURES, wait_for
+from tests.pipeline.test_pipeline import FIXTURES
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 PHOTOS = [
