@@ -4,6 +4,7 @@ person's cover that stays one of their own faces."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -108,6 +109,33 @@ def test_suggestions_are_the_nearest_people_first(
     assert (
         client_for(alice).get(f"/api/faces/{other_boris.pk}/suggestions?limit=0").status_code == 400
     )
+
+    # The list of faces to name carries the same suggestions, read once for the whole page.
+    listed = unassigned(client_for(alice), folder.library_id)["results"]
+    assert isinstance(listed, list)
+    (row,) = [f for f in listed if f["id"] == other_boris.pk]
+    assert [s["person"] for s in row["suggestions"]] == [s["person"] for s in suggestions]
+    # Elsewhere a face carries none (null): they are only worked out for the faces to name.
+    face = client_for(alice).get(f"/api/faces?library={folder.library_id}").json()["results"][0]
+    assert face["suggestions"] is None
+
+
+def test_the_faces_to_name_come_with_suggestions_in_a_few_queries(
+    detect: Detect,
+    alice: User,
+    folder: LibraryFolder,
+    django_assert_max_num_queries: Any,
+) -> None:
+    services.face_name(add(detect, folder, BECKER_3), name="Boris Becker")
+    photo = make_photo(folder, "solvay_group_faces.jpg")
+    store(photo, detect("solvay_group_faces.jpg"))
+    client = client_for(alice)
+    client.get("/api/people")  # the session and its user, read once before counting
+    with django_assert_max_num_queries(10):
+        page = unassigned(client, folder.library_id, page_size=24)
+    results = page["results"]
+    assert isinstance(results, list) and len(results) == 24
+    assert all(isinstance(face["suggestions"], list) for face in results)
 
 
 def test_a_face_is_named_with_a_new_name_or_an_existing_person(

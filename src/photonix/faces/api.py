@@ -64,10 +64,18 @@ class BoxSerializer(serializers.Serializer[Any]):
     height = serializers.FloatField()
 
 
+class FaceSuggestionSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField()
+    name = serializers.CharField(help_text="Empty for an unnamed group.")
+    distance = serializers.FloatField(help_text="Euclidean, between face embeddings.")
+    cover_url = serializers.CharField(allow_null=True)
+
+
 class FaceSerializer(serializers.ModelSerializer[Face]):
     box = serializers.SerializerMethodField()
     person_name = serializers.SerializerMethodField()
     crop_url = serializers.SerializerMethodField()
+    suggestions = serializers.SerializerMethodField()
 
     class Meta:
         model = Face
@@ -83,6 +91,7 @@ class FaceSerializer(serializers.ModelSerializer[Face]):
             "size",
             "clusterable",
             "crop_url",
+            "suggestions",
         )
         read_only_fields = fields
 
@@ -95,6 +104,12 @@ class FaceSerializer(serializers.ModelSerializer[Face]):
 
     def get_crop_url(self, obj: Face) -> str:
         return reverse("face-crop", args=[obj.pk])
+
+    @extend_schema_field(FaceSuggestionSerializer(many=True, allow_null=True))
+    def get_suggestions(self, obj: Face) -> list[dict[str, Any]] | None:
+        """The people it looks most like, in the unnamed faces' list only (null elsewhere)."""
+        suggestions: dict[int, list[dict[str, Any]]] | None = self.context.get("suggestions")
+        return None if suggestions is None else suggestions.get(obj.pk, [])
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
@@ -158,13 +173,6 @@ class AssignSerializer(serializers.Serializer[Any]):
         if "person" not in attrs and not attrs.get("name", "").strip():
             raise serializers.ValidationError({"name": ["choose a person or type a name"]})
         return attrs
-
-
-class FaceSuggestionSerializer(serializers.Serializer[Any]):
-    person = serializers.IntegerField()
-    name = serializers.CharField(help_text="Empty for an unnamed group.")
-    distance = serializers.FloatField(help_text="Euclidean, between face embeddings.")
-    cover_url = serializers.CharField(allow_null=True)
 
 
 class PhotoIdsSerializer(serializers.Serializer[Any]):
@@ -341,10 +349,13 @@ class FaceListView(generics.ListAPIView[Face]):
     serializer_class = FaceSerializer
     pagination_class = Pages
 
+    def _unassigned(self) -> bool:
+        return self.request.query_params.get("unassigned") in ("1", "true")
+
     def get_queryset(self) -> QuerySet[Face]:
         user = request_user(self.request)
         library = query_id(self.request, "library", "must be a library id")
-        if self.request.query_params.get("unassigned") in ("1", "true"):
+        if self._unassigned():
             return selectors.unassigned_faces(user, library).select_related("person")
         faces = selectors.faces_for(user).exclude(verdict=Face.Verdict.REJECTED)
         if library is not None:
@@ -362,6 +373,35 @@ class FaceListView(generics.ListAPIView[Face]):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # noqa: S101 - always paginated
+        context = dict(self.get_serializer_context())
+        if self._unassigned():
+            # The faces to name come with their suggestions: one read of each library's people
+            # for the page, not one request (and one read) per face.
+            ranked = services.faces_suggestions(page)
+            context["suggestions"] = {
+                face_id: _suggestions(request, rows) for face_id, rows in ranked.items()
+            }
+        serializer = FaceSerializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
+
+
+def _suggestions(request: Request, ranked: list[tuple[int, float]]) -> list[dict[str, Any]]:
+    """Suggested people as answered (the caller's people only), nearest first."""
+    people = selectors.people_for(request_user(request)).in_bulk([pk for pk, _ in ranked])
+    return [
+        {
+            "person": pk,
+            "name": people[pk].name,
+            "distance": round(distance, 4),
+            "cover_url": _crop_url(getattr(people[pk], "cover", None)),
+        }
+        for pk, distance in ranked
+        if pk in people
+    ]
 
 
 class FaceAssignView(_FaceAction):
@@ -404,22 +444,7 @@ class FaceSuggestionsView(APIView):
         if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= 20:
             raise ValidationError({"limit": ["a number from 1 to 20"]})
         ranked = services.face_suggestions(face, int(limit))
-        people = selectors.people_for(request_user(request)).in_bulk([pk for pk, _ in ranked])
-        return Response(
-            FaceSuggestionSerializer(
-                [
-                    {
-                        "person": pk,
-                        "name": people[pk].name,
-                        "distance": round(distance, 4),
-                        "cover_url": _crop_url(getattr(people[pk], "cover", None)),
-                    }
-                    for pk, distance in ranked
-                    if pk in people
-                ],
-                many=True,
-            ).data
-        )
+        return Response(FaceSuggestionSerializer(_suggestions(request, ranked), many=True).data)
 
 
 def _crop_response(request: Request, face: Face) -> HttpResponse:

@@ -403,18 +403,32 @@ def face_suggestions(face: Face, limit: int = 5) -> list[tuple[int, float]]:
     """The people of the face's library nearest to it, nearest first: ``(person id, distance)``
     to each person's closest reference face (see :func:`_references`). Its own person is left
     out; a face without an embedding (too small or blurry) gets none."""
-    if face.embedding is None:
-        return []
-    matrix, owners = _references(face.library_id)
-    if not owners:
-        return []
-    distances = clustering.pairwise(embedding_from_bytes(face.embedding)[None, :], matrix)[0]
-    closest: dict[int, float] = {}
-    for owner, distance in zip(owners, distances.tolist(), strict=True):
-        if owner != face.person_id and distance < closest.get(owner, float("inf")):
-            closest[owner] = distance
-    ranked = sorted(closest.items(), key=lambda item: (item[1], item[0]))
-    return ranked[:limit]
+    return faces_suggestions([face], limit)[face.pk]
+
+
+def faces_suggestions(faces: Sequence[Face], limit: int = 5) -> dict[int, list[tuple[int, float]]]:
+    """:func:`face_suggestions` for many faces (a page of them), by face id, reading each
+    library's reference faces once."""
+    suggestions: dict[int, list[tuple[int, float]]] = {face.pk: [] for face in faces}
+    by_library: dict[int, list[Face]] = {}
+    for face in faces:
+        if face.embedding is not None:
+            by_library.setdefault(face.library_id, []).append(face)
+    for library_id, members in by_library.items():
+        matrix, owners = _references(library_id)
+        if not owners:
+            continue
+        queries = np.stack([embedding_from_bytes(face.embedding) for face in members])
+        for face, distances in zip(
+            members, clustering.pairwise(queries, matrix).tolist(), strict=True
+        ):
+            closest: dict[int, float] = {}
+            for owner, distance in zip(owners, distances, strict=True):
+                if owner != face.person_id and distance < closest.get(owner, float("inf")):
+                    closest[owner] = distance
+            ranked = sorted(closest.items(), key=lambda item: (item[1], item[0]))
+            suggestions[face.pk] = ranked[:limit]
+    return suggestions
 
 
 @transaction.atomic

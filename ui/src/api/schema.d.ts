@@ -1654,6 +1654,7 @@ export interface components {
             readonly size: number;
             readonly clusterable: boolean;
             readonly crop_url: string;
+            readonly suggestions: components["schemas"]["FaceSuggestion"][] | null;
         };
         FaceSuggestion: {
             person: number;

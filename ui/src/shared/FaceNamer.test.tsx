@@ -19,6 +19,7 @@ const FACE: Face = {
   size: 120,
   clusterable: true,
   crop_url: "/api/faces/7/crop",
+  suggestions: null,
 };
 // Nearest first, as the server ranks them.
 const SUGGESTIONS = [
@@ -26,7 +27,7 @@ const SUGGESTIONS = [
   { person: 3, name: "", distance: 0.62, cover_url: null },
 ];
 
-function renderNamer(onDone = vi.fn()) {
+function renderNamer(onDone = vi.fn(), face: Face = FACE) {
   const seen = fakeApi({
     "GET /api/faces/7/suggestions": () => json(SUGGESTIONS),
     "GET /api/libraries/1/people": () => json(PEOPLE),
@@ -36,7 +37,7 @@ function renderNamer(onDone = vi.fn()) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
-      <FaceNamer face={FACE} onDone={onDone} withDismiss />
+      <FaceNamer face={face} onDone={onDone} withDismiss />
     </QueryClientProvider>,
   );
   return { seen, onDone };
@@ -58,6 +59,14 @@ describe("FaceNamer", () => {
     await user.click(within(list).getByRole("button", { name: "Marie Curie" }));
     expect(await posted(seen)).toEqual({ path: "/api/faces/7/assign", body: JSON.stringify({ person: 2 }) });
     await waitFor(() => expect(onDone).toHaveBeenCalled());
+  });
+
+  it("uses the suggestions a face came with instead of asking for them", async () => {
+    const { seen } = renderNamer(vi.fn(), { ...FACE, suggestions: SUGGESTIONS.slice(0, 1) });
+    const list = await screen.findByRole("list", { name: "Suggestions" });
+    expect(within(list).getAllByRole("button").map((button) => button.textContent)).toEqual(["Marie Curie"]);
+    await waitFor(() => expect(seen.some((request) => new URL(request.url).pathname === "/api/libraries/1/people")).toBe(true));
+    expect(seen.some((request) => new URL(request.url).pathname.endsWith("/suggestions"))).toBe(false);
   });
 
   it("picks an existing person when their name is typed, in any case", async () => {

@@ -14,7 +14,8 @@ export function FaceNamer({ face, onDone, withDismiss = false }: { face: Face; o
   const [name, setName] = useState("");
   const inputId = useId();
   const listId = useId();
-  const suggestions = useFaceSuggestions(face.id);
+  // The unnamed faces' list brings each face's suggestions; a face from elsewhere asks for its own.
+  const suggestions = useFaceSuggestions(face.id, face.suggestions == null);
   const people = useNamedPeople(face.library);
   const { assign, ignore, reject } = useFaceNaming();
   const busy = assign.isPending || ignore.isPending || reject.isPending;
@@ -23,7 +24,7 @@ export function FaceNamer({ face, onDone, withDismiss = false }: { face: Face; o
     const body = assignBody(choice);
     if (body) assign.mutate({ face: face.id, body }, { onSuccess: onDone });
   };
-  const offered = (suggestions.data ?? []).filter((s) => s.person !== face.person);
+  const offered = (face.suggestions ?? suggestions.data ?? []).filter((s) => s.person !== face.person);
   return (
     <div className="face-namer" data-testid="face-namer">
       {offered.length > 0 && (

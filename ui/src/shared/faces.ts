@@ -44,8 +44,10 @@ export function useUnassignedFaces(library: number | null, page: number) {
   });
 }
 
-export function useFaceSuggestions(face: number) {
+/** The people a face looks most like; not asked for when `enabled` is false (they came with the face). */
+export function useFaceSuggestions(face: number, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: faceKeys.suggestions(face),
     queryFn: async (): Promise<FaceSuggestion[]> =>
       unwrap(await api.GET("/api/faces/{face_id}/suggestions", { params: { path: { face_id: face } } })),

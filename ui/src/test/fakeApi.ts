@@ -156,6 +156,7 @@ export function personFace(id: number, personId: number, photo: number, verdict:
     size: 120,
     clusterable: true,
     crop_url: `/api/faces/${id}/crop`,
+    suggestions: null,
   };
 }
 

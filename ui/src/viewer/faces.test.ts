@@ -14,6 +14,7 @@ const face = (id: number, verdict: string) =>
     size: 80,
     clusterable: true,
     crop_url: `/api/faces/${id}/crop`,
+    suggestions: null,
   }) as Parameters<typeof visibleFaces>[0][number];
 
 describe("face boxes", () => {
