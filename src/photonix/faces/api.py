@@ -7,6 +7,7 @@ editor role in the library (403 otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -382,16 +383,23 @@ class FaceListView(generics.ListAPIView[Face]):
             # The faces to name come with their suggestions: one read of each library's people
             # for the page, not one request (and one read) per face.
             ranked = services.faces_suggestions(page)
+            people = _people(request, (pk for rows in ranked.values() for pk, _ in rows))
             context["suggestions"] = {
-                face_id: _suggestions(request, rows) for face_id, rows in ranked.items()
+                face_id: _suggestions(people, rows) for face_id, rows in ranked.items()
             }
         serializer = FaceSerializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
 
 
-def _suggestions(request: Request, ranked: list[tuple[int, float]]) -> list[dict[str, Any]]:
-    """Suggested people as answered (the caller's people only), nearest first."""
-    people = selectors.people_for(request_user(request)).in_bulk([pk for pk, _ in ranked])
+def _people(request: Request, ids: Iterable[int]) -> dict[int, Person]:
+    """The people of ``ids`` the caller may see, by id, in one query."""
+    return selectors.people_for(request_user(request)).in_bulk(set(ids))
+
+
+def _suggestions(
+    people: dict[int, Person], ranked: list[tuple[int, float]]
+) -> list[dict[str, Any]]:
+    """Suggested people as answered (those in ``people``: the caller's), nearest first."""
     return [
         {
             "person": pk,
@@ -444,7 +452,8 @@ class FaceSuggestionsView(APIView):
         if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= 20:
             raise ValidationError({"limit": ["a number from 1 to 20"]})
         ranked = services.face_suggestions(face, int(limit))
-        return Response(FaceSuggestionSerializer(_suggestions(request, ranked), many=True).data)
+        people = _people(request, (pk for pk, _ in ranked))
+        return Response(FaceSuggestionSerializer(_suggestions(people, ranked), many=True).data)
 
 
 def _crop_response(request: Request, face: Face) -> HttpResponse:
