@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,15 @@ def test_album_lifecycle(page: Any, imported: list[dict[str, Any]]) -> None:
     server_order = [p["id"] for p in api_json(page, f"/api/albums/{album_id}/photos")["results"]]
     assert server_order == expected
 
+    # Download the album: one zip, streamed, with every photo under its own name.
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename == "Summer 2008.zip"
+    with zipfile.ZipFile(download.path()) as archive:
+        assert archive.testzip() is None
+        assert sorted(archive.namelist()) == sorted(Path(name).name for name in PHOTOS)
+
     # Remove a photo from inside the viewer: the next photo of the album shows.
     page.get_by_test_id("album-photo").nth(1).click()
     expect(page).to_have_url(re.compile(rf"/albums/{album_id}/photos/{expected[1]}$"))
@@ -349,6 +359,11 @@ def visit_then_revoke(
         expect(guest.get_by_role("navigation")).to_have_count(0)
         expect(guest.get_by_test_id("current-user")).to_have_count(0)
 
+        # Every photo of the link as one zip.
+        with guest.expect_download() as zip_info:
+            guest.get_by_role("link", name="Download all (zip)").click()
+        with zipfile.ZipFile(zip_info.value.path()) as archive:
+            assert len(archive.namelist()) == len(ids)
         photos.first.click()
         viewer = guest.get_by_role("dialog", name=re.compile(rf"Photo 1 of {len(ids)}"))
         expect(viewer).to_be_visible()

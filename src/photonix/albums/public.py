@@ -29,9 +29,11 @@ from rest_framework.views import APIView
 from photonix.albums import selectors, sharing
 from photonix.albums.models import ShareLink
 from photonix.core.http import DetailSerializer
+from photonix.library.browse import downloads
 from photonix.library.models import Photo
 from photonix.storage.derived import SIZE_BY_NAME
 from photonix.storage.serving import file_response, thumbnail_response
+from photonix.web.downloads import ZIP, zip_response
 from photonix.web.serving import IMAGE, NOT_READY
 
 LOCKED = "This link needs its password."
@@ -361,3 +363,19 @@ class ShareOriginalView(PublicView):
             )
         except Http404:
             raise NotFound from None
+
+
+class ShareDownloadView(PublicView):
+    @extend_schema(
+        operation_id="share_download",
+        responses={(200, "application/zip"): ZIP, 403: DetailSerializer, 404: DetailSerializer},
+    )
+    def get(self, request: Request, token: str) -> HttpResponseBase:
+        """All of a link's photos as one zip, streamed — only when the link allows downloads.
+        (The files carry whatever metadata they hold, location included.)"""
+        share = _open_share(request, token)
+        if not share.allow_download:
+            raise PermissionDenied(DOWNLOAD_FORBIDDEN)
+        title = share.album.name if share.album is not None else "Photonix"
+        photos = selectors.share_photos(share).iterator(chunk_size=downloads.BATCH)
+        return zip_response(downloads.entries(photos, "original"), downloads.archive_name(title))

@@ -8,7 +8,7 @@ from photonix.library import api as library_api
 from photonix.library.browse import api as browse_api
 from photonix.library.importing import api as importing_api
 from photonix.pipeline import api as pipeline_api
-from photonix.web import serving
+from photonix.web import downloads, serving
 
 urlpatterns = [
     path("health", core_api.HealthView.as_view(), name="health"),
@@ -145,6 +145,13 @@ urlpatterns = [
         share_public.ShareOriginalView.as_view(),
         name="share-original",
     ),
+    path(
+        "share/<str:token>/download",
+        share_public.ShareDownloadView.as_view(),
+        name="share-download",
+    ),
+    path("downloads", downloads.DownloadListView.as_view(), name="downloads"),
+    path("downloads/<str:key>", downloads.DownloadView.as_view(), name="download"),
     path("", include("photonix.classifiers.urls")),
     path("", include("photonix.faces.urls")),
 ]

@@ -3,6 +3,7 @@ import { Link, useMatch, useNavigate, useOutlet, useParams } from "react-router"
 import { ApiError, errorMessage } from "../api/errors";
 import type { Album, AlbumPhoto, AlbumSort } from "../api/types";
 import { albumPhotoPath, canEditAlbum } from "../shared/albums";
+import { downloadZip } from "../shared/downloads";
 import { FormAlert } from "../shared/FormAlert";
 import { pluralize } from "../shared/jobsSummary";
 import { ConfirmModal, Modal } from "../shared/Modal";
@@ -142,6 +143,19 @@ function AlbumContent({ album }: { album: Album }) {
           <button type="button" className="button" onClick={() => setDialog("members")}>
             {isOwner ? "Share with people" : "People"}
           </button>
+          {album.photo_count > 0 && (
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                void downloadZip({ album: album.id }).catch((error: unknown) =>
+                  setNotice(`Could not download the album. ${errorMessage(error)}`),
+                )
+              }
+            >
+              Download
+            </button>
+          )}
           {isOwner && (
             <>
               <button type="button" className="button" onClick={() => setDialog("share-album")}>

@@ -255,6 +255,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Ask for a zip of several photos: answers the URL that streams it. */
+        post: operations["downloads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/downloads/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The zip of a download asked for with ``POST /api/downloads``, streamed. */
+        get: operations["downloads_zip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/faces": {
         parameters: {
             query?: never;
@@ -1171,6 +1205,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/share/{token}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description All of a link's photos as one zip, streamed — only when the link allows downloads.
+         *     (The files carry whatever metadata they hold, location included.)
+         */
+        get: operations["share_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/share/{token}/photos": {
         parameters: {
             query?: never;
@@ -1639,6 +1693,31 @@ export interface components {
         };
         DispatchResult: {
             dispatched: number;
+        };
+        DownloadRequestRequest: {
+            /** @description the selected photos' ids (or give `album`) */
+            photos?: number[];
+            /**
+             * Format: int64
+             * @description an album's id: all its photos, in its order
+             */
+            album?: number;
+            /**
+             * @description `original`: the files as they are; `developed`: RAW files as developed JPEGs
+             *
+             *     * `original` - original
+             *     * `developed` - developed
+             * @default original
+             */
+            version: components["schemas"]["VersionEnum"];
+        };
+        DownloadTicket: {
+            /** @description follow it to download the zip (for an hour) */
+            url: string;
+            /** @description the archive's file name */
+            name: string;
+            /** @description how many photos it holds */
+            photos: number;
         };
         Face: {
             readonly id: number;
@@ -2632,6 +2711,12 @@ export interface components {
             /** @default false */
             is_admin: boolean;
         };
+        /**
+         * @description * `original` - original
+         *     * `developed` - developed
+         * @enum {string}
+         */
+        VersionEnum: "original" | "developed";
     };
     responses: never;
     parameters: never;
@@ -3301,6 +3386,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClassifierInfo"][];
+                };
+            };
+        };
+    };
+    downloads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DownloadRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadTicket"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    downloads_zip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip archive, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
         };
@@ -5180,6 +5337,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShareInfo"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    share_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip archive, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
             404: {

@@ -14,6 +14,7 @@ import {
   photoParam,
   shareImageUrl,
   shareOriginalUrl,
+  shareZipUrl,
   shareState,
   tooManyAttemptsMessage,
   unlockProblem,
@@ -171,6 +172,11 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
           {info.photo_count === 1 ? "1 photo" : `${info.photo_count ?? 0} photos`}
           {expiry && ` · available until ${expiry}`}
         </p>
+        {info.allow_download && (info.photo_count ?? 0) > 1 && (
+          <a className="button" href={shareZipUrl(token)} download>
+            Download all (zip)
+          </a>
+        )}
       </header>
       <main className="share__main">
         <QueryState query={photos} loading="Loading photos…" error="Could not load the photos.">

@@ -11,6 +11,7 @@ import {
   retryAfterSeconds,
   shareImageUrl,
   shareOriginalUrl,
+  shareZipUrl,
   shareState,
   unlockProblem,
 } from "./logic";
@@ -58,6 +59,7 @@ describe("addresses", () => {
     expect(shareImageUrl("tok_en-1", 5, "grid", 3)).toBe("/api/share/tok_en-1/photos/5/thumbnail/grid?v=3");
     expect(shareImageUrl("t", 5, "preview", 2)).toBe("/api/share/t/photos/5/thumbnail/preview?v=2");
     expect(shareOriginalUrl("t", 9)).toBe("/api/share/t/photos/9/original");
+    expect(shareZipUrl("a/b")).toBe("/api/share/a%2Fb/download");
   });
 });
 

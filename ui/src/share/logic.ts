@@ -74,6 +74,11 @@ export function shareOriginalUrl(token: string, id: number): string {
   return `/api/share/${encodeURIComponent(token)}/photos/${id}/original`;
 }
 
+/** All of a link's photos as one zip (only when the link allows downloads). */
+export function shareZipUrl(token: string): string {
+  return `/api/share/${encodeURIComponent(token)}/download`;
+}
+
 /** The id `delta` steps from `id` in `ids`, or null at either end. */
 export function neighbour(ids: readonly number[], id: number, delta: number): number | null {
   const index = ids.indexOf(id);

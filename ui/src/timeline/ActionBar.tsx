@@ -8,19 +8,10 @@ import { type AddedToAlbum, AddToAlbumDialog } from "../shared/AddToAlbumDialog"
 import { albumPath } from "../shared/albums";
 import { pluralize } from "../shared/jobsSummary";
 import { photoKeys } from "../shared/photos";
+import { downloadZip, saveLink } from "../shared/downloads";
 import { CreateShareDialog } from "../shared/ShareLinkDialog";
 import { originalUrl } from "../shared/photoUrls";
 import { useBulkAction } from "./queries";
-
-function download(href: string) {
-  const link = document.createElement("a");
-  link.href = href;
-  link.download = "";
-  link.rel = "noopener";
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-}
 
 /** What can be done to the selected photos. */
 export function ActionBar({
@@ -60,6 +51,10 @@ export function ActionBar({
   const downloadOriginals = async () => {
     setDownloadError("");
     try {
+      if (ids.length > 1) {
+        await downloadZip({ photos: ids });
+        return;
+      }
       const byId = new Map(items.map((item) => [item.id, item]));
       for (const id of ids) {
         let fileId = byId.get(id)?.preferred_file ?? null;
@@ -71,7 +66,7 @@ export function ActionBar({
           });
           fileId = (detail.files.find((f) => f.preferred) ?? detail.files[0])?.id ?? null;
         }
-        if (fileId) download(originalUrl(fileId));
+        if (fileId) saveLink(originalUrl(fileId));
       }
     } catch (error) {
       setDownloadError(errorMessage(error));
