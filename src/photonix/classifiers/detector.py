@@ -36,8 +36,6 @@ INPUT_SIZE: Final = 300
 RENAMED: Final[dict[str, str]] = {
     "mouse": "computer mouse",
     "tv": "television",
-    "dining table": "table",
-    "couch": "sofa",
 }
 
 # Broader words of COCO classes the ImageNet hierarchy does not already place.
@@ -66,9 +64,9 @@ PARENTS: Final[dict[str, tuple[str, ...]]] = {
     "donut": ("food",),
     "cake": ("food",),
     "chair": ("furniture",),
-    "sofa": ("furniture",),
+    "couch": ("furniture",),
     "bed": ("furniture",),
-    "table": ("furniture",),
+    "dining table": ("furniture",),
     "bench": ("furniture",),
     "television": ("electronics",),
     "laptop": ("computer", "electronics"),
