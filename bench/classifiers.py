@@ -28,7 +28,7 @@ PHOTOS = [
     "png-webp-tiff/denali.webp",
     "jpeg-exif/el_torcal_rocks.jpg",
 ]
-NAMES = ["object", "colour", "style", "place", "event"]
+NAMES = ["object", "detect", "colour", "style", "place", "event"]
 
 
 def rss_mb() -> float:

@@ -192,6 +192,7 @@ class Config:
     models_dir: Path
     ml_threads: int
     object_threshold: float
+    detect_threshold: float
     place_max_km: float
     colour_min_share: float
     hsts_seconds: int
@@ -338,6 +339,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         .resolve(),
         ml_threads=env_int(env, f"{PREFIX}ML_THREADS", 1, lo=0, hi=256),
         object_threshold=env_float(env, f"{PREFIX}OBJECT_THRESHOLD", 0.15, lo=0.0, hi=1.0),
+        detect_threshold=env_float(env, f"{PREFIX}DETECT_THRESHOLD", 0.4, lo=0.0, hi=1.0),
         place_max_km=env_float(env, f"{PREFIX}PLACE_MAX_KM", 25.0, lo=0.1, hi=500.0),
         colour_min_share=env_float(env, f"{PREFIX}COLOUR_MIN_SHARE", 0.05, lo=0.0, hi=1.0),
         # HSTS only means something over HTTPS, which production implies (secure cookies).

@@ -263,6 +263,24 @@ def test_webapp_journey(page: Any, photonix_server: LiveServer, tmp_path: Path) 
     expect(boxes.first).to_be_visible()
     expect(page.get_by_role("button", name="Faces")).to_have_attribute("aria-pressed", "true")
 
+    # The object detector's boxes, each labelled with its class, toggled with "o".
+    def boxed(photo_id: int) -> set[str]:
+        rows = api_json(page, f"/api/photos/{photo_id}/tags")["tags"].get("object", [])
+        return {row["name"] for row in rows if row["box"]}
+
+    with_horse = next(p["id"] for p in timeline if "horse" in boxed(p["id"]))
+    page.goto(f"{photonix_server.url}/photos/{with_horse}")
+    expect(page.get_by_test_id("viewer")).to_be_visible()
+    expect(page.get_by_test_id("object-boxes")).to_have_count(0)
+    page.keyboard.press("o")
+    objects = page.get_by_test_id("object-boxes").locator(".viewer__object")
+    expect(objects.filter(has_text=re.compile(r"^horse \d+ %$"))).to_be_visible()
+    expect(objects.filter(has_text=re.compile(r"^person \d+ %$")).first).to_be_visible()
+    expect(page.get_by_role("button", name="Objects")).to_have_attribute("aria-pressed", "true")
+    shoot(page, "object-boxes", tmp_path)
+    page.keyboard.press("o")
+    expect(page.get_by_test_id("object-boxes")).to_have_count(0)
+
 
 # Thousands of photos written straight into the database (no files, no pipeline: the timeline
 # lists any recorded photo), oldest first; prints the newest and the oldest id.

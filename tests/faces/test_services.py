@@ -216,3 +216,34 @@ def test_the_export_lists_the_people_on_each_photo(detect: Detect) -> None:
     services.face_remove(main_face(becker_4))  # "not him": no longer on the photo
     rows = {row["photo_id"]: row["people"] for row in export_rows(library)}
     assert rows[becker_4.pk] == []
+
+
+def _person_tags(photo: Photo) -> list[tuple[str, str]]:
+    from photonix.classifiers.models import PhotoTag
+
+    return list(
+        PhotoTag.objects.filter(photo=photo, tag__type="object", tag__name="person")
+        .order_by("pk")
+        .values_list("source", "verdict")
+    )
+
+
+def test_a_photo_with_a_face_is_tagged_person_and_a_person_decides_last(detect: Detect) -> None:
+    from photonix.classifiers.models import Tag
+    from photonix.classifiers.services import photo_tag_reject
+
+    folder = make_library("People")
+    beckham = make_photo(folder, "David_Beckham_0001.jpg")
+    store(beckham, detect("David_Beckham_0001.jpg"))
+    assert _person_tags(beckham) == [("faces", "auto")]
+    # "Not a face" on its only face: the photo no longer shows a person (for the faces).
+    (face,) = Face.objects.filter(photo=beckham)
+    services.face_reject(face)
+    assert _person_tags(beckham) == []
+
+    becker = make_photo(folder, "Boris_Becker_0003.jpg")
+    store(becker, detect("Boris_Becker_0003.jpg"))
+    assert _person_tags(becker) == [("faces", "auto")]
+    photo_tag_reject(becker, Tag.objects.get(library_id=folder.library_id, name="person"))
+    store(becker, detect("Boris_Becker_0003.jpg"))  # processed again: the rejection stays
+    assert _person_tags(becker) == [("faces", "rejected")]

@@ -8,6 +8,7 @@ heavy: their models load in ``load()``, on a worker.
 from __future__ import annotations
 
 from photonix.classifiers.colours import ColourClassifier
+from photonix.classifiers.detector import DetectorClassifier
 from photonix.classifiers.events import EventClassifier
 from photonix.classifiers.interface import Classifier
 from photonix.classifiers.objects import ObjectClassifier
@@ -18,6 +19,7 @@ from photonix.classifiers.styles import StyleClassifier
 def builtin_classifiers() -> list[Classifier]:
     return [
         ObjectClassifier(),
+        DetectorClassifier(),
         ColourClassifier(),
         PlaceClassifier(),
         StyleClassifier(),

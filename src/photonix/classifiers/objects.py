@@ -5,7 +5,7 @@ one of 1000 ImageNet classes; each class also counts towards its broader words (
 :mod:`photonix.classifiers.imagenet`), whose confidence is the sum of their classes' — three cat
 breeds at 30 % each make a confident "cat" — and towards the vessel a drink's class is pictured in
 (a photo of espresso shows a cup: :data:`~photonix.classifiers.imagenet.SHOWN_IN`). It has no
-boxes: a detector is for a later model.
+boxes and no person class: the detector (:mod:`photonix.classifiers.detector`) gives those.
 """
 
 from __future__ import annotations

@@ -53,6 +53,13 @@ def run(path: Path, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return result
 
 
+def run_all(path: Path, batch: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
+    """Run the model's first input through it and return every output, in the model's order."""
+    model = session(path)
+    name = model.get_inputs()[0].name
+    return list(model.run(None, {name: batch}))
+
+
 def clear() -> None:
     """Forget every session (tests, or to free memory)."""
     with _lock:

@@ -35,22 +35,27 @@ def _tag(library_id: int, tag_type: str, name: str, parents: Sequence[str]) -> T
 def photo_store_predictions(
     photo: Photo, source: str, version: int, predictions: Sequence[Prediction]
 ) -> int:
-    """Replace ``source``'s automatic tags on ``photo`` with ``predictions``. Idempotent."""
+    """Replace ``source``'s automatic tags on ``photo`` with ``predictions``. Idempotent.
+
+    One row per tag, the surest, for predictions without a box; a detector's boxes each keep a
+    row of their own (two people are two boxes of one tag).
+    """
     decided = dict(
         PhotoTag.objects.filter(photo=photo)
         .exclude(verdict=PhotoTag.Verdict.AUTO)
         .values_list("tag_id", "verdict")
     )
     PhotoTag.objects.filter(photo=photo, source=source, verdict=PhotoTag.Verdict.AUTO).delete()
-    rows: dict[int, PhotoTag] = {}
+    rows: dict[tuple[int, tuple[float, ...] | None], PhotoTag] = {}
     for prediction in predictions:
         tag = _tag(photo.library_id, prediction.tag_type, prediction.name, prediction.parents)
         if tag.pk in decided:  # a person added, confirmed or rejected it: theirs to keep
             continue
-        current = rows.get(tag.pk)
+        key = (tag.pk, tuple(prediction.box) if prediction.box else None)
+        current = rows.get(key)
         if current is not None and current.confidence >= prediction.confidence:
             continue
-        rows[tag.pk] = PhotoTag(
+        rows[key] = PhotoTag(
             photo=photo,
             tag=tag,
             source=source,

@@ -1,7 +1,8 @@
 """The model store: where classifier weights come from, and the proof they are the right ones.
 
 A model is described by a :class:`ModelSpec` — file name, URL, size and sha256. Models that ship
-with Photonix (``bundled``) sit in ``classifiers/assets/`` and are present by definition. Others
+with Photonix (``bundled``) sit in ``classifiers/assets/`` and are present by definition; their
+sha256 is checked the first time a process uses them, and a damaged one is refused. Others
 are downloaded on first use into ``PHOTONIX_MODELS_DIR`` (``<data dir>/models``), with progress in
 the log, written to a temporary file and renamed into place only once their sha256 matches. A
 corrupt file (on disk, or as downloaded) is deleted and fetched once more; a second failure is a
@@ -67,6 +68,16 @@ MODELS: Final[dict[str, ModelSpec]] = {
             "scripts/export_efficientnet_lite0.py",
             bundled=True,
         ),
+        ModelSpec(
+            name="ssd-mobilenet-v2-coco",
+            filename="ssd_mobilenet_v2_coco.onnx",
+            sha256="f539bf693a8cbb92b8c49248da35c4b197eb3d1ea5bfc6a875acd2a8b487612f",
+            size=6277012,
+            licence="Apache-2.0",
+            description="COCO SSD-MobileNetV2 object detector (80 classes, boxes), converted by "
+            "scripts/models/convert_coco_detector.sh",
+            bundled=True,
+        ),
         # Downloadable: OpenCV Zoo's face detector and face embedder, the stronger pair for real
         # libraries (no built-in classifier runs them yet). URLs are pinned to the commit whose
         # Git LFS pointer gives this sha256 and size, so the bytes cannot change under them.
@@ -112,6 +123,7 @@ class ModelStore:
         self.offline = offline
         self.assets = assets
         self._lock = threading.Lock()
+        self._verified: set[tuple[Path, int, int]] = set()
 
     def location(self, spec: ModelSpec) -> Path:
         return (self.assets if spec.bundled else self.root) / spec.filename
@@ -130,12 +142,15 @@ class ModelStore:
         """The path of a verified copy of ``spec``, downloading it if it is missing or corrupt."""
         path = self.location(spec)
         if spec.bundled:
-            # Shipped in the package: present by definition (checked by the test suite).
+            # Shipped in the package: present by definition, and checked once per process (and
+            # again when the file changes), so a damaged installation says so instead of
+            # tagging photos with a model that is not the recorded one.
             if not path.is_file():
                 raise ModelUnavailable(
                     f"model {spec.name}: the bundled file {path} is missing from this "
                     "installation; reinstall Photonix"
                 )
+            self._check_bundled(spec, path)
             return path
         with self._lock:
             if path.is_file():
@@ -174,6 +189,21 @@ class ModelStore:
                 )
                 path.unlink(missing_ok=True)
             raise ModelUnavailable(f"model {spec.name}: downloaded twice, corrupt twice: {problem}")
+
+    def _check_bundled(self, spec: ModelSpec, path: Path) -> None:
+        stat = path.stat()
+        key = (path, stat.st_size, stat.st_mtime_ns)
+        with self._lock:
+            if key in self._verified:
+                return
+            digest = sha256_of(path) if stat.st_size == spec.size else ""
+            if digest != spec.sha256:
+                found = f"sha256 {digest}" if digest else f"size {stat.st_size}"
+                raise ModelUnavailable(
+                    f"model {spec.name}: the bundled file {path} is corrupt ({found}, expected "
+                    f"sha256 {spec.sha256}, {spec.size} bytes); reinstall Photonix"
+                )
+            self._verified.add(key)
 
     def _download(self, spec: ModelSpec, target: Path) -> None:
         if not spec.url.startswith(("http://", "https://")):

@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from PIL import Image
 
+from photonix.classifiers.registry import Prediction
+from photonix.classifiers.services import photo_store_predictions
 from photonix.core import work
 from photonix.core.broker_client import broker_redis
 from photonix.core.errors import PhotonixError
@@ -201,12 +203,37 @@ def photo_store_faces(photo: Photo, detected: Sequence[DetectedFace], version: i
     if any(f.pk is None for f in created):  # backends without RETURNING
         created = list(Face.objects.filter(photo=photo, verdict=V.AUTO))
     faces_assign(photo.library_id, created)
+    photo_person_tag_sync(photo, version)
     if any(f.clusterable for f in created):
         # Grouped into people once the library's faces settle (one run for a whole import);
         # the periodic re-clustering reads the dirty mark should that request be lost.
         library_mark_dirty(photo.library_id)
         work.recluster_library(photo.library_id)
     return len(created)
+
+
+#: The object tag a photo with a face gets, whoever the face is: "person" finds everyone.
+PERSON_TAG: Final = "person"
+#: Its source: the face recognizer's name, so its tags are the face recognizer's own.
+FACES_SOURCE: Final = "faces"
+
+
+def photo_person_tag_sync(photo: Photo, version: int) -> int:
+    """Give the photo the object tag "person" when it shows a face, take it away when not.
+
+    The tag carries no box (the face boxes are the faces'), and the surest face's confidence. As
+    every classifier's tags, it never undoes a person's verdict: a rejected "person" stays
+    rejected, a confirmed one stays.
+    """
+    surest = (
+        Face.objects.filter(photo=photo)
+        .exclude(verdict=V.REJECTED)
+        .order_by("-confidence")
+        .values_list("confidence", flat=True)
+        .first()
+    )
+    found = [] if surest is None else [Prediction("object", PERSON_TAG, confidence=surest)]
+    return photo_store_predictions(photo, FACES_SOURCE, version, found)
 
 
 # --- re-clustering --------------------------------------------------------------------------------
@@ -438,6 +465,7 @@ def face_reject(face: Face) -> Face:
     face.person = None
     face.verdict = V.REJECTED
     face.save(update_fields=["person", "verdict", "updated_at"])
+    photo_person_tag_sync(face.photo, face.version)
     return face
 
 

@@ -29,6 +29,7 @@ const SHORTCUTS: { section: string; keys: [string, string][] }[] = [
       ["r", "Rotate clockwise"],
       ["i", "Show or hide the info panel"],
       ["f", "Show or hide face boxes"],
+      ["o", "Show or hide object boxes"],
       ["d", "Download the original"],
     ],
   },

@@ -46,6 +46,10 @@ export function serverFoldersQuery(path: string) {
 /** What each built-in classifier does, in the words of someone choosing whether to run it. */
 export const CLASSIFIERS: Record<string, { label: string; description: string }> = {
   object: { label: "Objects", description: "Things in the photo: animals, vehicles, food, buildings…" },
+  detect: {
+    label: "Object boxes",
+    description: "People, animals, vehicles and everyday things, each with its box on the photo.",
+  },
   colour: { label: "Colours", description: "The main colours, to filter by colour swatches." },
   place: {
     label: "Places",

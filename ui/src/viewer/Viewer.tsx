@@ -11,7 +11,8 @@ import { placeholderDataURL } from "../shared/thumbhash";
 import { InfoPanel } from "./InfoPanel";
 import { FaceNamer } from "../shared/FaceNamer";
 import { faceBoxStyle, faceLabel, facePopoverStyle, visibleFaces } from "./faces";
-import { usePhotoFailedJob, usePhotoFaces, useRetryJob, useUpdatePhoto } from "./queries";
+import { objectBoxes, objectLabel } from "./objects";
+import { usePhotoFailedJob, usePhotoFaces, usePhotoTags, useRetryJob, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 import { FIT, fitSize, panBy, swipeDirection, type View, zoomAt } from "./zoom";
 
@@ -76,6 +77,7 @@ export function Viewer({
   const next = index >= 0 ? items[index + 1] : undefined;
   const [info, setInfo] = useState(() => window.matchMedia?.("(min-width: 1100px)").matches ?? false);
   const [showFaces, setShowFaces] = useState(false);
+  const [showObjects, setShowObjects] = useState(false);
   const [view, setView] = useState<View>(FIT);
   const [loaded, setLoaded] = useState<string | null>(null);
   const [natural, setNatural] = useState({ width: 0, height: 0 });
@@ -172,6 +174,7 @@ export function Viewer({
     else if (key === "Escape") close();
     else if (key === "i") setInfo((v) => !v);
     else if (key === "f") setShowFaces((v) => !v);
+    else if (key === "o") setShowObjects((v) => !v);
     else if (key === "+" || key === "=") zoom(1.5);
     else if (key === "-") zoom(1 / 1.5);
     else if (key === "0" && !event.shiftKey) setView(FIT);
@@ -232,6 +235,16 @@ export function Viewer({
             onClick={() => setShowFaces(!showFaces)}
           >
             ☺
+          </button>
+          <button
+            type="button"
+            className={`icon-button icon-button--dark${showObjects ? " icon-button--on" : ""}`}
+            aria-label="Objects"
+            aria-pressed={showObjects}
+            title="Object boxes (o)"
+            onClick={() => setShowObjects(!showObjects)}
+          >
+            ▣
           </button>
           <button
             type="button"
@@ -303,6 +316,7 @@ export function Viewer({
                 setNatural({ width: event.currentTarget.naturalWidth, height: event.currentTarget.naturalHeight });
               }}
             />
+            {showObjects && <ObjectBoxes photoId={id} />}
             {showFaces && <FaceBoxes photoId={id} />}
           </div>
           {prev && (
@@ -361,6 +375,22 @@ function FailedPhoto({ photoId, failure }: { photoId: number; failure: string })
         </button>
       )}
       {retry.isError && <p role="alert">Could not retry. {errorMessage(retry.error)}</p>}
+    </div>
+  );
+}
+
+/** Boxes around the things the object detector found on the shown photo, each labelled with its
+ * class and score. They only show: a click goes through to the photo. */
+function ObjectBoxes({ photoId }: { photoId: number }) {
+  const tags = usePhotoTags(photoId, true);
+  const shown = objectBoxes(tags.data);
+  return (
+    <div className="viewer__objects" data-testid="object-boxes" aria-label="Objects on the photo">
+      {shown.map((object) => (
+        <div key={object.key} className="viewer__object" style={faceBoxStyle(object.box)} title={objectLabel(object)}>
+          <span className="viewer__object-name">{objectLabel(object)}</span>
+        </div>
+      ))}
     </div>
   );
 }

@@ -57,6 +57,16 @@ export function usePhotoFaces(photoId: number, enabled: boolean) {
   });
 }
 
+/** The photo's tags with their boxes (the detector's objects), fetched only when shown. */
+export function usePhotoTags(photoId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ["photo-tags", photoId],
+    enabled,
+    queryFn: async () =>
+      unwrap(await api.GET("/api/photos/{photo_id}/tags", { params: { path: { photo_id: photoId } } })),
+  });
+}
+
 /** The albums holding the photo that the person sees (under the albums' key: refetched on every change). */
 export function usePhotoAlbums(photoId: number) {
   return useQuery({
