@@ -103,13 +103,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture
-def photonix_server(tmp_path: Path, e2e_redis_url: str) -> Iterator[LiveServer]:
-    """A freshly migrated Photonix web server with an empty database."""
+@contextlib.contextmanager
+def serving(base: Path, redis_url: str) -> Iterator[LiveServer]:
+    """A freshly migrated Photonix web server with an empty database, its files under *base*."""
     if not UI_INDEX.is_file():
         pytest.fail(f"UI not built: run `make ui` (missing {UI_INDEX.relative_to(REPO_ROOT)})")
 
-    data_dir = tmp_path / "data"
+    data_dir = base / "data"
     data_dir.mkdir()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
@@ -119,10 +119,10 @@ def photonix_server(tmp_path: Path, e2e_redis_url: str) -> Iterator[LiveServer]:
         PHOTONIX_WEB_WORKERS="1",
         PHOTONIX_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
-        REDIS_URL=e2e_redis_url,
+        REDIS_URL=redis_url,
     )
-    _flush_redis(e2e_redis_url)
-    log_path = tmp_path / "server.log"
+    _flush_redis(redis_url)
+    log_path = base / "server.log"
     server = LiveServer(
         url=f"http://127.0.0.1:{port}",
         data_dir=data_dir,
@@ -170,6 +170,22 @@ def photonix_server(tmp_path: Path, e2e_redis_url: str) -> Iterator[LiveServer]:
         yield server
     finally:
         _stop(process)
+
+
+@pytest.fixture
+def photonix_server(tmp_path: Path, e2e_redis_url: str) -> Iterator[LiveServer]:
+    """A freshly migrated Photonix web server with an empty database."""
+    with serving(tmp_path, e2e_redis_url) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_server(
+    tmp_path_factory: pytest.TempPathFactory, e2e_redis_url: str
+) -> Iterator[LiveServer]:
+    """One server for a whole test module, for tests that only read what a fixture set up."""
+    with serving(tmp_path_factory.mktemp("server"), e2e_redis_url) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type ReactNode, useId, useRef } from "react";
+import { useModalDialog } from "../shared/dialogs";
 
 interface ConfirmDialogProps {
   title: string;
@@ -18,10 +19,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
   const titleId = useId();
   const bodyId = useId();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
+  useModalDialog(ref);
 
   return (
     <dialog ref={ref} className="dialog" aria-labelledby={titleId} aria-describedby={bodyId} onClose={onCancel}>

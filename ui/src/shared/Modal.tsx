@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type ReactNode, useId, useRef } from "react";
+import { useModalDialog } from "./dialogs";
 import "./modal.css";
 
 interface ModalProps {
@@ -19,10 +20,7 @@ export function Modal({ title, children, onClose, className, actions }: ModalPro
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
+  useModalDialog(ref);
 
   return (
     <dialog

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { FacetOption, FacetTag, Facets } from "../api/types";
 import { type Filters, hasFilters, type ListKey, toggleInList, withFilter } from "../shared/filters";
 import { personCropUrl, personName } from "../shared/faces";
@@ -169,11 +169,18 @@ export function FilterPanel({
   filters,
   onChange,
   onClose,
+  focusOnOpen = false,
 }: {
   filters: Filters;
   onChange: (next: Filters) => void;
   onClose: () => void;
+  /** Opened by the person (not open from the start): focus moves into the panel. */
+  focusOnOpen?: boolean;
 }) {
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // Only when it opens: a later change of the prop must not pull focus back.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => (focusOnOpen ? closeButton.current?.focus() : undefined), []);
   const facets = useFacets(filters, true);
   const data = facets.data;
   if (data) rememberFacets(data);
@@ -193,7 +200,7 @@ export function FilterPanel({
         <span className="muted" data-testid="facet-total">
           {data ? `${data.total} photos` : facets.isPending ? "…" : ""}
         </span>
-        <button type="button" className="icon-button" aria-label="Close filters" onClick={onClose}>
+        <button ref={closeButton} type="button" className="icon-button" aria-label="Close filters" onClick={onClose}>
           ×
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useMatch, useOutlet } from "react-router";
 import { errorMessage } from "../api/errors";
 import { formatMonth } from "../shared/dates";
@@ -6,6 +6,7 @@ import { activeFilterCount, type Filters, hasFilters } from "../shared/filters";
 import { isTyping } from "../shared/keys";
 import { useFilters, useTimeline } from "../shared/photos";
 import { ROUTES } from "../shared/routes";
+import { ShellOverlay } from "../shared/AppShell";
 import { useShellUser } from "../shared/shell";
 import { ActionBar } from "./ActionBar";
 import { ActiveFilters, FilterPanel } from "./FilterPanel";
@@ -27,6 +28,15 @@ export function TimelinePage() {
   const months = useMonths(filters);
   useRefreshAsPhotosArrive(timeline.data?.pages.length ?? 0, viewerOpen);
   const [panelOpen, setPanelOpen] = useState<boolean>(() => !!wide());
+  // Opened by the person, focus moves into the panel; closed, it comes back to the Filters button
+  // (when it was inside the panel), never lost with the panel.
+  const [panelOpenedHere, setPanelOpenedHere] = useState(false);
+  const filtersButton = useRef<HTMLButtonElement>(null);
+  const showPanel = useCallback((open: boolean) => {
+    if (!open && document.activeElement?.closest(".filters")) filtersButton.current?.focus();
+    if (open) setPanelOpenedHere(true);
+    setPanelOpen(open);
+  }, []);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [focusId, setFocusId] = useState<number | null>(null);
   const { items } = timeline;
@@ -66,12 +76,12 @@ export function TimelinePage() {
       } else if (event.key === "Escape") {
         setSelection(EMPTY_SELECTION);
       } else if (event.key === "f" && !event.ctrlKey && !event.metaKey && !event.altKey) {
-        setPanelOpen((v) => !v);
+        showPanel(!panelOpen);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [viewerOpen, order]);
+  }, [viewerOpen, order, panelOpen, showPanel]);
 
   const selected = orderedSelection(listedSelection, order);
   const count = activeFilterCount(filters);
@@ -82,10 +92,11 @@ export function TimelinePage() {
       <div className="tl-toolbar">
         <SearchBox filters={filters} onChange={changeFilters} />
         <button
+          ref={filtersButton}
           type="button"
           className={`button${panelOpen ? " button--on" : ""}`}
           aria-expanded={panelOpen}
-          onClick={() => setPanelOpen(!panelOpen)}
+          onClick={() => showPanel(!panelOpen)}
         >
           Filters{count ? ` (${count})` : ""}
         </button>
@@ -135,7 +146,14 @@ export function TimelinePage() {
   return (
     <>
       <div className="timeline-page">
-        {panelOpen && <FilterPanel filters={filters} onChange={changeFilters} onClose={() => setPanelOpen(false)} />}
+        {panelOpen && (
+          <FilterPanel
+            filters={filters}
+            onChange={changeFilters}
+            onClose={() => showPanel(false)}
+            focusOnOpen={panelOpenedHere}
+          />
+        )}
         <main className="timeline-main">
           <h1 className="visually-hidden">Photos</h1>
           <TimelineView
@@ -164,7 +182,8 @@ export function TimelinePage() {
           onClear={() => setSelection(EMPTY_SELECTION)}
         />
       )}
-      {outlet}
+      {/* Over the timeline, which is inert (no focus, clicks or keys) while the viewer shows. */}
+      {outlet && <ShellOverlay>{outlet}</ShellOverlay>}
     </>
   );
 }

@@ -98,10 +98,12 @@ export function TimelineView(props: TimelineViewProps) {
     if (scroller.current) scroller.current.scrollTop = 0;
   }, [props.resetKey]);
 
-  // Keep the photo last shown in the viewer on screen.
+  // Keep the photo last shown in the viewer on screen, and focus it when the viewer closes.
   const { focusId } = props;
+  const pendingFocus = useRef<number | null>(null);
   useEffect(() => {
     const node = scroller.current;
+    pendingFocus.current = focusId;
     if (focusId === null || !node) return;
     const index = order.indexOf(focusId);
     const rowIndex = index === -1 ? undefined : layout.rowOfPhoto[index];
@@ -114,6 +116,16 @@ export function TimelineView(props: TimelineViewProps) {
     // Only when the viewer moves on, not on every layout change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusId]);
+
+  // Its tile may render only once the scroll above has moved the window: focused when it does.
+  useEffect(() => {
+    const id = pendingFocus.current;
+    if (id === null) return;
+    const link = scroller.current?.querySelector<HTMLElement>(`[data-photo-id="${id}"] .tile__link`);
+    if (!link) return;
+    pendingFocus.current = null;
+    link.focus({ preventScroll: true });
+  });
 
   // The month at the top of the viewport (not of the blocks rendered above it), for the scrubber.
   const currentMonth = useMemo(() => monthAt(layout.blocks, relativeTop) ?? null, [layout.blocks, relativeTop]);
@@ -191,7 +203,7 @@ export function TimelineView(props: TimelineViewProps) {
                 <span aria-hidden="true">✓</span>
               </button>
               {item.rating ? (
-                <span className="tile__rating" aria-label={`${item.rating} stars`}>
+                <span className="tile__rating" role="img" aria-label={item.rating === 1 ? "1 star" : `${item.rating} stars`}>
                   {"★".repeat(item.rating)}
                 </span>
               ) : null}

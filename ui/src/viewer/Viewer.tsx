@@ -82,6 +82,10 @@ export function Viewer({
   const [loaded, setLoaded] = useState<string | null>(null);
   const [natural, setNatural] = useState({ width: 0, height: 0 });
   const stage = useRef<HTMLDivElement>(null);
+  // Opened (from a tile, by click or Enter), focus moves into the viewer, as into any dialog; the
+  // page that opened it puts focus back on its photo when it closes.
+  const closeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => closeButton.current?.focus(), []);
   const [stageSize, setStageSize] = useState({ width: 0, height: 0 });
 
   // A deep link to a photo further down, or the end of the loaded pages: load more.
@@ -206,7 +210,14 @@ export function Viewer({
   return (
     <div className="viewer" role="dialog" aria-modal="true" aria-label="Photo viewer" data-testid="viewer">
       <div className="viewer__bar">
-        <button type="button" className="icon-button icon-button--dark" aria-label="Close viewer" title="Close (Esc)" onClick={close}>
+        <button
+          ref={closeButton}
+          type="button"
+          className="icon-button icon-button--dark"
+          aria-label="Close viewer"
+          title="Close (Esc)"
+          onClick={close}
+        >
           ←
         </button>
         <div className="viewer__title">
