@@ -30,6 +30,7 @@ import pytest
 import schemathesis
 import yaml
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
@@ -94,7 +95,10 @@ def _real_path_parameters(world: World) -> dict[str, Any]:
     # A token of its own for ``tokens_revoke``: revoking the one the fuzz signs in with would
     # leave every later request a 401.
     spare, _ = core_services.token_create(world.users["admin"], "revoked by the fuzz")
-    return {**world.path_values(), "token_id": spare.pk}
+    # A zip download the administrator asked for, as ``POST /api/downloads`` stores it.
+    ticket = {"user": world.users["admin"].pk, "version": "original", "name": "Fuzz.zip"}
+    cache.set("download:fuzz", {**ticket, "photos": [world.photo.pk]}, 3600)
+    return {**world.path_values(), "token_id": spare.pk, "key": "fuzz"}
 
 
 def _session(world: World) -> tuple[dict[str, str], dict[str, str]]:
