@@ -233,3 +233,30 @@ def test_the_shipped_manifest_is_immichs_layout() -> None:
     assert set(data["files"]) == set(clipmodel.FILES)
     assert "immich-app/ViT-B-32__openai" in data["url"]
     assert shutil.which("true")  # the manifest names files only; no network here
+
+
+@pytest.mark.django_db
+def test_large_vectors_are_found_nearest_first_through_the_index() -> None:
+    """512-d vectors (CLIP's): on SQLite the sign-bit index picks candidates and the exact
+    cosine ranks them; on PostgreSQL the HNSW index answers."""
+    import numpy as np
+
+    assert not vectors.unavailable()
+    rng = np.random.default_rng(3)
+    folder = build.library("home", build.user("ann"))
+    base = rng.standard_normal(512).astype(np.float32)
+    noise = [0.1, 0.4, 0.8]
+    rows = [base + n * rng.standard_normal(512).astype(np.float32) for n in noise]
+    rows += list(rng.standard_normal((60, 512)).astype(np.float32))
+    ids = []
+    for row in rows:
+        unit = (row / np.linalg.norm(row)).astype(np.float32).tobytes()
+        photo = build.photo(folder, build.at(2024))
+        embedding = PhotoEmbedding.objects.create(photo=photo, model="m", dim=512, vector=unit)
+        vectors.put(embedding.pk, 512, unit)
+        ids.append(embedding.pk)
+    query = (base / np.linalg.norm(base)).astype(np.float32).tobytes()
+    found = vectors.nearest(512, query, 3)
+    assert [i for i, _ in found] == ids[:3]
+    distances = [d for _, d in found]
+    assert distances == sorted(distances) and distances[0] < 0.05

@@ -4,8 +4,12 @@ Embeddings live in :class:`~photonix.classifiers.models.PhotoEmbedding`; beside 
 table per vector size holds the same vectors keyed by the embedding's id, and answers "the k
 nearest by cosine distance" without reading every row into Python:
 
-- SQLite: a ``vec0`` virtual table of sqlite-vec (``photonix_vec_<dim>``), loaded into every
-  connection (``load_sqlite_vec``); its KNN runs in C over packed float32 chunks.
+- SQLite: a ``vec0`` virtual table of sqlite-vec, loaded into every connection
+  (``load_sqlite_vec``). Vectors of 128 dimensions or more (a multiple of 8) are indexed by their
+  sign bits (``photonix_vecbits_<dim>``: 64 bytes for 512-d, a 32nd of the floats): the index's
+  KNN by Hamming distance in C picks candidates, eight times as many as asked for, and those are
+  ranked again by their exact cosine distance from the stored embeddings. Smaller vectors go in a
+  ``float[<dim>]`` table (``photonix_vec_<dim>``) searched exactly.
 - PostgreSQL: a table with a ``vector(<dim>)`` column and an HNSW index
   (``vector_cosine_ops``), from the ``vector`` extension the migration creates.
 
@@ -24,14 +28,32 @@ from typing import Any, Final
 from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 
+from photonix.classifiers.models import PhotoEmbedding
+
 logger = logging.getLogger(__name__)
 
 KNN_MAX: Final = 4096  # sqlite-vec's largest k; plenty for a page of results
 EF_SEARCH_MAX: Final = 1000  # pgvector's largest hnsw.ef_search
 
 
-def table(dim: int) -> str:
+OVERSAMPLE: Final = 8  # candidates from the bit index per result asked for
+MIN_CANDIDATES: Final = 200
+
+
+def _bits(dim: int, connection: Any) -> bool:
+    """Whether ``dim``-d vectors are indexed by their sign bits (SQLite, 128-d and more)."""
+    return connection.vendor == "sqlite" and dim >= 128 and dim % 8 == 0
+
+
+def table(dim: int, connection: Any = default_connection) -> str:
+    if _bits(dim, connection):
+        return f"photonix_vecbits_{int(dim)}"
     return f"photonix_vec_{int(dim)}"
+
+
+def _sqlite_value(dim: int, connection: Any) -> str:
+    """The SQL that turns a float32 blob parameter into what the SQLite table stores."""
+    return "vec_quantize_binary(vec_f32(%s))" if _bits(dim, connection) else "%s"
 
 
 def load_sqlite_vec(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -102,20 +124,24 @@ def _literal(vector: bytes) -> str:
     return "[" + ",".join(f"{v:.7g}" for v in values) + "]"
 
 
-def ensure_index(dim: int, connection: Any = default_connection) -> None:
-    """Create the index table for ``dim``-d vectors if it is not there yet."""
-    name = table(dim)
+def ensure_index(dim: int, connection: Any = default_connection, *, build: bool = True) -> None:
+    """Create the index table for ``dim``-d vectors if it is not there yet (PostgreSQL: and its
+    HNSW index, unless ``build`` is false: a bulk load builds it afterwards, faster)."""
+    name = table(dim, connection)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING "
-                f"vec0(embedding float[{int(dim)}] distance_metric=cosine)"
+            column = (
+                f"embedding bit[{int(dim)}]"
+                if _bits(dim, connection)
+                else f"embedding float[{int(dim)}] distance_metric=cosine"
             )
-        else:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {name} "
-                f"(id bigint PRIMARY KEY, embedding vector({int(dim)}) NOT NULL)"
-            )
+            cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING vec0({column})")
+            return
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} "
+            f"(id bigint PRIMARY KEY, embedding vector({int(dim)}) NOT NULL)"
+        )
+        if build:
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {name}_hnsw ON {name} "
                 "USING hnsw (embedding vector_cosine_ops)"
@@ -125,12 +151,12 @@ def ensure_index(dim: int, connection: Any = default_connection) -> None:
 def put(embedding_id: int, dim: int, vector: bytes, connection: Any = default_connection) -> None:
     """Index (or re-index) one embedding."""
     ensure_index(dim, connection)
-    name = table(dim)
+    name, value = table(dim, connection), _sqlite_value(dim, connection)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"DELETE FROM {name} WHERE rowid = %s", [embedding_id])
             cursor.execute(
-                f"INSERT INTO {name}(rowid, embedding) VALUES (%s, %s)",
+                f"INSERT INTO {name}(rowid, embedding) VALUES (%s, {value})",
                 [embedding_id, vector],
             )
         else:
@@ -148,7 +174,7 @@ def remove(embedding_id: int, dim: int, connection: Any = default_connection) ->
     ensure_index(dim, connection)
     with connection.cursor() as cursor:
         key = "rowid" if connection.vendor == "sqlite" else "id"
-        cursor.execute(f"DELETE FROM {table(dim)} WHERE {key} = %s", [embedding_id])
+        cursor.execute(f"DELETE FROM {table(dim, connection)} WHERE {key} = %s", [embedding_id])
 
 
 def on_embedding_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -158,12 +184,16 @@ def on_embedding_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def put_many(rows: list[tuple[int, bytes]], dim: int, connection: Any = default_connection) -> None:
-    """Index many new embeddings at once (bulk loads, the benchmark)."""
-    ensure_index(dim, connection)
-    name = table(dim)
+    """Index many new embeddings at once (a bulk load: on PostgreSQL the HNSW index is built
+    once the rows are in, call :func:`ensure_index` after the last batch)."""
+    ensure_index(dim, connection, build=False)
+    name, value = table(dim, connection), _sqlite_value(dim, connection)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.executemany(f"INSERT INTO {name}(rowid, embedding) VALUES (%s, %s)", rows)
+            cursor.executemany(
+                f"INSERT INTO {name}(rowid, embedding) VALUES (%s, {value})",
+                rows,
+            )
         else:
             cursor.executemany(
                 f"INSERT INTO {name} (id, embedding) VALUES (%s, %s::vector)",
@@ -177,16 +207,20 @@ def nearest(
     """The ``k`` indexed embeddings nearest ``vector``: (embedding id, cosine distance), nearest
     first. Answered from the index (sqlite-vec's KNN, pgvector's HNSW), never a table scan."""
     ensure_index(dim, connection)
-    name = table(dim)
+    name = table(dim, connection)
     k = max(1, min(k, KNN_MAX))
     if connection.vendor == "sqlite":
+        bits = _bits(dim, connection)
+        wanted = min(KNN_MAX, max(k * OVERSAMPLE, MIN_CANDIDATES)) if bits else k
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, distance FROM {name} WHERE embedding MATCH %s AND k = %s "
+                f"SELECT rowid, distance FROM {name} "
+                f"WHERE embedding MATCH {_sqlite_value(dim, connection)} AND k = %s "
                 "ORDER BY distance",
-                [vector, k],
+                [vector, wanted],
             )
-            return [(int(i), float(d)) for i, d in cursor.fetchall()]
+            hits = [(int(i), float(d)) for i, d in cursor.fetchall()]
+        return _rescored(hits, vector, k) if bits else hits
     literal = _literal(vector)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(k, EF_SEARCH_MAX))}")
@@ -196,3 +230,20 @@ def nearest(
             [literal, literal, k],
         )
         return [(int(i), float(d)) for i, d in cursor.fetchall()]
+
+
+def _rescored(hits: list[tuple[int, float]], vector: bytes, k: int) -> list[tuple[int, float]]:
+    """The bit index's candidates ranked by exact cosine distance (embeddings are unit length)."""
+    import numpy as np
+
+    stored = dict(
+        PhotoEmbedding.objects.filter(pk__in=[i for i, _ in hits]).values_list("pk", "vector")
+    )
+    ids = [i for i, _ in hits if i in stored]
+    if not ids:
+        return []
+    matrix = np.frombuffer(b"".join(bytes(stored[i]) for i in ids), dtype=np.float32)
+    query = np.frombuffer(vector, dtype=np.float32)
+    distances = 1.0 - matrix.reshape(len(ids), query.size) @ query
+    order = np.argsort(distances, kind="stable")[:k]
+    return [(ids[j], float(distances[j])) for j in order]
