@@ -13,6 +13,7 @@ Pure code: no Django. Classifiers turn :class:`ModelUnavailable` into a permanen
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -288,7 +289,19 @@ class ModelPack:
 
 
 def load_pack(pack: str, manifest: Path) -> ModelPack:
-    """The :class:`ModelPack` a manifest describes; a bad manifest is a clear error."""
+    """The :class:`ModelPack` a manifest describes; a bad manifest is a clear error.
+
+    Read once per version of the file (every photo's canvas asks whether the model is there).
+    """
+    try:
+        stamp = manifest.stat().st_mtime_ns
+    except OSError as exc:
+        raise ModelUnavailable(f"model {pack}: the manifest {manifest} is unusable: {exc}") from exc
+    return _load_pack(pack, manifest, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_pack(pack: str, manifest: Path, stamp: int) -> ModelPack:
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         name = str(data["name"])
