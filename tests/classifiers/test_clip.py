@@ -8,6 +8,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -260,3 +261,28 @@ def test_large_vectors_are_found_nearest_first_through_the_index() -> None:
     assert [i for i, _ in found] == ids[:3]
     distances = [d for _, d in found]
     assert distances == sorted(distances) and distances[0] < 0.05
+
+
+@pytest.mark.django_db
+def test_an_administrator_turns_smart_search_on_and_the_worker_downloads_the_model(
+    served: Served, clean_broker: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    import redis
+
+    from photonix.core.models import User
+    from photonix.pipeline import tasks
+
+    admin = User.objects.create_user("root", is_superuser=True, is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = build.client_for(admin).post("/api/smart-search")
+    assert answer.status_code == 202
+    broker = redis.Redis.from_url(clean_broker)
+    sent = [broker.lrange(key, 0, -1) for key in broker.keys("classify*")]
+    assert any(b"photonix.classify.download_models" in m for messages in sent for m in messages)
+
+    # What the worker then does: the model, verified, and every photo's missing stages.
+    folder = build.library("home", admin)
+    build.photo(folder, build.at(2024))
+    assert tasks.download_models.run(["clip"]) == ["clip"]
+    assert clip.model_present()
+    assert build.client_for(admin).get("/api/smart-search").json()["model_present"] is True

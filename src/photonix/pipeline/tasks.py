@@ -175,7 +175,6 @@ def download_models(names: list[str]) -> list[str]:
     """Download (resuming) and verify catalogue models or packs, then give every library's
     photos what they now miss (smart search turned on: each photo's embedding)."""
     from photonix.classifiers import store
-    from photonix.library.models import Library
     from photonix.pipeline.services import process_missing
 
     model_store = store.default_store()
@@ -190,6 +189,5 @@ def download_models(names: list[str]) -> list[str]:
         except store.ModelUnavailable as exc:
             raise PermanentError(str(exc)) from exc
         done.append(name)
-    for library_id in Library.objects.values_list("pk", flat=True):
-        process_missing(library_id)
+    process_missing()
     return done
