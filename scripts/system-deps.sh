@@ -2,6 +2,9 @@
 # Install the Debian packages Photonix needs, when they are missing.
 #   scripts/system-deps.sh run    what `make run` needs (exiftool)
 #   scripts/system-deps.sh test   what `make test` needs as well (Chromium for the browser tests)
+# Both: pgvector for each PostgreSQL server installed here (smart search's vector index), when
+# the distribution packages it (Debian 13 does, as postgresql-<version>-pgvector; Debian 12 does
+# not: smart search then says it is unavailable on PostgreSQL, and everything else works).
 # As root on Debian/Ubuntu it installs them with apt-get; otherwise it prints the one apt-get line
 # to run and exits 1, so that `make run` stops there, before any other set-up.
 set -euo pipefail
@@ -11,6 +14,17 @@ command -v exiftool >/dev/null 2>&1 || want+=(libimage-exiftool-perl)
 if [ "${1:-run}" = "test" ]; then
   [ -x /usr/bin/chromium ] || want+=(chromium)
 fi
+for dir in /usr/lib/postgresql/*/; do
+  [ -d "$dir" ] || continue
+  ver=$(basename "$dir")
+  [ -e "/usr/share/postgresql/$ver/extension/vector.control" ] && continue
+  if command -v apt-cache >/dev/null 2>&1 && apt-cache show "postgresql-$ver-pgvector" >/dev/null 2>&1; then
+    want+=("postgresql-$ver-pgvector")
+  else
+    echo "note: no postgresql-$ver-pgvector package here; smart search stays unavailable on" \
+      "this PostgreSQL $ver until pgvector is installed" >&2
+  fi
+done
 [ ${#want[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -304,12 +304,18 @@ def cmd_models(args: argparse.Namespace, config: conf.Config) -> int:
     from photonix.classifiers import store
 
     models = store.default_store()
-    names = getattr(args, "names", None) or list(store.MODELS)
-    unknown = [n for n in names if n not in store.MODELS]
+    try:
+        packs = store.packs()
+    except store.ModelUnavailable as exc:
+        print(f"photonix models: {exc}", file=sys.stderr)
+        return 2
+    names = getattr(args, "names", None) or [*store.MODELS, *packs]
+    unknown = [n for n in names if n not in store.MODELS and n not in packs]
     if unknown:
         print(f"photonix models: unknown model(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
-    specs = [store.MODELS[n] for n in names]
+    # A pack (``clip``) stands for its files, each listed, downloaded and verified on its own.
+    specs = [spec for n in names for spec in (packs[n].files if n in packs else (store.MODELS[n],))]
     if args.models_command == "list":
         for spec, state in models.status(specs):
             size = f"{spec.size / 1e6:.1f} MB"

@@ -191,6 +191,7 @@ class Config:
     offline: bool
     models_dir: Path
     ml_threads: int
+    clip_manifest: Path | None
     object_threshold: float
     detect_threshold: float
     place_max_km: float
@@ -338,6 +339,11 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         .expanduser()
         .resolve(),
         ml_threads=env_int(env, f"{PREFIX}ML_THREADS", 1, lo=0, hi=256),
+        # The manifest of smart search's image-text model (files, sizes, sha256, URL); unset:
+        # the one shipped with Photonix.
+        clip_manifest=Path(manifest).expanduser().resolve()
+        if (manifest := env_str(env, f"{PREFIX}CLIP_MANIFEST", ""))
+        else None,
         object_threshold=env_float(env, f"{PREFIX}OBJECT_THRESHOLD", 0.15, lo=0.0, hi=1.0),
         detect_threshold=env_float(env, f"{PREFIX}DETECT_THRESHOLD", 0.4, lo=0.0, hi=1.0),
         place_max_km=env_float(env, f"{PREFIX}PLACE_MAX_KM", 25.0, lo=0.1, hi=500.0),

@@ -10,7 +10,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from photonix import conf
+from photonix import conf, sqlite_driver
 from photonix.logconfig import logging_dict
 from photonix.pipeline import queues
 
@@ -82,6 +82,8 @@ def _database(url: str) -> dict[str, Any]:
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # sqlite-vec (smart search) is a loadable extension.
+        sqlite_driver.loadable()
         db["CONN_MAX_AGE"] = 0
         db["CONN_HEALTH_CHECKS"] = False
         # WAL lets the web server read while a worker writes; IMMEDIATE transactions take the

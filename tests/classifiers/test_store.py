@@ -77,7 +77,7 @@ def test_downloads_on_first_use_with_progress_then_uses_the_copy(
     assert any("verified" in r.getMessage() for r in caplog.records)
     assert store.ensure(spec) == path
     assert server.requests == ["/model.onnx"], "the second use reads the local copy"
-    assert not list(path.parent.glob(".download-*")), "no temporary file is left"
+    assert not list(path.parent.glob("*.part")), "no partial file is left"
     assert store.verify(spec)
 
 

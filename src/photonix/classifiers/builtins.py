@@ -7,6 +7,7 @@ heavy: their models load in ``load()``, on a worker.
 
 from __future__ import annotations
 
+from photonix.classifiers.clip import ClipClassifier
 from photonix.classifiers.colours import ColourClassifier
 from photonix.classifiers.detector import DetectorClassifier
 from photonix.classifiers.events import EventClassifier
@@ -24,4 +25,5 @@ def builtin_classifiers() -> list[Classifier]:
         PlaceClassifier(),
         StyleClassifier(),
         EventClassifier(),
+        ClipClassifier(),
     ]

@@ -104,3 +104,28 @@ class CalendarEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.date.isoformat()}{' (yearly)' if self.yearly else ''}"
+
+
+class PhotoEmbedding(models.Model):
+    """What a photo shows, as a vector of an image-text model (smart search).
+
+    One per photo and model. ``vector`` holds the L2-normalised float32 values; the vector index
+    (sqlite-vec or pgvector, :mod:`photonix.classifiers.vectors`) is kept beside it, keyed by
+    this row's id.
+    """
+
+    photo = models.ForeignKey("library.Photo", on_delete=models.CASCADE, related_name="embeddings")
+    model = models.CharField(max_length=100)
+    version = models.PositiveIntegerField(default=1)
+    dim = models.PositiveIntegerField()
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "model"], name="photo_embedding_unique")
+        ]
+        indexes = [models.Index(fields=["model", "dim"], name="photo_embedding_model_dim")]
+
+    def __str__(self) -> str:
+        return f"{self.model} v{self.version} of {self.photo_id} ({self.dim}-d)"

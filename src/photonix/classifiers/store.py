@@ -14,15 +14,16 @@ Pure code: no Django. Classifiers turn :class:`ModelUnavailable` into a permanen
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import logging
-import os
-import tempfile
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Final
 
@@ -134,6 +135,8 @@ class ModelStore:
     def verify(self, spec: ModelSpec) -> bool:
         """Whether the file is present with the right size and sha256."""
         path = self.location(spec)
+        if not spec.sha256:
+            return False
         if not path.is_file() or path.stat().st_size != spec.size:
             return False
         return sha256_of(path) == spec.sha256
@@ -166,6 +169,11 @@ class ModelStore:
                 )
             if not spec.url:
                 raise ModelUnavailable(f"model {spec.name} has no download URL")
+            if not spec.sha256 or not spec.size:
+                raise ModelUnavailable(
+                    f"model {spec.name}: its manifest pins no size and sha256, so a download "
+                    "could not be verified; pin them first"
+                )
             problem = ""
             for attempt in (1, 2):
                 try:
@@ -206,27 +214,41 @@ class ModelStore:
             self._verified.add(key)
 
     def _download(self, spec: ModelSpec, target: Path) -> None:
+        """Fetch ``spec`` into ``target``, resuming a partial download left by an earlier try.
+
+        The bytes go to ``<target>.part``; a server that honours ``Range`` sends only the rest. A
+        part already longer than the pinned size is started again. The part is renamed into
+        place once complete (the caller verifies it).
+        """
         if not spec.url.startswith(("http://", "https://")):
             raise ModelUnavailable(f"model {spec.name}: only http(s) URLs are fetched")
         target.parent.mkdir(parents=True, exist_ok=True)
-        logger.info("model %s: downloading %s (%.1f MB)", spec.name, spec.url, spec.size / 1e6)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".download-", suffix=".part")
-        try:
-            with (
-                os.fdopen(fd, "wb") as out,
-                urllib.request.urlopen(spec.url, timeout=TIMEOUT_SECONDS) as response,  # noqa: S310 - scheme checked above
-            ):
-                done, next_report = 0, 0.1
+        part = target.with_name(target.name + ".part")
+        done = part.stat().st_size if part.is_file() else 0
+        if spec.size and done > spec.size:
+            part.unlink()
+            done = 0
+        request = urllib.request.Request(spec.url)  # noqa: S310 - scheme checked above
+        if done:
+            request.add_header("Range", f"bytes={done}-")
+            logger.info("model %s: resuming %s at %d bytes", spec.name, spec.url, done)
+        else:
+            logger.info("model %s: downloading %s (%.1f MB)", spec.name, spec.url, spec.size / 1e6)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            resumed = done and response.status == HTTPStatus.PARTIAL_CONTENT
+            if not resumed:
+                done = 0
+            with part.open("ab" if resumed else "wb") as out:
+                next_report = 0.1
                 while chunk := response.read(CHUNK):
                     out.write(chunk)
                     done += len(chunk)
+                    if spec.size and done > spec.size:
+                        break  # more than pinned: verification refuses it
                     if spec.size and done / spec.size >= next_report:
                         logger.info("model %s: %d%%", spec.name, min(100, 100 * done // spec.size))
-                        next_report += 0.1
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+                        next_report = (done / spec.size // 0.1 + 1) * 0.1
+        part.replace(target)
 
     def status(self, specs: Iterable[ModelSpec]) -> list[tuple[ModelSpec, str]]:
         """Each model with ``bundled``, ``present`` or ``missing`` (no hashing: that is verify)."""
@@ -261,3 +283,109 @@ def model_path(name: str) -> Path:
     except KeyError:
         raise ModelUnavailable(f"no model named {name!r} in the catalogue") from None
     return default_store().ensure(spec)
+
+
+@dataclass(frozen=True)
+class ModelPack:
+    """A model made of several files that belong together (an image-text model in Immich's
+    ONNX layout: ``visual/model.onnx``, ``textual/model.onnx``, the tokenizer, the
+    preprocessing and the model's ``config.json``), each pinned by size and sha256.
+
+    Described by a JSON manifest, the one place its pins live (``assets/clip-*.json``; another
+    one with ``PHOTONIX_CLIP_MANIFEST``)::
+
+        {"name": "ViT-B-32__openai", "licence": "MIT", "description": "...",
+         "url": "https://host/{path}", "min_similarity": 0.2,
+         "files": {"visual/model.onnx": {"size": 351000000, "sha256": "..."}, ...}}
+    """
+
+    pack: str
+    name: str
+    version: int
+    files: tuple[ModelSpec, ...]
+    min_similarity: float
+    licence: str = ""
+    description: str = ""
+
+    @property
+    def folder(self) -> str:
+        return f"{self.pack}/{self.name}"
+
+    def spec(self, path: str) -> ModelSpec:
+        for spec in self.files:
+            if spec.filename == f"{self.folder}/{path}":
+                return spec
+        raise ModelUnavailable(f"model {self.pack} ({self.name}) has no file {path}")
+
+
+def load_pack(pack: str, manifest: Path) -> ModelPack:
+    """The :class:`ModelPack` a manifest describes; a bad manifest is a clear error.
+
+    Read once per version of the file (every photo's canvas asks whether the model is there).
+    """
+    try:
+        stamp = manifest.stat().st_mtime_ns
+    except OSError as exc:
+        raise ModelUnavailable(f"model {pack}: the manifest {manifest} is unusable: {exc}") from exc
+    return _load_pack(pack, manifest, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_pack(pack: str, manifest: Path, stamp: int) -> ModelPack:
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        name = str(data["name"])
+        url = str(data.get("url", ""))
+        files = []
+        for path, pin in sorted(data["files"].items()):
+            if ".." in Path(path).parts or path.startswith("/"):
+                raise ValueError(f"file {path!r} leaves the model's folder")
+            files.append(
+                ModelSpec(
+                    name=f"{pack}/{path}",
+                    filename=f"{pack}/{name}/{path}",
+                    sha256=str(pin.get("sha256") or ""),
+                    size=int(pin.get("size") or 0),
+                    url=url.format(path=path) if url else "",
+                    licence=str(data.get("licence", "")),
+                    description=f"{name}: {path}",
+                )
+            )
+        return ModelPack(
+            pack=pack,
+            name=name,
+            version=int(data.get("version", 1)),
+            files=tuple(files),
+            min_similarity=float(data.get("min_similarity", 0.0)),
+            licence=str(data.get("licence", "")),
+            description=str(data.get("description", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelUnavailable(f"model {pack}: the manifest {manifest} is unusable: {exc}") from exc
+
+
+CLIP_MANIFEST: Final = ASSETS / "clip-ViT-B-32__openai.json"
+
+
+def clip_pack() -> ModelPack:
+    """The image-text model smart search uses (``PHOTONIX_CLIP_MANIFEST``, else the default)."""
+    from photonix import conf
+
+    return load_pack("clip", conf.get().clip_manifest or CLIP_MANIFEST)
+
+
+def packs() -> dict[str, ModelPack]:
+    """Every multi-file model of the catalogue, by name (``photonix models download clip``)."""
+    return {"clip": clip_pack()}
+
+
+def pack_present(store: ModelStore, pack: ModelPack) -> bool:
+    """Whether every file of ``pack`` is on disk (no hashing: loading verifies)."""
+    return all(store.is_present(spec) for spec in pack.files)
+
+
+def pack_ensure(store: ModelStore, pack: ModelPack) -> Path:
+    """Download what is missing of ``pack`` and verify every file; the pack's folder."""
+    for spec in pack.files:
+        store.ensure(spec)
+    return store.root / pack.folder

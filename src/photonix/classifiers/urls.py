@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from photonix.classifiers import api
+from photonix.classifiers import api, semantic_api
 
 urlpatterns = [
     path("classifiers", api.ClassifierListView.as_view(), name="classifiers"),
+    path("search/semantic", semantic_api.SemanticSearchView.as_view(), name="search-semantic"),
+    path("smart-search", semantic_api.SmartSearchView.as_view(), name="smart-search"),
+    path(
+        "photos/<int:photo_id>/similar",
+        semantic_api.SimilarPhotosView.as_view(),
+        name="photo-similar",
+    ),
     path("photos/<int:photo_id>/tags", api.PhotoTagsView.as_view(), name="photo-tags"),
     path(
         "photos/<int:photo_id>/tags/<int:tag_id>/confirm",

@@ -24,6 +24,7 @@ photo_to_process = Signal()  # photo_id: int, force_stages: list[str]
 photos_to_process = Signal()  # photo_ids: list[int], force_stages: list[str]
 library_to_process = Signal()  # library_id: int
 library_to_recluster = Signal()  # library_id: int
+models_to_download = Signal()  # names: list[str]
 
 
 def record_files(file_ids: Iterable[int]) -> None:
@@ -69,3 +70,11 @@ def recluster_library(library_id: int) -> None:
     :mod:`photonix.pipeline.debounce`.
     """
     library_to_recluster.send(sender=None, library_id=library_id)
+
+
+def download_models(names: Iterable[str]) -> None:
+    """After commit, download and verify these models in the background, then process what
+    every library's photos miss (smart search turned on)."""
+    wanted = list(names)
+    if wanted:
+        models_to_download.send(sender=None, names=wanted)

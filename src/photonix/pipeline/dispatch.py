@@ -41,6 +41,10 @@ def _on_library_to_recluster(library_id: int, **_: Any) -> None:
     transaction.on_commit(lambda: FACES_RECLUSTER.request(library_id))
 
 
+def _on_models_to_download(names: list[str], **_: Any) -> None:
+    transaction.on_commit(lambda: services.download_models(names))
+
+
 def connect() -> None:
     work.files_to_record.connect(_on_files_to_record, dispatch_uid="pipeline-record")
     work.folders_to_scan.connect(_on_folders_to_scan, dispatch_uid="pipeline-scan")
@@ -48,3 +52,4 @@ def connect() -> None:
     work.photos_to_process.connect(_on_photos_to_process, dispatch_uid="pipeline-photos")
     work.library_to_process.connect(_on_library_to_process, dispatch_uid="pipeline-library")
     work.library_to_recluster.connect(_on_library_to_recluster, dispatch_uid="pipeline-recluster")
+    work.models_to_download.connect(_on_models_to_download, dispatch_uid="pipeline-models")

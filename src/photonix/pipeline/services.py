@@ -36,6 +36,14 @@ RECORD_FILE = "photonix.library.record_file"
 SCAN_FOLDER = "photonix.library.scan_folder"
 
 
+DOWNLOAD_MODELS = "photonix.classify.download_models"
+
+
+def download_models(names: list[str]) -> None:
+    """Send the task that downloads and verifies ``names`` (then processes what is missing)."""
+    app.signature(DOWNLOAD_MODELS, args=(names,)).apply_async()
+
+
 def _send(name: str, ids: Iterable[int]) -> None:
     for pk in ids:
         app.signature(name, args=(pk,)).apply_async()

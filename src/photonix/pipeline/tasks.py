@@ -168,3 +168,26 @@ def prune_jobs() -> int:
         acknowledged=True, finished_at__lt=now - dt.timedelta(days=30)
     ).delete()
     return done + dismissed
+
+
+@shared_task(base=HousekeepingTask, name="photonix.classify.download_models")
+def download_models(names: list[str]) -> list[str]:
+    """Download (resuming) and verify catalogue models or packs, then give every library's
+    photos what they now miss (smart search turned on: each photo's embedding)."""
+    from photonix.classifiers import store
+    from photonix.pipeline.services import process_missing
+
+    model_store = store.default_store()
+    packs = store.packs()
+    done = []
+    for name in names:
+        try:
+            if name in packs:
+                store.pack_ensure(model_store, packs[name])
+            else:
+                store.model_path(name)
+        except store.ModelUnavailable as exc:
+            raise PermanentError(str(exc)) from exc
+        done.append(name)
+    process_missing()
+    return done

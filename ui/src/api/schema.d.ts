@@ -992,6 +992,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/photos/{photo_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The photos that look most like this one, best first (the photo itself left out). */
+        get: operations["photos_similar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/photos/{photo_id}/tags": {
         parameters: {
             query?: never;
@@ -1126,6 +1143,26 @@ export interface paths {
         put?: never;
         /** @description Redo a stage (or every stage) for every photo (of one library). */
         post: operations["pipeline_reprocess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/semantic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Photos that look like what the words say, best first (only those above the model's
+         *     similarity threshold).
+         */
+        get: operations["search_semantic"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1353,6 +1390,27 @@ export interface paths {
          *     change.
          */
         patch: operations["shares_update"];
+        trace?: never;
+    };
+    "/api/smart-search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether smart search is usable; an administrator turns it on (downloads its model). */
+        get: operations["smart_search_status"];
+        put?: never;
+        /**
+         * @description Download the model (resuming, verified) in the background; once it is there, every
+         *     library's photos get their embeddings.
+         */
+        post: operations["smart_search_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/timeline": {
@@ -2381,6 +2439,30 @@ export interface components {
          * @enum {integer}
          */
         RotationEnum: 0 | 90 | 180 | 270;
+        SemanticItem: {
+            id: number;
+            /** @description ISO 8601, with the offset when the camera recorded one */
+            taken_at: string | null;
+            width: number | null;
+            height: number | null;
+            placeholder: string;
+            thumbnail_version: number;
+            rating: number | null;
+            hidden: boolean;
+            /** @description its image could not be made: shown as failed, never an album's cover */
+            failed: boolean;
+            /** @description why, in words (null unless failed) */
+            failure: string | null;
+            /**
+             * Format: double
+             * @description cosine similarity to the query, 1 at most
+             */
+            score: number;
+        };
+        SemanticResults: {
+            model: string;
+            results: components["schemas"]["SemanticItem"][];
+        };
         ServerFolder: {
             name: string;
             path: string;
@@ -2551,6 +2633,15 @@ export interface components {
             altitude: number | null;
             /** @description whether the original may be downloaded */
             download: boolean;
+        };
+        SmartSearchStatus: {
+            model: string;
+            model_present: boolean;
+            index_available: boolean;
+            available: boolean;
+            /** @description why it is not available ('' when it is) */
+            reason: string;
+            embedded_photos: number;
         };
         /**
          * @description * `taken` - Date taken, oldest first
@@ -4965,6 +5056,54 @@ export interface operations {
             };
         };
     };
+    photos_similar: {
+        parameters: {
+            query?: {
+                /** @description how many photos at most (1–200, default 50) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SemanticResults"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
     photos_tags_list: {
         parameters: {
             query?: {
@@ -5222,6 +5361,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DispatchResult"];
+                };
+            };
+        };
+    };
+    search_semantic: {
+        parameters: {
+            query: {
+                /** @description how many photos at most (1–200, default 50) */
+                limit?: number;
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SemanticResults"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
         };
@@ -5741,6 +5919,52 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    smart_search_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmartSearchStatus"];
+                };
+            };
+        };
+    };
+    smart_search_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmartSearchStatus"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
         };

@@ -108,3 +108,8 @@ export type PhotoTag = PhotoTags["tags"][string][number];
 export type FacePage = JsonOf<paths["/api/faces"]["get"]["responses"][200]>;
 export type FaceSuggestion = JsonOf<paths["/api/faces/{face_id}/suggestions"]["get"]["responses"][200]>[number];
 export type FaceAssign = BodyOf<paths["/api/faces/{face_id}/assign"]["post"]>;
+
+// Smart search (docs/search.md).
+export type SemanticResults = JsonOf<paths["/api/search/semantic"]["get"]["responses"][200]>;
+export type SemanticItem = SemanticResults["results"][number];
+export type SmartSearchStatus = JsonOf<paths["/api/smart-search"]["get"]["responses"][200]>;

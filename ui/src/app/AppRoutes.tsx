@@ -21,6 +21,7 @@ import { AccountPage } from "../users/AccountPage";
 import { UsersPage } from "../users/UsersPage";
 import { NotFoundPage } from "./NotFoundPage";
 import { SessionGate } from "./SessionGate";
+import { SimilarPhotosPage } from "../smartsearch/SimilarPhotosPage";
 
 // Leaflet only loads with the map.
 const MapPage = lazy(() => import("../map/MapPage"));
@@ -53,6 +54,7 @@ export function AppRoutes() {
           <Route path={ROUTES.settings} element={<SettingsPage />} />
           <Route path={ROUTES.importErrors} element={<ImportErrorsPage />} />
           <Route path={ROUTES.jobs} element={<JobsPage />} />
+          <Route path={ROUTES.similar} element={<SimilarPhotosPage />} />
           <Route path={ROUTES.albums} element={<AlbumsPage />} />
           {/* Like the timeline's, the album's viewer opens over the album and steps through its order. */}
           <Route path={ROUTES.album} element={<AlbumPage />}>

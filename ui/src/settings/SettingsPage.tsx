@@ -14,6 +14,7 @@ import { LibraryName } from "./LibraryName";
 import { ROLES, canManage } from "./manage";
 import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
 import "./settings.css";
+import { SmartSearchCard } from "../smartsearch/SmartSearchCard";
 import { SystemStatus } from "./SystemStatus";
 
 function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean }) {
@@ -188,6 +189,7 @@ export function SettingsPage() {
         </QueryState>
         {user.is_admin ? <AddLibrary /> : <p className="muted">An administrator adds libraries.</p>}
       </section>
+      <SmartSearchCard />
       <SystemStatus />
     </div>
   );

@@ -28,6 +28,7 @@ const SHORTCUTS: { section: string; keys: [string, string][] }[] = [
       ["1 … 5", "Rate; 0 with Shift clears the rating"],
       ["r", "Rotate clockwise"],
       ["i", "Show or hide the info panel"],
+      ["s", "Similar photos (smart search)"],
       ["f", "Show or hide face boxes"],
       ["o", "Show or hide object boxes"],
       ["d", "Download the original"],

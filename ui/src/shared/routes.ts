@@ -6,6 +6,8 @@ export const ROUTES = {
   login: "/login",
   jobs: "/jobs",
   photo: "/photos/:id",
+  /** The photos that look like one photo (smart search). */
+  similar: "/similar/:id",
   map: "/map",
   settings: "/settings",
   /** A library's files that could not be imported: path and reason. */
@@ -25,6 +27,10 @@ export const ROUTES = {
 
 export function importErrorsPath(libraryId: number): string {
   return `/settings/libraries/${libraryId}/errors`;
+}
+
+export function similarPath(id: number): string {
+  return `/similar/${id}`;
 }
 
 /** A photo's viewer, keeping the query string (the filtered sequence it steps through). */

@@ -11,6 +11,7 @@ import { useShellUser } from "../shared/shell";
 import { ActionBar } from "./ActionBar";
 import { ActiveFilters, FilterPanel } from "./FilterPanel";
 import { useMonths, useRefreshAsPhotosArrive } from "./queries";
+import { SimilarInMeaning } from "../smartsearch/SimilarInMeaning";
 import { SearchBox } from "./SearchBox";
 import { clickSelect, EMPTY_SELECTION, keepListed, orderedSelection, selectAll, type Selection } from "./selection";
 import { TimelineView } from "./TimelineView";
@@ -170,6 +171,7 @@ export function TimelinePage() {
             focusId={viewerOpen ? null : focusId}
             resetKey={`${search}`}
             header={header}
+            footer={filters.q ? <SimilarInMeaning q={filters.q} /> : undefined}
           />
         </main>
       </div>

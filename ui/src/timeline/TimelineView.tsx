@@ -33,6 +33,8 @@ export interface TimelineViewProps {
   /** Changes when the list starts over (new filters): scroll back to the top. */
   resetKey: string;
   header?: React.ReactNode;
+  /** Below the grid, once its last page is in (smart search's "Similar in meaning"). */
+  footer?: React.ReactNode;
 }
 
 function useSize(ref: React.RefObject<HTMLElement | null>) {
@@ -228,6 +230,7 @@ export function TimelineView(props: TimelineViewProps) {
           {layout.blocks.slice(start, end).map(renderBlock)}
         </div>
         {isFetchingNextPage && <p className="tl__more muted">Loading more photos…</p>}
+        {!props.hasNextPage && props.footer}
       </div>
       <Scrubber months={props.months} current={currentMonth} onJump={jump} />
     </div>

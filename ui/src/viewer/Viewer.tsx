@@ -4,6 +4,7 @@ import { errorMessage } from "../api/errors";
 import type { TimelineItem } from "../api/types";
 import { formatTakenAt } from "../shared/dates";
 import { isTyping } from "../shared/keys";
+import { similarPath } from "../shared/routes";
 import { usePhotoDetail } from "../shared/photos";
 import { ShellContext } from "../shared/shell";
 import { originalUrl, previewUrl } from "../shared/photoUrls";
@@ -177,6 +178,7 @@ export function Viewer({
     else if (key === "ArrowRight") go(at >= 0 ? items[at + 1] : undefined);
     else if (key === "Escape") close();
     else if (key === "i") setInfo((v) => !v);
+    else if (key === "s") void navigate(similarPath(id));
     else if (key === "f") setShowFaces((v) => !v);
     else if (key === "o") setShowObjects((v) => !v);
     else if (key === "+" || key === "=") zoom(1.5);
@@ -256,6 +258,15 @@ export function Viewer({
             onClick={() => setShowObjects(!showObjects)}
           >
             ▣
+          </button>
+          <button
+            type="button"
+            className="icon-button icon-button--dark"
+            aria-label="Similar photos"
+            title="Similar photos (s)"
+            onClick={() => void navigate(similarPath(id))}
+          >
+            ≈
           </button>
           <button
             type="button"

@@ -1,0 +1,249 @@
+"""The vector index of smart search: sqlite-vec on SQLite, pgvector on PostgreSQL.
+
+Embeddings live in :class:`~photonix.classifiers.models.PhotoEmbedding`; beside them, one index
+table per vector size holds the same vectors keyed by the embedding's id, and answers "the k
+nearest by cosine distance" without reading every row into Python:
+
+- SQLite: a ``vec0`` virtual table of sqlite-vec, loaded into every connection
+  (``load_sqlite_vec``). Vectors of 128 dimensions or more (a multiple of 8) are indexed by their
+  sign bits (``photonix_vecbits_<dim>``: 64 bytes for 512-d, a 32nd of the floats): the index's
+  KNN by Hamming distance in C picks candidates, eight times as many as asked for, and those are
+  ranked again by their exact cosine distance from the stored embeddings. Smaller vectors go in a
+  ``float[<dim>]`` table (``photonix_vec_<dim>``) searched exactly.
+- PostgreSQL: a table with a ``vector(<dim>)`` column and an HNSW index
+  (``vector_cosine_ops``), from the ``vector`` extension the migration creates.
+
+When the extension is missing (no pgvector on the server, or a Python whose SQLite cannot load
+extensions) :func:`unavailable` says why, and smart search answers 503 with that reason;
+everything else works.
+"""
+
+# ruff: noqa: S608 - table names are "photonix_vec_" and an int, never user text
+from __future__ import annotations
+
+import logging
+from array import array
+from typing import Any, Final
+
+from django.db import DatabaseError, transaction
+from django.db import connection as default_connection
+
+from photonix.classifiers.models import PhotoEmbedding
+
+logger = logging.getLogger(__name__)
+
+KNN_MAX: Final = 4096  # sqlite-vec's largest k; plenty for a page of results
+EF_SEARCH_MAX: Final = 1000  # pgvector's largest hnsw.ef_search
+
+
+OVERSAMPLE: Final = 8  # candidates from the bit index per result asked for
+MIN_CANDIDATES: Final = 200
+
+
+def _bits(dim: int, connection: Any) -> bool:
+    """Whether ``dim``-d vectors are indexed by their sign bits (SQLite, 128-d and more)."""
+    return connection.vendor == "sqlite" and dim >= 128 and dim % 8 == 0
+
+
+def table(dim: int, connection: Any = default_connection) -> str:
+    if _bits(dim, connection):
+        return f"photonix_vecbits_{int(dim)}"
+    return f"photonix_vec_{int(dim)}"
+
+
+def _sqlite_value(dim: int, connection: Any) -> str:
+    """The SQL that turns a float32 blob parameter into what the SQLite table stores."""
+    return "vec_quantize_binary(vec_f32(%s))" if _bits(dim, connection) else "%s"
+
+
+def load_sqlite_vec(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """``connection_created`` receiver: load sqlite-vec into a new SQLite connection."""
+    if connection.vendor != "sqlite":
+        return
+    raw = connection.connection
+    try:
+        import sqlite_vec
+
+        raw.enable_load_extension(True)
+        sqlite_vec.load(raw)
+        raw.enable_load_extension(False)
+    except Exception as exc:  # noqa: BLE001 - whatever the reason, vectors are unavailable
+        connection.photonix_vec_problem = f"sqlite-vec cannot be loaded: {exc}"
+    else:
+        connection.photonix_vec_problem = ""
+
+
+def create_extension(connection: Any, *, quiet: bool = False) -> None:
+    """PostgreSQL: create the ``vector`` extension when the server has it (the migration, and
+    the first search after pgvector was installed; ``quiet``: say nothing when it is not)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+        if cursor.fetchone() is None:
+            if not quiet:
+                logger.warning(
+                    "PostgreSQL has no pgvector extension: smart search stays unavailable until "
+                    "it is installed (Debian: postgresql-<version>-pgvector)"
+                )
+            return
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    except DatabaseError as exc:  # not the owner of the database, say
+        logger.warning("cannot create PostgreSQL's vector extension: %s", exc)
+
+
+def unavailable(connection: Any = default_connection) -> str:
+    """Why vectors cannot be searched on this database, or ``""`` when they can."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        problem = getattr(connection, "photonix_vec_problem", None)
+        return "sqlite-vec is not loaded" if problem is None else str(problem)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
+            installed = cursor.fetchone() is not None
+        if not installed:
+            # pgvector installed on the server since the migration ran: create it now.
+            create_extension(connection, quiet=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
+            if cursor.fetchone() is None:
+                return (
+                    "the PostgreSQL server has no pgvector extension (install "
+                    "postgresql-<version>-pgvector, then run 'photonix manage migrate')"
+                )
+        return ""
+    return f"no vector index for {connection.vendor}"
+
+
+def _literal(vector: bytes) -> str:
+    values = array("f")
+    values.frombytes(vector)
+    return "[" + ",".join(f"{v:.7g}" for v in values) + "]"
+
+
+def ensure_index(dim: int, connection: Any = default_connection, *, build: bool = True) -> None:
+    """Create the index table for ``dim``-d vectors if it is not there yet (PostgreSQL: and its
+    HNSW index, unless ``build`` is false: a bulk load builds it afterwards, faster)."""
+    name = table(dim, connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            column = (
+                f"embedding bit[{int(dim)}]"
+                if _bits(dim, connection)
+                else f"embedding float[{int(dim)}] distance_metric=cosine"
+            )
+            cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING vec0({column})")
+            return
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} "
+            f"(id bigint PRIMARY KEY, embedding vector({int(dim)}) NOT NULL)"
+        )
+        if build:
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name}_hnsw ON {name} "
+                "USING hnsw (embedding vector_cosine_ops)"
+            )
+
+
+def put(embedding_id: int, dim: int, vector: bytes, connection: Any = default_connection) -> None:
+    """Index (or re-index) one embedding."""
+    ensure_index(dim, connection)
+    name, value = table(dim, connection), _sqlite_value(dim, connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {name} WHERE rowid = %s", [embedding_id])
+            cursor.execute(
+                f"INSERT INTO {name}(rowid, embedding) VALUES (%s, {value})",
+                [embedding_id, vector],
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {name} (id, embedding) VALUES (%s, %s::vector) "
+                "ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding",
+                [embedding_id, _literal(vector)],
+            )
+
+
+def remove(embedding_id: int, dim: int, connection: Any = default_connection) -> None:
+    """Take one embedding out of the index (its row was deleted)."""
+    if unavailable(connection):
+        return
+    ensure_index(dim, connection)
+    with connection.cursor() as cursor:
+        key = "rowid" if connection.vendor == "sqlite" else "id"
+        cursor.execute(f"DELETE FROM {table(dim, connection)} WHERE {key} = %s", [embedding_id])
+
+
+def on_embedding_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """``post_delete`` receiver of ``PhotoEmbedding``: its index entry goes too (a search also
+    skips entries whose embedding is gone)."""
+    remove(instance.pk, instance.dim)
+
+
+def put_many(rows: list[tuple[int, bytes]], dim: int, connection: Any = default_connection) -> None:
+    """Index many new embeddings at once (a bulk load: on PostgreSQL the HNSW index is built
+    once the rows are in, call :func:`ensure_index` after the last batch)."""
+    ensure_index(dim, connection, build=False)
+    name, value = table(dim, connection), _sqlite_value(dim, connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(
+                f"INSERT INTO {name}(rowid, embedding) VALUES (%s, {value})",
+                rows,
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {name} (id, embedding) VALUES (%s, %s::vector)",
+                [(i, _literal(v)) for i, v in rows],
+            )
+
+
+def nearest(
+    dim: int, vector: bytes, k: int, connection: Any = default_connection
+) -> list[tuple[int, float]]:
+    """The ``k`` indexed embeddings nearest ``vector``: (embedding id, cosine distance), nearest
+    first. Answered from the index (sqlite-vec's KNN, pgvector's HNSW), never a table scan."""
+    ensure_index(dim, connection)
+    name = table(dim, connection)
+    k = max(1, min(k, KNN_MAX))
+    if connection.vendor == "sqlite":
+        bits = _bits(dim, connection)
+        wanted = min(KNN_MAX, max(k * OVERSAMPLE, MIN_CANDIDATES)) if bits else k
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, distance FROM {name} "
+                f"WHERE embedding MATCH {_sqlite_value(dim, connection)} AND k = %s "
+                "ORDER BY distance",
+                [vector, wanted],
+            )
+            hits = [(int(i), float(d)) for i, d in cursor.fetchall()]
+        return _rescored(hits, vector, k) if bits else hits
+    literal = _literal(vector)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(k, EF_SEARCH_MAX))}")
+        cursor.execute(
+            f"SELECT id, embedding <=> %s::vector FROM {name} "
+            "ORDER BY embedding <=> %s::vector LIMIT %s",
+            [literal, literal, k],
+        )
+        return [(int(i), float(d)) for i, d in cursor.fetchall()]
+
+
+def _rescored(hits: list[tuple[int, float]], vector: bytes, k: int) -> list[tuple[int, float]]:
+    """The bit index's candidates ranked by exact cosine distance (embeddings are unit length)."""
+    import numpy as np
+
+    stored = dict(
+        PhotoEmbedding.objects.filter(pk__in=[i for i, _ in hits]).values_list("pk", "vector")
+    )
+    ids = [i for i, _ in hits if i in stored]
+    if not ids:
+        return []
+    matrix = np.frombuffer(b"".join(bytes(stored[i]) for i in ids), dtype=np.float32)
+    query = np.frombuffer(vector, dtype=np.float32)
+    distances = 1.0 - matrix.reshape(len(ids), query.size) @ query
+    order = np.argsort(distances, kind="stable")[:k]
+    return [(ids[j], float(distances[j])) for j in order]
