@@ -656,8 +656,20 @@ def test_map_points_are_the_photos_with_a_location(
     body = _get(world["alice"], "/api/map")
     assert body == {
         "points": [
-            {"id": north.pk, "lat": 60.1, "lon": 24.9, "thumbnail_version": 0},
-            {"id": world["photos"]["cat"], "lat": 48.85, "lon": 2.35, "thumbnail_version": 0},
+            {
+                "id": north.pk,
+                "lat": 60.1,
+                "lon": 24.9,
+                "thumbnail_version": 0,
+                "taken_at": "2022-01-01T12:00:00",
+            },
+            {
+                "id": world["photos"]["cat"],
+                "lat": 48.85,
+                "lon": 2.35,
+                "thumbnail_version": 0,
+                "taken_at": "2019-07-14T09:00:00+02:00",
+            },
         ],
         "truncated": False,
     }
@@ -666,7 +678,15 @@ def test_map_points_are_the_photos_with_a_location(
     ] == [world["photos"]["cat"]]
     monkeypatch.setattr(timeline, "MAP_LIMIT", 1)
     assert _get(world["alice"], "/api/map") == {
-        "points": [{"id": north.pk, "lat": 60.1, "lon": 24.9, "thumbnail_version": 0}],
+        "points": [
+            {
+                "id": north.pk,
+                "lat": 60.1,
+                "lon": 24.9,
+                "thumbnail_version": 0,
+                "taken_at": "2022-01-01T12:00:00",
+            }
+        ],
         "truncated": True,
     }
 

@@ -12,6 +12,7 @@ import { LibraryFolders } from "./LibraryFolders";
 import { LibraryMembers } from "./LibraryMembers";
 import { LibraryName } from "./LibraryName";
 import { ROLES, canManage } from "./manage";
+import { MapSource } from "./MapSource";
 import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
 import "./settings.css";
 import { SystemStatus } from "./SystemStatus";
@@ -188,6 +189,7 @@ export function SettingsPage() {
         </QueryState>
         {user.is_admin ? <AddLibrary /> : <p className="muted">An administrator adds libraries.</p>}
       </section>
+      {user.is_admin && <MapSource />}
       <SystemStatus />
     </div>
   );
