@@ -13,12 +13,13 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import LiveServer, create_admin, path_is
+from tests.e2e.support import LiveServer, create_admin, path_is, shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -114,7 +115,7 @@ def _set_tile_source(page: Any, template: str, attribution: str) -> None:
 
 
 def test_map_journey(
-    page: Any, photonix_server: LiveServer, tile_server: tuple[str, list[str]]
+    page: Any, photonix_server: LiveServer, tile_server: tuple[str, list[str]], tmp_path: Path
 ) -> None:
     page.context.route("**/*", _only_loopback)
     blocked: list[str] = []
@@ -143,6 +144,8 @@ def test_map_journey(
     expect(
         the_map.locator(".map-cluster").filter(has_text=re.compile(r"^2 photos here"))
     ).to_have_count(1)
+
+    shoot(page, "map-offline", tmp_path)
 
     # Zoom into Paris, then open the photos in view in the timeline: only those three.
     cluster.click()
@@ -196,9 +199,11 @@ def test_map_journey(
     )
     expect(the_map.locator('path[data-country="France"]')).to_have_count(1)
     assert the_map.locator("path.world-country").count() > 100
+    shoot(page, "map-fallback", tmp_path)
 
     # The viewer's mini-map uses the same layers, with the same fallback.
     page.goto(f"/photos/{paris[0]}")
     minimap = page.get_by_test_id("minimap")
     expect(minimap).to_have_attribute("data-base-layer", "fallback")
     expect(minimap.locator('path[data-country="France"]')).to_have_count(1)
+    shoot(page, "viewer-minimap", tmp_path)
