@@ -214,7 +214,7 @@ def test_webapp_journey(page: Any, photonix_server: LiveServer, tmp_path: Path) 
     shoot(page, "search", tmp_path)
     page.get_by_role("button", name="Clear all filters").click()
 
-    # The map: photos with GPS as markers on a plain background; a marker opens its photo.
+    # The map: photos with GPS as markers on the offline world map; a marker opens its photo.
     nav(page, "Map").click()
     expect(page).to_have_url(path_is("/map"))
     expect(page.get_by_test_id("map-count")).to_contain_text("with a location")
@@ -222,7 +222,7 @@ def test_webapp_journey(page: Any, photonix_server: LiveServer, tmp_path: Path) 
     for _ in range(6):
         if markers.count():
             break
-        page.locator(".marker-cluster").first.click()
+        page.locator(".map-cluster").first.click()
         page.wait_for_timeout(500)
     expect(markers.first).to_be_visible()
     shoot(page, "map", tmp_path)

@@ -307,6 +307,12 @@ def test_persons_filter_needs_the_faces_app(world: dict[str, Any]) -> None:
         ({"limit": 0}, {"limit"}),
         ({"limit": 501}, {"limit"}),
         ({"cursor": "not-a-cursor"}, {"cursor"}),
+        ({"bbox": "1,2,3"}, {"bbox"}),
+        ({"bbox": "a,b,c,d"}, {"bbox"}),
+        ({"bbox": "0,0,nan,10"}, {"bbox"}),
+        ({"bbox": "-181,0,10,10"}, {"bbox"}),
+        ({"bbox": "0,-91,10,10"}, {"bbox"}),
+        ({"bbox": "0,50,10,40"}, {"bbox"}),
     ],
 )
 def test_bad_filter_values_are_400_with_field_errors(
@@ -650,8 +656,20 @@ def test_map_points_are_the_photos_with_a_location(
     body = _get(world["alice"], "/api/map")
     assert body == {
         "points": [
-            {"id": north.pk, "lat": 60.1, "lon": 24.9, "thumbnail_version": 0},
-            {"id": world["photos"]["cat"], "lat": 48.85, "lon": 2.35, "thumbnail_version": 0},
+            {
+                "id": north.pk,
+                "lat": 60.1,
+                "lon": 24.9,
+                "thumbnail_version": 0,
+                "taken_at": "2022-01-01T12:00:00",
+            },
+            {
+                "id": world["photos"]["cat"],
+                "lat": 48.85,
+                "lon": 2.35,
+                "thumbnail_version": 0,
+                "taken_at": "2019-07-14T09:00:00+02:00",
+            },
         ],
         "truncated": False,
     }
@@ -660,9 +678,44 @@ def test_map_points_are_the_photos_with_a_location(
     ] == [world["photos"]["cat"]]
     monkeypatch.setattr(timeline, "MAP_LIMIT", 1)
     assert _get(world["alice"], "/api/map") == {
-        "points": [{"id": north.pk, "lat": 60.1, "lon": 24.9, "thumbnail_version": 0}],
+        "points": [
+            {
+                "id": north.pk,
+                "lat": 60.1,
+                "lon": 24.9,
+                "thumbnail_version": 0,
+                "taken_at": "2022-01-01T12:00:00",
+            }
+        ],
         "truncated": True,
     }
+
+
+def test_bbox_keeps_the_photos_taken_inside_the_area_on_every_list(
+    world: dict[str, Any],
+) -> None:
+    from photonix.library.models import LibraryFolder
+
+    folder = LibraryFolder.objects.get(library_id=world["library"])
+    fiji = make.photo(folder, make.at(2022, 2, 1), latitude=-17.8, longitude=178.4)
+    samoa = make.photo(folder, make.at(2022, 3, 1), latitude=-13.8, longitude=-171.8)
+    helsinki = make.photo(folder, make.at(2022, 4, 1), latitude=60.1, longitude=24.9)
+    cat = world["photos"]["cat"]  # Paris, 48.85 2.35
+    client = world["alice"]
+
+    europe = {"bbox": "-10,35,30,61"}
+    assert _ids(client, **europe) == {cat, helsinki.pk}
+    assert {p["id"] for p in _get(client, "/api/map", europe)["points"]} == {cat, helsinki.pk}
+    assert _get(client, "/api/timeline/facets", europe)["total"] == 2
+    assert sum(m["count"] for m in _get(client, "/api/timeline/months", europe)) == 2
+    # The edges belong to the area; other filters still apply.
+    assert _ids(client, bbox="2.35,48.85,24.9,60.1") == {cat, helsinki.pk}
+    assert _ids(client, bbox="-10,35,30,61", tag=world["tags"]["cat"]) == {cat}
+    # West greater than east: the area across the antimeridian, both sides of it.
+    assert _ids(client, bbox="170,-20,-170,-10") == {fiji.pk, samoa.pk}
+    assert _ids(client, bbox="-170,-20,170,-10") == set()
+    # Photos without a location are never inside an area.
+    assert _ids(client, bbox="-180,-90,180,90") == {cat, fiji.pk, samoa.pk, helsinki.pk}
 
 
 def test_free_text_is_parsed_into_names_months_and_years() -> None:

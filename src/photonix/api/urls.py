@@ -22,6 +22,7 @@ urlpatterns = [
         accounts.PasswordConfirmView.as_view(),
         name="auth-confirm-password",
     ),
+    path("settings/map", core_api.MapSettingsView.as_view(), name="settings-map"),
     path("users", accounts.UserListView.as_view(), name="users"),
     path("users/<int:user_id>", accounts.UserDetailView.as_view(), name="user"),
     path("users/<int:user_id>/password", accounts.UserPasswordView.as_view(), name="user-password"),

@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from photonix.core import auth, services
+from photonix.core import auth, instance, services
 from photonix.core.health import HealthReport, health_report, recent_health_report
-from photonix.core.http import FIELD_ERRORS, DetailSerializer
+from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin
 from photonix.core.models import User
 
 
@@ -41,7 +41,8 @@ class SessionSerializer(serializers.Serializer[Any]):
     map_tile_url = serializers.CharField(
         allow_null=True,
         required=False,
-        help_text="Leaflet tile URL template (PHOTONIX_MAP_TILE_URL), or null.",
+        help_text="Leaflet tile URL template (saved in Settings, else PHOTONIX_MAP_TILE_URL), "
+        "or null: maps draw the offline world layer.",
     )
     map_attribution = serializers.CharField(allow_null=True, required=False)
 
@@ -132,13 +133,14 @@ class SessionView(APIView):
     @extend_schema(operation_id="auth_session", responses=SessionSerializer)
     def get(self, request: Request) -> Response:
         user = request.user if request.user.is_authenticated else None
-        data = {
+        data: dict[str, Any] = {
             "authenticated": user is not None,
             "setup_required": user is None and services.setup_required(),
             "user": UserSerializer(user).data if user is not None else None,
-            "map_tile_url": settings.PHOTONIX_MAP_TILE_URL or None,
-            "map_attribution": settings.PHOTONIX_MAP_ATTRIBUTION or None,
         }
+        tiles = instance.map_tiles()
+        data["map_tile_url"] = tiles.url or None
+        data["map_attribution"] = tiles.attribution or None
         return Response(data)
 
 
@@ -260,3 +262,71 @@ class HealthView(APIView):
             status.HTTP_200_OK if report["status"] == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
         )
         return Response(body, status=code)
+
+
+class MapSettingsSerializer(serializers.Serializer[Any]):
+    map_tile_url = serializers.CharField(
+        allow_blank=True,
+        max_length=instance.MAX_TILE_URL,
+        help_text="Leaflet tile URL template: http(s), with {z}, {x} and {y} (and optionally {s}, "
+        "{r}). Empty: no source saved here (the environment's default applies).",
+    )
+    map_attribution = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        max_length=instance.MAX_ATTRIBUTION,
+        help_text="Plain text shown on maps, e.g. © OpenStreetMap contributors.",
+    )
+
+
+class MapSettingsStateSerializer(serializers.Serializer[Any]):
+    map_tile_url = serializers.CharField(help_text="The source saved in Settings, or empty.")
+    map_attribution = serializers.CharField()
+    default_tile_url = serializers.CharField(
+        help_text="PHOTONIX_MAP_TILE_URL: used when nothing is saved here."
+    )
+    default_attribution = serializers.CharField(help_text="PHOTONIX_MAP_ATTRIBUTION.")
+    effective_tile_url = serializers.CharField(help_text="What maps use now, or empty.")
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field, not Field.source
+        choices=["settings", "environment", "none"],
+        help_text="Where the effective source comes from (none: the offline world layer).",
+    )
+
+
+def _map_settings_state() -> dict[str, str]:
+    saved = instance.saved_map_tiles()
+    effective = instance.map_tiles()
+    return {
+        "map_tile_url": saved.url,
+        "map_attribution": saved.attribution,
+        "default_tile_url": str(settings.PHOTONIX_MAP_TILE_URL or ""),
+        "default_attribution": str(settings.PHOTONIX_MAP_ATTRIBUTION or ""),
+        "effective_tile_url": effective.url,
+        "source": effective.source,
+    }
+
+
+class MapSettingsView(APIView):
+    """The map's tile source (administrators only). Saved here, it takes precedence over
+    ``PHOTONIX_MAP_TILE_URL``; saved empty, the environment's default applies again."""
+
+    permission_classes = (IsAdmin,)
+
+    @extend_schema(operation_id="settings_map", responses=MapSettingsStateSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(_map_settings_state())
+
+    @extend_schema(
+        operation_id="settings_map_update",
+        request=MapSettingsSerializer,
+        responses={200: MapSettingsStateSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        payload = MapSettingsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        instance.map_tiles_set(
+            url=payload.validated_data["map_tile_url"],
+            attribution=payload.validated_data["map_attribution"],
+        )
+        return Response(_map_settings_state())

@@ -8,8 +8,11 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+
+from photonix.core import instance
 
 
 def tile_source(template: str) -> str | None:
@@ -52,7 +55,12 @@ def content_security_policy(map_tile_url: str = "") -> str:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Adds the policy to every response that has none (a view may set a stricter one)."""
+    """Adds the policy to every response that has none (a view may set a stricter one).
+
+    The map's tile host follows the tile source an administrator saves in Settings, without a
+    restart: it is read again for every HTML page (the policy that governs what a page loads is
+    the page's own); other responses reuse the last policy this process built.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -60,5 +68,17 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        if "Content-Security-Policy" in response.headers:
+            return response
+        if response.get("Content-Type", "").startswith("text/html"):
+            self.csp = self._current()
+        response.headers["Content-Security-Policy"] = self.csp
         return response
+
+    def _current(self) -> str:
+        try:
+            url = instance.map_tiles().url
+        except DatabaseError:
+            # Before the migrations ran, or the database is down: the environment's source.
+            url = settings.PHOTONIX_MAP_TILE_URL
+        return content_security_policy(url)

@@ -45,3 +45,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class InstanceSettings(models.Model):
+    """Settings of the whole installation that an administrator changes in the web app.
+
+    One row (``pk=1``), read with :func:`photonix.core.instance.instance_settings`. Blank
+    fields fall back to the environment's defaults (``photonix.conf``).
+    """
+
+    map_tile_url = models.CharField(
+        max_length=500, blank=True, default="", help_text="Leaflet tile URL template."
+    )
+    map_attribution = models.CharField(max_length=300, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "photonix_instance_settings"
+
+    def __str__(self) -> str:
+        return f"instance settings ({self.map_tile_url or 'no map tiles'})"

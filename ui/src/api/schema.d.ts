@@ -1208,6 +1208,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The map's tile source (administrators only). Saved here, it takes precedence over
+         *     ``PHOTONIX_MAP_TILE_URL``; saved empty, the environment's default applies again.
+         */
+        get: operations["settings_map"];
+        /**
+         * @description The map's tile source (administrators only). Saved here, it takes precedence over
+         *     ``PHOTONIX_MAP_TILE_URL``; saved empty, the environment's default applies again.
+         */
+        put: operations["settings_map_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/setup": {
         parameters: {
             query?: never;
@@ -2042,6 +2066,36 @@ export interface components {
             /** Format: double */
             lon: number;
             thumbnail_version: number;
+            /** @description ISO 8601, with the offset when the camera recorded one (for the marker's title) */
+            taken_at?: string | null;
+        };
+        MapSettingsRequest: {
+            /** @description Leaflet tile URL template: http(s), with {z}, {x} and {y} (and optionally {s}, {r}). Empty: no source saved here (the environment's default applies). */
+            map_tile_url: string;
+            /**
+             * @description Plain text shown on maps, e.g. © OpenStreetMap contributors.
+             * @default
+             */
+            map_attribution: string;
+        };
+        MapSettingsState: {
+            /** @description The source saved in Settings, or empty. */
+            map_tile_url: string;
+            map_attribution: string;
+            /** @description PHOTONIX_MAP_TILE_URL: used when nothing is saved here. */
+            default_tile_url: string;
+            /** @description PHOTONIX_MAP_ATTRIBUTION. */
+            default_attribution: string;
+            /** @description What maps use now, or empty. */
+            effective_tile_url: string;
+            /**
+             * @description Where the effective source comes from (none: the offline world layer).
+             *
+             *     * `settings` - settings
+             *     * `environment` - environment
+             *     * `none` - none
+             */
+            source: components["schemas"]["SourceEnum"];
         };
         Member: {
             user_id: number;
@@ -2489,7 +2543,7 @@ export interface components {
             authenticated: boolean;
             setup_required: boolean;
             user: components["schemas"]["User"] | null;
-            /** @description Leaflet tile URL template (PHOTONIX_MAP_TILE_URL), or null. */
+            /** @description Leaflet tile URL template (saved in Settings, else PHOTONIX_MAP_TILE_URL), or null: maps draw the offline world layer. */
             map_tile_url?: string | null;
             map_attribution?: string | null;
         };
@@ -2650,6 +2704,13 @@ export interface components {
          * @enum {string}
          */
         SortEnum: "taken" | "-taken" | "manual";
+        /**
+         * @description * `settings` - settings
+         *     * `environment` - environment
+         *     * `none` - none
+         * @enum {string}
+         */
+        SourceEnum: "settings" | "environment" | "none";
         StageRequestRequest: {
             stage?: string | null;
             /** Format: int64 */
@@ -4661,6 +4722,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
+                bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
                 camera?: number[];
                 /** @description colour tag id */
@@ -5456,6 +5519,67 @@ export interface operations {
             };
         };
     };
+    settings_map: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSettingsState"];
+                };
+            };
+        };
+    };
+    settings_map_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MapSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSettingsState"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
     setup_create: {
         parameters: {
             query?: never;
@@ -5974,6 +6098,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
+                bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
                 camera?: number[];
                 /** @description colour tag id */
@@ -6048,6 +6174,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
+                bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
                 camera?: number[];
                 /** @description colour tag id */
@@ -6118,6 +6246,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
+                bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
                 camera?: number[];
                 /** @description colour tag id */

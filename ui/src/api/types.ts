@@ -18,6 +18,9 @@ export type User = JsonOf<paths["/api/auth/login"]["post"]["responses"][200]>;
 export type Health = JsonOf<paths["/api/health"]["get"]["responses"][200]>;
 // Components for signed-in callers only; their details and the versions for administrators only.
 export type HealthComponents = NonNullable<Health["components"]>;
+/** The map's tile source, as administrators see and set it in Settings. */
+export type MapSettings = JsonOf<paths["/api/settings/map"]["get"]["responses"][200]>;
+export type MapSettingsUpdate = BodyOf<paths["/api/settings/map"]["put"]>;
 export type HealthComponent = HealthComponents["database"];
 export type SetupRequest = BodyOf<paths["/api/setup"]["post"]>;
 export type LoginRequest = BodyOf<paths["/api/auth/login"]["post"]>;

@@ -4,24 +4,33 @@ import "leaflet.markercluster";
 import "leaflet.markercluster/dist/MarkerCluster.css";
 import "leaflet.markercluster/dist/MarkerCluster.Default.css";
 import "leaflet/dist/leaflet.css";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { MapPoints } from "../api/types";
-import { activeFilterCount } from "../shared/filters";
-import { addTiles, useMapTiles } from "../shared/mapTiles";
+import { activeFilterCount, filtersToSearch, withFilter } from "../shared/filters";
+import { boundsToBBox, formatBBox, markerTitle } from "../shared/mapGeo";
+import { addBaseLayers, type BaseLayerState, baseLayerNote, useMapTiles } from "../shared/mapTiles";
 import { photoKeys, useFilters } from "../shared/photos";
 import { gridUrl } from "../shared/photoUrls";
 import { photoPath, ROUTES } from "../shared/routes";
+
+type MapPoint = MapPoints["points"][number];
+
+function escapeAttr(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 /** Photos with a location on a map, clustered; a marker opens its photo. */
 export default function MapPage() {
   const { filters, search } = useFilters();
   const navigate = useNavigate();
-  const { url, attribution } = useMapTiles();
+  const tiles = useMapTiles();
+  const { url, attribution } = tiles;
   const node = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
+  const [base, setBase] = useState<BaseLayerState>({ kind: "loading" });
   const points = useQuery({
     queryKey: photoKeys.map(filters),
     queryFn: async (): Promise<MapPoints> => unwrap(await api.GET("/api/map", { params: { query: filters } })),
@@ -29,10 +38,11 @@ export default function MapPage() {
 
   useEffect(() => {
     if (!node.current) return;
-    const created = L.map(node.current, { worldCopyJump: true, attributionControl: !!url, minZoom: 1, maxZoom: 18 }).setView([20, 0], 2);
-    addTiles(L, created, { url, attribution });
+    const created = L.map(node.current, { worldCopyJump: true, minZoom: 1, maxZoom: 18 }).setView([20, 0], 2);
+    const removeBase = addBaseLayers(L, created, { url, attribution }, setBase);
     map.current = created;
     return () => {
+      removeBase();
       created.remove();
       map.current = null;
     };
@@ -42,19 +52,45 @@ export default function MapPage() {
     const current = map.current;
     const data = points.data;
     if (!current || !data) return;
-    const cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    const byMarker = new WeakMap<L.Marker, MapPoint>();
+    const cluster = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+      // A cluster shows the newest of its photos and how many it holds.
+      iconCreateFunction: (group) => {
+        const children = group.getAllChildMarkers();
+        const shown = children
+          .map((m) => byMarker.get(m))
+          .filter((p): p is MapPoint => p !== undefined)
+          .sort((a, b) => (b.taken_at ?? "").localeCompare(a.taken_at ?? ""))[0];
+        const count = group.getChildCount();
+        const image = shown ? `<img src="${gridUrl(shown.id, shown.thumbnail_version)}" alt="" data-photo-id="${shown.id}" />` : "";
+        return L.divIcon({
+          className: "map-cluster",
+          html: `${image}<span class="map-cluster__count">${count}<span class="visually-hidden"> photos here: zoom in</span></span>`,
+          iconSize: [56, 56],
+          iconAnchor: [28, 28],
+        });
+      },
+    });
     for (const point of data.points) {
+      const title = markerTitle(point.lat, point.lon, point.taken_at);
       const marker = L.marker([point.lat, point.lon], {
-        title: `Photo ${point.id}`,
-        alt: `Photo ${point.id}`,
+        title,
+        alt: title,
         icon: L.divIcon({
           className: "map-thumb",
-          html: `<img src="${gridUrl(point.id, point.thumbnail_version)}" alt="" data-photo-id="${point.id}" />`,
+          html: `<img src="${gridUrl(point.id, point.thumbnail_version)}" alt="${escapeAttr(title)}" data-photo-id="${point.id}" />`,
           iconSize: [48, 48],
           iconAnchor: [24, 24],
         }),
       });
+      byMarker.set(marker, point);
       marker.on("click", () => void navigate(photoPath(point.id, search), { state: { from: "map" } }));
+      // Leaflet makes markers focusable; Enter opens the photo like a click.
+      marker.on("keypress", (event: L.LeafletKeyboardEvent) => {
+        if (event.originalEvent.key === "Enter") void navigate(photoPath(point.id, search), { state: { from: "map" } });
+      });
       cluster.addLayer(marker);
     }
     current.addLayer(cluster);
@@ -65,7 +101,17 @@ export default function MapPage() {
     return () => void current.removeLayer(cluster);
   }, [points.data, navigate, search, url, attribution]);
 
+  /** The timeline of the photos in the current view (the map's filters kept). */
+  const showArea = () => {
+    const current = map.current;
+    if (!current) return;
+    const view = current.getBounds();
+    const box = boundsToBBox(view.getWest(), view.getSouth(), view.getEast(), view.getNorth());
+    void navigate({ pathname: ROUTES.home, search: filtersToSearch(withFilter(filters, "bbox", formatBBox(box))) });
+  };
+
   const count = activeFilterCount(filters);
+  const note = baseLayerNote(base);
   return (
     <main className="map-page">
       <h1 className="visually-hidden">Map</h1>
@@ -81,10 +127,23 @@ export default function MapPage() {
             <Link to={{ pathname: ROUTES.home, search }}>edit</Link> · <Link to={ROUTES.map}>show all</Link>
           </span>
         )}
-        {!url && <span className="muted"> · No map tiles configured: markers on a plain background.</span>}
+        {points.data && points.data.points.length > 0 && (
+          <>
+            {" · "}
+            <button type="button" className="link-button" onClick={showArea}>
+              Show these photos
+            </button>
+          </>
+        )}
+        {note && (
+          <span className={base.kind === "fallback" ? "map-page__warn" : "muted"} data-testid="map-base-note" role={base.kind === "fallback" ? "status" : undefined}>
+            {" · "}
+            {note}
+          </span>
+        )}
         {points.isError && <span className="field__error"> {errorMessage(points.error)}</span>}
       </div>
-      <div ref={node} className={`map${url ? "" : " map--plain"}`} data-testid="map" />
+      <div ref={node} className="map" data-testid="map" data-base-layer={base.kind} />
     </main>
   );
 }

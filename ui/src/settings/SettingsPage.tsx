@@ -12,6 +12,7 @@ import { LibraryFolders } from "./LibraryFolders";
 import { LibraryMembers } from "./LibraryMembers";
 import { LibraryName } from "./LibraryName";
 import { ROLES, canManage } from "./manage";
+import { MapSource } from "./MapSource";
 import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
 import "./settings.css";
 import { SmartSearchCard } from "../smartsearch/SmartSearchCard";
@@ -190,6 +191,7 @@ export function SettingsPage() {
         {user.is_admin ? <AddLibrary /> : <p className="muted">An administrator adds libraries.</p>}
       </section>
       <SmartSearchCard />
+      {user.is_admin && <MapSource />}
       <SystemStatus />
     </div>
   );

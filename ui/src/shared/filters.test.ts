@@ -70,6 +70,17 @@ describe("URL ⇄ filters", () => {
     expect(filtersToSearch(filters)).toBe("");
   });
 
+  it("keeps a map area after the other filters, and drops a malformed one", () => {
+    const filters = parseFilters("tag=3&bbox=170,-20,-170,-10&q=beach");
+    expect(filters).toEqual({ tag: [3], q: "beach", bbox: "170,-20,-170,-10" });
+    expect(filtersToSearch(filters)).toBe("tag=3&q=beach&bbox=170%2C-20%2C-170%2C-10");
+    expect(activeFilterCount(filters)).toBe(3);
+    expect(parseFilters("bbox=1,2,3")).toEqual({});
+    expect(parseFilters("bbox=0,50,10,40")).toEqual({});
+    // The filters written before areas existed keep their URLs.
+    expect(filtersToSearch({ tag: [3], q: "beach" })).toBe("tag=3&q=beach");
+  });
+
   it("merges a suggestion: lists gain ids, single values are replaced", () => {
     const filters = applySuggestion({ tag: [1], place: 3 }, { tag: 2, place: 8, nonsense: 1 });
     expect(filters).toEqual({ tag: [1, 2], place: 8 });

@@ -1,6 +1,7 @@
 // Filters live in the URL's query string, so a view can be bookmarked and shared. These are the
 // pure conversions both ways; `useFilters` reads and writes them through the router.
 import type { FilterQuery } from "../api/types";
+import { formatBBox, parseBBox } from "./mapGeo";
 
 export type Filters = FilterQuery;
 
@@ -37,6 +38,7 @@ export const FILTER_KEYS: readonly (keyof Filters)[] = [
   "has_gps",
   "hidden",
   "q",
+  "bbox",
 ];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -88,6 +90,9 @@ export function parseFilters(search: URLSearchParams | string): Filters {
     const raw = params.get(key)?.trim();
     if (raw) filters[key] = raw;
   }
+  const area = params.get("bbox");
+  const box = area === null ? undefined : parseBBox(area);
+  if (box) filters.bbox = formatBBox(box);
   return filters;
 }
 

@@ -3,6 +3,7 @@ import type { FacetOption, FacetTag, Facets } from "../api/types";
 import { type Filters, hasFilters, type ListKey, toggleInList, withFilter } from "../shared/filters";
 import { personCropUrl, personName } from "../shared/faces";
 import { labelFor, rememberLabel } from "../shared/labels";
+import { bboxLabel, parseBBox } from "../shared/mapGeo";
 import { formatExposure, optionsWithChosen, swatchColour } from "./facetFormat";
 import { useFacets } from "./queries";
 
@@ -355,6 +356,8 @@ export function ActiveFilters({ filters, onChange }: { filters: Filters; onChang
   single("date_to", filters.date_to && `Until ${filters.date_to}`);
   single("has_gps", filters.has_gps ? "With location" : undefined);
   single("hidden", filters.hidden ? "Hidden photos" : undefined);
+  const area = filters.bbox === undefined ? undefined : parseBBox(filters.bbox);
+  single("bbox", area && bboxLabel(area));
   for (const [low, high, name] of [
     ["aperture_min", "aperture_max", "Aperture"],
     ["exposure_min", "exposure_max", "Exposure"],

@@ -416,6 +416,11 @@ class MapPointSerializer(serializers.Serializer[Any]):
     lat = serializers.FloatField()
     lon = serializers.FloatField()
     thumbnail_version = serializers.IntegerField()
+    taken_at = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="ISO 8601, with the offset when the camera recorded one (for the marker's title)",
+    )
 
 
 class MapSerializer(serializers.Serializer[Any]):

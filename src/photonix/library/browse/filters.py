@@ -1,7 +1,8 @@
 """The photo filters shared by the timeline, its month index, its facets and the map.
 
 ``?tag=3&tag=9&camera=1&camera=2&date_from=2019-07-01`` means: tagged 3 (or a descendant of 3)
-AND tagged 9, taken with camera 1 OR 2, on or after 1 July 2019 (local date). Every filter is one
+AND tagged 9, taken with camera 1 OR 2, on or after 1 July 2019 (local date); ``bbox=w,s,e,n``
+adds: taken inside that area of the map. Every filter is one
 SQL condition, so a list stays one query whatever is asked. Ids of things the user cannot see
 match nothing: the photos are scoped to the user's libraries before any filter applies.
 """
@@ -9,7 +10,8 @@ match nothing: the photos are scoped to the user's libraries before any filter a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -84,6 +86,12 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
         help_text=f"local date taken, inclusive (up to {LAST_DATE.isoformat()})",
     )
     has_gps = serializers.BooleanField(required=False, help_text="with (or without) a location")
+    bbox = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="taken inside this area: west,south,east,north in degrees (WGS 84); a west "
+        "greater than east crosses the antimeridian (170,-50,-170,-30)",
+    )
     hidden = serializers.BooleanField(
         required=False, default=False, help_text="true: only hidden photos; false: none of them"
     )
@@ -99,6 +107,9 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(f"must be {LAST_DATE.isoformat()} or earlier")
         return value
 
+    def validate_bbox(self, value: str) -> BBox:
+        return parse_bbox(value)
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
         pairs = [(low, high) for _, low, high in RANGES] + [("date_from", "date_to")]
@@ -108,6 +119,44 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+class BBox(NamedTuple):
+    """An area on the map, in degrees; ``west > east`` when it crosses the antimeridian."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+def parse_bbox(value: str) -> BBox:
+    """``west,south,east,north`` as a :class:`BBox`; anything else is a validation error."""
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise serializers.ValidationError("four numbers: west,south,east,north")
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise serializers.ValidationError("four numbers: west,south,east,north") from None
+    if not all(math.isfinite(n) for n in (west, south, east, north)):
+        raise serializers.ValidationError("four numbers: west,south,east,north")
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise serializers.ValidationError("west and east must be from -180 to 180")
+    if not (-90 <= south <= 90 and -90 <= north <= 90):
+        raise serializers.ValidationError("south and north must be from -90 to 90")
+    if south > north:
+        raise serializers.ValidationError("south must not be greater than north")
+    return BBox(west, south, east, north)
+
+
+def bbox_q(box: BBox) -> Q:
+    """Photos taken inside ``box`` (edges included). Across the antimeridian (``west > east``)
+    the area is the two sides of it: east of ``west`` or west of ``east``."""
+    q = Q(latitude__gte=box.south, latitude__lte=box.north)
+    if box.west <= box.east:
+        return q & Q(longitude__gte=box.west, longitude__lte=box.east)
+    return q & (Q(longitude__gte=box.west) | Q(longitude__lte=box.east))
 
 
 def parse_filters(params: QueryDict) -> dict[str, Any]:
@@ -180,6 +229,8 @@ def filter_q(
     if "has_gps" in filters:
         with_gps = Q(latitude__isnull=False, longitude__isnull=False)
         q &= with_gps if filters["has_gps"] else ~with_gps
+    if "bbox" in filters:
+        q &= bbox_q(filters["bbox"])
     if filters.get("q", "").strip():
         q &= search.query_q(filters["q"])
     return q

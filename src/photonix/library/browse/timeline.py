@@ -522,12 +522,20 @@ def map_points(photos: QuerySet[Photo], limit: int = MAP_LIMIT) -> dict[str, Any
     rows = list(
         photos.filter(latitude__isnull=False, longitude__isnull=False)
         .order_by("-taken_local", "-id")
-        .values_list("id", "latitude", "longitude", "thumbnail_version")[: limit + 1]
+        .values_list(
+            "id", "latitude", "longitude", "thumbnail_version", "taken_local", "taken_offset"
+        )[: limit + 1]
     )
     return {
         "points": [
-            {"id": pk, "lat": lat, "lon": lon, "thumbnail_version": version}
-            for pk, lat, lon, version in rows[:limit]
+            {
+                "id": pk,
+                "lat": lat,
+                "lon": lon,
+                "thumbnail_version": version,
+                "taken_at": taken_at_iso(taken, offset),
+            }
+            for pk, lat, lon, version, taken, offset in rows[:limit]
         ],
         "truncated": len(rows) > limit,
     }
