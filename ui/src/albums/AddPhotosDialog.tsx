@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { errorMessage } from "../api/errors";
-import { formatTakenAt } from "../shared/dates";
+import { formatTakenAt, plural } from "../shared/format";
 import { FormAlert } from "../shared/FormAlert";
-import { pluralize } from "../shared/jobsSummary";
 import { Modal } from "../shared/Modal";
 import { Pager } from "../shared/Pager";
 import { gridUrl } from "../shared/photoUrls";
@@ -61,7 +60,7 @@ export function AddPhotosDialog({
               })
             }
           >
-            {chosen.size ? `Add ${pluralize(chosen.size, "photo")}` : "Add photos"}
+            {chosen.size ? `Add ${plural(chosen.size, "photo")}` : "Add photos"}
           </button>
         </>
       }
@@ -96,7 +95,7 @@ export function AddPhotosDialog({
       </QueryState>
       <Pager page={page} pages={pages} onPage={setPage} className="picker__pages" />
       <p className="muted" role="status">
-        {chosen.size ? `${pluralize(chosen.size, "photo")} chosen` : ""}
+        {chosen.size ? `${plural(chosen.size, "photo")} chosen` : ""}
       </p>
     </Modal>
   );

@@ -33,7 +33,7 @@ describe("AlbumPage", () => {
     fakeApi(routes());
     renderApp("/albums/3");
     expect(await screen.findByRole("heading", { name: "Paris", level: 1 })).toBeInTheDocument();
-    expect(screen.getByText(/3 photos · 3 – 9 Jan 2024/)).toBeInTheDocument();
+    expect(screen.getByText(/3 photos · Jan 3\s–\s9, 2024/)).toBeInTheDocument();
     await waitFor(() => expect(ids()).toEqual([10, 20, 30]));
     expect(screen.getByLabelText("Order")).toHaveValue("taken");
   });

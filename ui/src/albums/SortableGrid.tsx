@@ -1,6 +1,6 @@
 import { type KeyboardEvent, type PointerEvent, useLayoutEffect, useRef, useState } from "react";
 import type { AlbumPhoto } from "../api/types";
-import { formatTakenAt } from "../shared/dates";
+import { formatTakenAt } from "../shared/format";
 import { FailedBadge } from "../shared/FailedBadge";
 import { gridUrl } from "../shared/photoUrls";
 import { placeholderDataURL } from "../shared/thumbhash";

@@ -15,6 +15,7 @@ import { ROLES, canManage } from "./manage";
 import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
 import "./settings.css";
 import { SystemStatus } from "./SystemStatus";
+import { formatCount, plural } from "../shared/format";
 
 function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean }) {
   const classifiers = useClassifiers(library.id);
@@ -75,12 +76,12 @@ function LibraryCard({ library, user }: { library: Library; user: User }) {
           Your role: {ROLES.find((r) => r.value === library.role)?.label ?? library.role}
         </span>
         <span className="muted">
-          {library.photo_count} photos
+          {plural(library.photo_count, "photo")}
           {library.error_count ? (
             <>
               {" · "}
               <Link to={importErrorsPath(library.id)} data-testid={`import-errors-${library.id}`}>
-                {library.error_count} could not be imported
+                {formatCount(library.error_count)} could not be imported
               </Link>
             </>
           ) : null}

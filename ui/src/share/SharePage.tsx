@@ -2,13 +2,11 @@ import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { ShareInfo, SharePhoto } from "../api/types";
-import { formatTakenAt } from "../shared/dates";
+import { formatCoordinates, formatDate, formatExposureTime, formatTakenAt, plural } from "../shared/format";
 import { QueryState } from "../shared/QueryState";
 import { placeholderDataURL } from "../shared/thumbhash";
 import {
   formatAperture,
-  formatCoordinates,
-  formatExposure,
   formatFocal,
   neighbour,
   photoParam,
@@ -158,9 +156,7 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
     setParams(next, { replace: open !== null && id !== null });
   };
 
-  const expiry = info.expires_at
-    ? new Date(info.expires_at).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })
-    : null;
+  const expiry = formatDate(info.expires_at);
 
   return (
     <>
@@ -168,7 +164,7 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
         <h1>{info.title || "Shared photos"}</h1>
         {info.description && <p className="share__description">{info.description}</p>}
         <p className="muted">
-          {info.photo_count === 1 ? "1 photo" : `${info.photo_count ?? 0} photos`}
+          {plural(info.photo_count ?? 0, "photo")}
           {expiry && ` · available until ${expiry}`}
         </p>
       </header>
@@ -283,7 +279,7 @@ function Viewer({
     if (photo.lens) facts.push(["Lens", photo.lens]);
     const exposure = [
       formatAperture(photo.aperture),
-      formatExposure(photo.exposure_time),
+      formatExposureTime(photo.exposure_time),
       photo.iso !== null ? `ISO ${photo.iso}` : null,
       formatFocal(photo.focal_length, photo.focal_length_35mm),
     ].filter(Boolean);

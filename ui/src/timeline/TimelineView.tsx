@@ -2,7 +2,7 @@ import type { MouseEvent as ReactMouseEvent } from "react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { MonthCount, TimelineItem } from "../api/types";
-import { formatDay, formatMonth } from "../shared/dates";
+import { formatDay, formatMonth } from "../shared/format";
 import { photoPath } from "../shared/routes";
 import { layoutTimeline, monthAt, targetRowHeight, type Block } from "./layout";
 import { Scrubber } from "./Scrubber";
