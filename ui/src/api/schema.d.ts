@@ -1539,6 +1539,8 @@ export interface components {
             readonly failed: boolean;
             /** @description why, in words (null unless failed) */
             readonly failure: string | null;
+            /** @description what it shows, for its alt text (as the timeline's); "" when nothing is known */
+            readonly caption: string;
         };
         AssignRequest: {
             /**
@@ -2568,6 +2570,8 @@ export interface components {
             failed: boolean;
             /** @description why, in words (null unless failed) */
             failure: string | null;
+            /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
+            caption: string;
         };
         TimelinePage: {
             results: components["schemas"]["TimelineItem"][];

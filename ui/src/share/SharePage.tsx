@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { ShareInfo, SharePhoto } from "../api/types";
-import { formatCoordinates, formatDate, formatExposureTime, formatTakenAt, plural } from "../shared/format";
+import { formatCoordinates, formatDate, formatExposureTime, formatTakenAt, formatTakenDay, plural } from "../shared/format";
 import { QueryState } from "../shared/QueryState";
 import { placeholderDataURL } from "../shared/thumbhash";
 import {
@@ -211,18 +211,19 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
 
 function GridItem({ token, photo, index, onOpen }: { token: string; photo: SharePhoto; index: number; onOpen: () => void }) {
   const background = placeholderDataURL(photo.placeholder);
-  const label = photo.taken_at ? `Open photo ${index + 1}, ${formatTakenAt(photo.taken_at)}` : `Open photo ${index + 1}`;
+  // A share shows visitors no tags or people: its photos are named by position and day.
+  const day = formatTakenDay(photo.taken_at);
+  const alt = day ? `Photo ${index + 1}, ${day}` : `Photo ${index + 1}`;
   return (
     <li>
       <button
         type="button"
         className="share-grid__item"
         onClick={onOpen}
-        aria-label={label}
         data-testid="share-photo"
         style={background ? { backgroundImage: `url("${background}")` } : undefined}
       >
-        <img src={shareImageUrl(token, photo.id, "grid", photo.thumbnail_version)} alt="" loading="lazy" />
+        <img src={shareImageUrl(token, photo.id, "grid", photo.thumbnail_version)} alt={alt} loading="lazy" />
       </button>
     </li>
   );
