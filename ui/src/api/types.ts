@@ -106,3 +106,9 @@ export type FaceBox = Face["box"];
 export type FacePage = JsonOf<paths["/api/faces"]["get"]["responses"][200]>;
 export type FaceSuggestion = JsonOf<paths["/api/faces/{face_id}/suggestions"]["get"]["responses"][200]>[number];
 export type FaceAssign = BodyOf<paths["/api/faces/{face_id}/assign"]["post"]>;
+
+// ---------------------------------------------------------------------------------------------
+// A library's own dates (birthdays, anniversaries) that become event tags
+
+export type NamedDate = JsonOf<paths["/api/libraries/{library_id}/events"]["get"]["responses"][200]>[number];
+export type NamedDateBody = BodyOf<paths["/api/libraries/{library_id}/events"]["post"]>;

@@ -8,6 +8,7 @@ import { classifierLabel, createLibraryErrorMessage } from "../shared/libraries"
 import { QueryState } from "../shared/QueryState";
 import { importErrorsPath } from "../shared/routes";
 import { useShellUser } from "../shared/shell";
+import { LibraryDates } from "./LibraryDates";
 import { LibraryFolders } from "./LibraryFolders";
 import { LibraryMembers } from "./LibraryMembers";
 import { LibraryName } from "./LibraryName";
@@ -96,6 +97,7 @@ function LibraryCard({ library, user }: { library: Library; user: User }) {
       <LibraryFolders library={library} me={user} manage={manage} />
       <LibraryMembers library={library} me={user} manage={manage} />
       <Classifiers library={library} canEdit={manage} />
+      <LibraryDates library={library} manage={manage} />
     </article>
   );
 }

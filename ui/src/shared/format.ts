@@ -177,6 +177,11 @@ export function formatTakenAt(takenAt: string | null | undefined): string {
   return dateFormat({ ...DAY, ...(withTime ? TIME : {}), ...UTC }).format(wallClock(takenAt));
 }
 
+/** The day and month of a "YYYY-MM-DD", without the year: "Dec 7" (a yearly date). */
+export function formatDayMonth(day: string): string {
+  return dateFormat({ day: "numeric", month: "short", ...UTC }).format(wallClock(day));
+}
+
 /** A photo's day without the weekday: "Dec 7, 2026"; null when it has no date. */
 export function formatTakenDay(takenAt: string | null | undefined): string | null {
   const day = dayOf(takenAt);
