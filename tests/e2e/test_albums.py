@@ -352,7 +352,9 @@ def visit_then_revoke(
 
         expect(guest.get_by_role("heading", name=title, level=1)).to_be_visible()
         expect(guest).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{43}$"))
-        expect(guest.get_by_text(f"available until {expiry.day} {expiry:%B %Y}")).to_be_visible()
+        # In the browser's language (en-US here), as every date of the app.
+        until = f"available until {expiry:%b} {expiry.day}, {expiry.year}"
+        expect(guest.get_by_text(until)).to_be_visible()
         photos = guest.get_by_test_id("share-photo")
         expect(photos).to_have_count(len(ids))
         # Nothing of the app around it: no header, no navigation, no account.

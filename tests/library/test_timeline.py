@@ -143,6 +143,7 @@ def test_the_timeline_is_newest_first_with_the_contracts_fields(world: dict[str,
         "hidden",
         "failed",
         "failure",
+        "caption",
     }
     assert (cat["failed"], cat["failure"]) == (False, None)
     # The wall-clock time, with the offset the camera recorded; naive when it recorded none.
@@ -184,6 +185,40 @@ def test_keyset_pages_neither_repeat_nor_skip_photos_that_share_a_time() -> None
     assert shown + [p["id"] for p in rest["results"]] == expected
 
 
+def test_each_photo_says_what_it_shows(world: dict[str, Any]) -> None:
+    from photonix.faces.models import Face, Person
+
+    folder_library = world["library"]
+    cat = world["photos"]["cat"]
+    anna = Person.objects.create(library_id=folder_library, name="Anna")
+    ben = Person.objects.create(library_id=folder_library, name="Ben")
+    nobody = Person.objects.create(library_id=folder_library, name="")
+    for person in (ben, anna, nobody):
+        Face.objects.create(
+            photo_id=cat, library_id=folder_library, person=person, x=0, y=0, width=0.1, height=0.1
+        )
+    # A face someone took off its person names nobody.
+    Face.objects.create(
+        photo_id=world["photos"]["dog"],
+        library_id=folder_library,
+        person=anna,
+        verdict="rejected",
+        x=0,
+        y=0,
+        width=0.1,
+        height=0.1,
+    )
+    body = _get(world["alice"], "/api/timeline")
+    texts = {p["id"]: p["caption"] for p in body["results"]}
+    photos = world["photos"]
+    # Top tags, named people, the most precise place with its country; no colours.
+    assert texts[cat] == "Egyptian cat with Anna and Ben in Paris, France"
+    assert texts[photos["dog"]] == "Dog"
+    assert texts[photos["both"]] in ("Cat and dog", "Dog and cat")
+    # A tag a person rejected says nothing of the photo.
+    assert texts[photos["rejected"]] == ""
+
+
 def test_a_timeline_page_is_one_query(world: dict[str, Any], django_assert_max_num_queries) -> None:
     folder = make.library("More", make.user("carol"))
     make.member(folder, User.objects.get(username="alice"), "viewer")
@@ -199,12 +234,13 @@ def test_a_timeline_page_is_one_query(world: dict[str, Any], django_assert_max_n
         "rating_min": 1,
         "date_from": "2010-01-01",
     }
+    # The page, and one read of the page's tags and people for its captions.
     for query in ({}, params, {"limit": 3}):
-        with django_assert_max_num_queries(AUTH_QUERIES + 1):
+        with django_assert_max_num_queries(AUTH_QUERIES + 2):
             response = client.get("/api/timeline", query)
         assert response.status_code == 200
     body = client.get("/api/timeline", {"limit": 3}).json()
-    with django_assert_max_num_queries(AUTH_QUERIES + 1):
+    with django_assert_max_num_queries(AUTH_QUERIES + 2):
         assert client.get("/api/timeline", {"cursor": body["next_cursor"]}).status_code == 200
     with django_assert_max_num_queries(AUTH_QUERIES + 1):
         assert client.get("/api/timeline/months", params).status_code == 200

@@ -33,6 +33,7 @@ from photonix.core.http import (
 )
 from photonix.core.models import User
 from photonix.library import selectors as library_selectors
+from photonix.library.browse import captions
 from photonix.library.models import Photo
 from photonix.library.serializers import PhotoFailureSerializer
 
@@ -149,6 +150,9 @@ class AlbumPatchSerializer(serializers.Serializer[Any]):
 
 class AlbumPhotoSerializer(PhotoFailureSerializer):
     taken_at = serializers.SerializerMethodField()
+    caption = serializers.SerializerMethodField(
+        help_text='what it shows, for its alt text (as the timeline\'s); "" when nothing is known'
+    )
 
     class Meta:
         model = Photo
@@ -163,11 +167,17 @@ class AlbumPhotoSerializer(PhotoFailureSerializer):
             "thumbnail_version",
             "failed",
             "failure",
+            "caption",
         )
         read_only_fields = fields
 
     def get_taken_at(self, obj: Photo) -> str | None:
         return _taken_at(obj)
+
+    def get_caption(self, obj: Photo) -> str:
+        # The view reads the page's captions at once (``captions`` in the context).
+        texts: dict[int, str] = self.context.get("captions", {})
+        return texts.get(obj.pk, "")
 
 
 class PhotoIdsSerializer(serializers.Serializer[Any]):
@@ -338,8 +348,11 @@ class AlbumPhotosView(generics.GenericAPIView[Photo]):
     def get(self, request: Request, album_id: int) -> Response:
         """The album's photos in its order (``sort``), a page at a time."""
         photos = selectors.album_photos(_album(request, album_id))
-        page = self.paginate_queryset(photos)
-        return self.get_paginated_response(AlbumPhotoSerializer(page, many=True).data)
+        page = self.paginate_queryset(photos) or []
+        texts = captions.captions([photo.pk for photo in page])
+        return self.get_paginated_response(
+            AlbumPhotoSerializer(page, many=True, context={"captions": texts}).data
+        )
 
     @extend_schema(
         operation_id="albums_photos_add",

@@ -1,15 +1,37 @@
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/errors";
-import { formatTakenAt } from "../shared/dates";
+import type { TimelineItem } from "../api/types";
+import { plural } from "../shared/format";
 import { FormAlert } from "../shared/FormAlert";
-import { pluralize } from "../shared/jobsSummary";
 import { Modal } from "../shared/Modal";
-import { Pager } from "../shared/Pager";
+import { photoAlt } from "../shared/photoText";
 import { gridUrl } from "../shared/photoUrls";
 import { QueryState } from "../shared/QueryState";
-import { PICKER_PAGE_SIZE, useAlbumActions, useLibraryPhotos } from "./queries";
+import { placeholderDataURL } from "../shared/thumbhash";
+import { useAlbumActions, useLibraryPhotos } from "./queries";
 
-/** Pick photos of the album's library (newest first, a page at a time) and add them. */
+/**
+ * A photo of the picker: its image once it has one, else (not processed yet, could not be made,
+ * or the image would not load) its placeholder with what it is instead of a broken image.
+ */
+function PickerImage({ photo, alt }: { photo: TimelineItem; alt: string }) {
+  const [broken, setBroken] = useState(false);
+  const background = placeholderDataURL(photo.placeholder);
+  const ready = photo.thumbnail_version > 0 && !photo.failed && !broken;
+  return (
+    <span className="picker__image" style={background ? { backgroundImage: `url("${background}")` } : undefined}>
+      {ready ? (
+        <img src={gridUrl(photo.id, photo.thumbnail_version)} alt={alt} loading="lazy" onError={() => setBroken(true)} />
+      ) : (
+        <span className="picker__placeholder" data-testid="picker-placeholder">
+          {photo.failed ? "Could not be shown" : "Not ready yet"}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Pick photos of the album's library (newest first, searchable, a page at a time) and add them. */
 export function AddPhotosDialog({
   albumId,
   library,
@@ -24,11 +46,15 @@ export function AddPhotosDialog({
   onClose: () => void;
   onAdded: (added: number) => void;
 }) {
-  const [page, setPage] = useState(1);
+  const [typed, setTyped] = useState("");
+  const [q, setQ] = useState("");
   const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
-  const photos = useLibraryPhotos(library, page);
+  const photos = useLibraryPhotos(library, q);
   const { addPhotos } = useAlbumActions(albumId);
-  const pages = photos.data ? Math.max(1, Math.ceil(photos.data.count / PICKER_PAGE_SIZE)) : 1;
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    setQ(typed.trim());
+  };
 
   const toggle = (id: number) =>
     setChosen((previous) => {
@@ -61,20 +87,36 @@ export function AddPhotosDialog({
               })
             }
           >
-            {chosen.size ? `Add ${pluralize(chosen.size, "photo")}` : "Add photos"}
+            {chosen.size ? `Add ${plural(chosen.size, "photo")}` : "Add photos"}
           </button>
         </>
       }
     >
       {addPhotos.isError && <FormAlert>Could not add the photos. {errorMessage(addPhotos.error)}</FormAlert>}
+      <form className="picker__search" role="search" onSubmit={search}>
+        <input
+          type="search"
+          aria-label="Search the library's photos"
+          placeholder="Search: things, places, people, dates…"
+          value={typed}
+          onChange={(event) => {
+            setTyped(event.target.value);
+            if (!event.target.value) setQ("");
+          }}
+        />
+        <button type="submit" className="button button--small">
+          Search
+        </button>
+      </form>
       <QueryState query={photos} loading="Loading photos…" error="Could not load the photos.">
-        {(page) =>
-          page.results.length === 0 ? (
-            <p className="muted">This library has no photos yet.</p>
-          ) : (
+        {(data) => {
+          const results = data.pages.flatMap((page) => page.results);
+          if (results.length === 0) return <p className="muted">{q ? `No photos match “${q}”.` : "This library has no photos yet."}</p>;
+          return (
             <ul className="picker" aria-label="Library photos">
-              {page.results.map((photo) => {
+              {results.map((photo) => {
                 const inAlbum = present.has(photo.id);
+                const alt = photoAlt(photo);
                 return (
                   <li key={photo.id}>
                     <label className={inAlbum ? "picker__item picker__item--present" : "picker__item"}>
@@ -83,20 +125,26 @@ export function AddPhotosDialog({
                         checked={inAlbum || chosen.has(photo.id)}
                         disabled={inAlbum}
                         onChange={() => toggle(photo.id)}
-                        aria-label={`${formatTakenAt(photo.taken_at)} (photo ${photo.id})${inAlbum ? ", already in the album" : ""}`}
+                        aria-label={`${alt}${inAlbum ? ", already in the album" : ""}`}
                       />
-                      <img src={gridUrl(photo.id, photo.thumbnail_version)} alt="" loading="lazy" />
+                      <PickerImage photo={photo} alt={alt} />
                     </label>
                   </li>
                 );
               })}
             </ul>
-          )
-        }
+          );
+        }}
       </QueryState>
-      <Pager page={page} pages={pages} onPage={setPage} className="picker__pages" />
+      {photos.hasNextPage && (
+        <div className="picker__pages">
+          <button type="button" className="button button--small" disabled={photos.isFetchingNextPage} onClick={() => void photos.fetchNextPage()}>
+            {photos.isFetchingNextPage ? "Loading…" : "Show more photos"}
+          </button>
+        </div>
+      )}
       <p className="muted" role="status">
-        {chosen.size ? `${pluralize(chosen.size, "photo")} chosen` : ""}
+        {chosen.size ? `${plural(chosen.size, "photo")} chosen` : ""}
       </p>
     </Modal>
   );

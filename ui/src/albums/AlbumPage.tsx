@@ -5,7 +5,7 @@ import type { Album, AlbumPhoto, AlbumSort } from "../api/types";
 import { albumPhotoPath, canEditAlbum } from "../shared/albums";
 import { downloadZip } from "../shared/downloads";
 import { FormAlert } from "../shared/FormAlert";
-import { pluralize } from "../shared/jobsSummary";
+import { plural } from "../shared/format";
 import { ConfirmModal, Modal } from "../shared/Modal";
 import { QueryState } from "../shared/QueryState";
 import { ROUTES } from "../shared/routes";
@@ -124,7 +124,7 @@ function AlbumContent({ album }: { album: Album }) {
           <h1>{album.name}</h1>
           {album.description && <p className="album__description">{album.description}</p>}
           <p className="muted page-header__intro">
-            {pluralize(album.photo_count, "photo")}
+            {plural(album.photo_count, "photo")}
             {range && ` · ${range}`}
             {!isOwner && ` · shared with you as ${album.my_role}`}
           </p>
@@ -200,7 +200,7 @@ function AlbumContent({ album }: { album: Album }) {
         </div>
         {selection.length > 0 && (
           <div className="album-toolbar__selection" role="toolbar" aria-label="Selected photos">
-            <span>{pluralize(selection.length, "photo")} selected</span>
+            <span>{plural(selection.length, "photo")} selected</span>
             {canEdit && selection.length === 1 && (
               <button
                 type="button"
@@ -273,7 +273,7 @@ function AlbumContent({ album }: { album: Album }) {
           library={album.library}
           present={new Set(list.map((photo) => photo.id))}
           onClose={() => setDialog(null)}
-          onAdded={(added) => setNotice(`Added ${pluralize(added, "photo")}.`)}
+          onAdded={(added) => setNotice(`Added ${plural(added, "photo")}.`)}
         />
       )}
       {dialog === "members" && (
@@ -285,13 +285,13 @@ function AlbumContent({ album }: { album: Album }) {
       {dialog === "share-selection" && (
         <CreateShareDialog
           target={{ photo_ids: selection }}
-          subject={pluralize(selection.length, "photo")}
+          subject={plural(selection.length, "photo")}
           onClose={() => setDialog(null)}
         />
       )}
       {dialog === "remove" && (
         <ConfirmModal
-          title={`Remove ${pluralize(selection.length, "photo")} from the album?`}
+          title={`Remove ${plural(selection.length, "photo")} from the album?`}
           confirmLabel="Remove"
           busy={actions.removePhotos.isPending}
           onCancel={() => setDialog(null)}
@@ -300,7 +300,7 @@ function AlbumContent({ album }: { album: Album }) {
               onSuccess: ({ removed }) => {
                 setSelected(new Set());
                 setDialog(null);
-                setNotice(`Removed ${pluralize(removed, "photo")} from the album. They stay in the library.`);
+                setNotice(`Removed ${plural(removed, "photo")} from the album. They stay in the library.`);
               },
               onError: () => setDialog(null),
             })
@@ -322,7 +322,7 @@ function AlbumContent({ album }: { album: Album }) {
             })
           }
         >
-          {pluralize(album.photo_count, "photo")} stay in the library. The album, who it is shared with and its public
+          {plural(album.photo_count, "photo")} stay in the library. The album, who it is shared with and its public
           links are deleted.
         </ConfirmModal>
       )}

@@ -7,7 +7,7 @@ import type { Album } from "../api/types";
 import { albumPath, useAlbums, useInvalidateAlbums } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
 import { useLibraries } from "../shared/libraries";
-import { pluralize } from "../shared/jobsSummary";
+import { plural } from "../shared/format";
 import { Modal } from "../shared/Modal";
 import { gridUrl } from "../shared/photoUrls";
 import { QueryState } from "../shared/QueryState";
@@ -83,7 +83,7 @@ function AlbumCard({ album }: { album: Album }) {
         <span className="album-card__name">{album.name}</span>
       </Link>
       <span className="album-card__meta muted">
-        {pluralize(album.photo_count, "photo")}
+        {plural(album.photo_count, "photo")}
         {range && ` · ${range}`}
         {album.my_role !== "owner" && ` · shared with you (${album.my_role})`}
       </span>

@@ -4,7 +4,7 @@ import { errorMessage } from "../api/errors";
 import type { ShareLink } from "../api/types";
 import { albumPath } from "../shared/albums";
 import { FormAlert } from "../shared/FormAlert";
-import { pluralize } from "../shared/jobsSummary";
+import { formatDate, plural } from "../shared/format";
 import { ConfirmModal } from "../shared/Modal";
 import { QueryState } from "../shared/QueryState";
 import { ROUTES } from "../shared/routes";
@@ -15,7 +15,7 @@ import { EditShareDialog } from "../shared/ShareLinkDialog";
 
 function linkSubject(link: ShareLink): string {
   if (link.kind === "album") return link.album_name ?? "An album";
-  return link.label || pluralize(link.photo_count, "photo");
+  return link.label || plural(link.photo_count, "photo");
 }
 
 export function SharesPage() {
@@ -86,7 +86,7 @@ export function SharesPage() {
                         ) : (
                           linkSubject(link)
                         )}
-                        <div className="muted">{pluralize(link.photo_count, "photo")}</div>
+                        <div className="muted">{plural(link.photo_count, "photo")}</div>
                       </td>
                       <td>{link.label || <span className="muted">—</span>}</td>
                       <td>
@@ -103,7 +103,7 @@ export function SharesPage() {
                           .join(", ") || "only view"}
                       </td>
                       <td>
-                        {new Date(link.created_at).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })}
+                        {formatDate(link.created_at)}
                         {link.created_by && <div className="muted">by {link.created_by}</div>}
                       </td>
                       <td className="table__actions">

@@ -1,6 +1,6 @@
 import { type KeyboardEvent, type PointerEvent, useLayoutEffect, useRef, useState } from "react";
 import type { AlbumPhoto } from "../api/types";
-import { formatTakenAt } from "../shared/dates";
+import { photoAlt } from "../shared/photoText";
 import { FailedBadge } from "../shared/FailedBadge";
 import { gridUrl } from "../shared/photoUrls";
 import { placeholderDataURL } from "../shared/thumbhash";
@@ -211,7 +211,8 @@ export function SortableGrid({
           if (drag?.moving && drag.id === id) classes.push("album-tile--dragged");
           if (drag?.target?.id === id) classes.push(drag.target.after ? "album-tile--drop-after" : "album-tile--drop-before");
           const background = placeholderDataURL(photo.placeholder);
-          const label = `Photo ${index + 1} of ${total}, ${formatTakenAt(photo.taken_at)}${photo.failed ? ", failed" : ""}`;
+          const alt = photoAlt(photo);
+          const label = `${index + 1} of ${total}: ${alt}`;
           return (
             <li
               key={id}
@@ -240,7 +241,7 @@ export function SortableGrid({
                 style={background ? { backgroundImage: `url("${background}")` } : undefined}
               >
                 {(!photo.failed || photo.thumbnail_version > 0) && (
-                  <img src={gridUrl(id, photo.thumbnail_version)} alt="" draggable={false} loading="lazy" />
+                  <img src={gridUrl(id, photo.thumbnail_version)} alt={alt} draggable={false} loading="lazy" />
                 )}
                 {photo.failure && <FailedBadge reason={photo.failure} />}
               </span>

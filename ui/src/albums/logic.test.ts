@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   NEW_SHARE_FORM,
   createBody,
@@ -93,13 +93,25 @@ describe("keyboardTarget", () => {
   });
 });
 
+// Dates are written in the reader's language; these read British English.
+beforeEach(() => {
+  vi.spyOn(navigator, "language", "get").mockReturnValue("en-GB");
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** ICU's thin and narrow spaces as plain ones. */
+const flat = (text: string) => text.replace(/[\u2009\u202f\u00a0]/g, " ");
+
 describe("formatDateRange", () => {
   it("words single days, months and years compactly", () => {
     expect(formatDateRange(null, null)).toBe("");
-    expect(formatDateRange("2008-05-30", "2008-05-30")).toBe("30 May 2008");
-    expect(formatDateRange("2024-01-03", "2024-01-09")).toBe("3 – 9 Jan 2024");
-    expect(formatDateRange("2024-01-28", "2024-03-02")).toBe("28 Jan – 2 Mar 2024");
-    expect(formatDateRange("2023-12-28", "2024-01-02")).toBe("28 Dec 2023 – 2 Jan 2024");
+    expect(flat(formatDateRange("2008-05-30", "2008-05-30"))).toBe("30 May 2008");
+    expect(flat(formatDateRange("2024-01-03", "2024-01-09"))).toBe("3 – 9 Jan 2024");
+    expect(flat(formatDateRange("2024-01-28", "2024-03-02"))).toBe("28 Jan – 2 Mar 2024");
+    expect(flat(formatDateRange("2023-12-28", "2024-01-02"))).toBe("28 Dec 2023 – 2 Jan 2024");
   });
 });
 
@@ -119,11 +131,12 @@ describe("expiry", () => {
   });
 
   it("describes an expiry relative to now", () => {
-    expect(describeExpiry(null, now)).toBe("Never expires");
-    expect(describeExpiry(endOfLocalDay("2025-05-17"), now)).toBe("Expires in 7 days (17 May 2025)");
-    expect(describeExpiry(endOfLocalDay("2025-05-11"), now)).toBe("Expires tomorrow (11 May 2025)");
-    expect(describeExpiry(new Date(2025, 4, 10, 18, 30).toISOString(), now)).toBe("Expires today at 18:30");
-    expect(describeExpiry(new Date(2025, 4, 1, 9).toISOString(), now)).toBe("Expired on 1 May 2025");
+    expect(flat(describeExpiry(null, now))).toBe("Never expires");
+    expect(flat(describeExpiry(endOfLocalDay("2025-05-17"), now))).toBe("Expires in 7 days (17 May 2025)");
+    expect(flat(describeExpiry(endOfLocalDay("2025-05-12"), now))).toBe("Expires in 2 days (12 May 2025)");
+    expect(flat(describeExpiry(endOfLocalDay("2025-05-11"), now))).toBe("Expires tomorrow (11 May 2025)");
+    expect(flat(describeExpiry(new Date(2025, 4, 10, 18, 30).toISOString(), now))).toBe("Expires today at 18:30");
+    expect(flat(describeExpiry(new Date(2025, 4, 1, 9).toISOString(), now))).toBe("Expired on 1 May 2025");
   });
 });
 

@@ -2,6 +2,7 @@
 // math, expiry and date-range wording. The share-link form lives in shared/shareLinks.ts (the
 // timeline shares selections too); it is re-exported here for the album pages.
 import type { AlbumSort, ReorderBody } from "../api/types";
+import { formatDate, formatDateRange as formatDayRange, formatTime, plural } from "../shared/format";
 import { localDay } from "../shared/shareLinks";
 
 export {
@@ -92,22 +93,9 @@ function utcDay(day: string): Date {
   return new Date(Date.UTC(y, m - 1, d));
 }
 
-function dayText(day: string, options: Intl.DateTimeFormatOptions): string {
-  return utcDay(day).toLocaleDateString("en-GB", { ...options, timeZone: "UTC" });
-}
-
-/** An album's dates: "30 May 2008", "3 – 9 Jan 2024", "28 Dec 2023 – 2 Jan 2024"; "" when empty. */
+/** An album's dates: "May 30, 2008", "Jan 3 – 9, 2024" (in the reader's language); "" when empty. */
 export function formatDateRange(from: string | null, to: string | null): string {
-  if (!from || !to) return "";
-  const full: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric" };
-  if (from === to) return dayText(from, full);
-  if (from.slice(0, 7) === to.slice(0, 7)) {
-    return `${dayText(from, { day: "numeric" })} – ${dayText(to, full)}`;
-  }
-  if (from.slice(0, 4) === to.slice(0, 4)) {
-    return `${dayText(from, { day: "numeric", month: "short" })} – ${dayText(to, full)}`;
-  }
-  return `${dayText(from, full)} – ${dayText(to, full)}`;
+  return formatDayRange(from, to);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,13 +108,13 @@ export function describeExpiry(expiresAt: string | null, now: Date = new Date())
   if (!expiresAt) return "Never expires";
   const at = new Date(expiresAt);
   if (Number.isNaN(at.getTime())) return "Never expires";
-  const text = at.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+  const text = formatDate(at) ?? "";
   if (at.getTime() <= now.getTime()) return `Expired on ${text}`;
   const days = Math.round((utcDay(localDay(at)).getTime() - utcDay(localDay(now)).getTime()) / DAY_MS);
   if (days <= 0) {
-    const time = at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    const time = formatTime(at) ?? "";
     return `Expires today at ${time}`;
   }
   if (days === 1) return `Expires tomorrow (${text})`;
-  return `Expires in ${days} days (${text})`;
+  return `Expires in ${plural(days, "day")} (${text})`;
 }

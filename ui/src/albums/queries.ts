@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { Album, AlbumCandidate, AlbumMember, AlbumMemberRole, AlbumPhoto, ReorderBody } from "../api/types";
 import { albumKeys, useInvalidateAlbums, useRemoveFromAlbum } from "../shared/albums";
@@ -113,11 +113,21 @@ export function useMemberActions(id: number) {
 
 export const PICKER_PAGE_SIZE = 60;
 
-export function useLibraryPhotos(library: number, page: number) {
-  return useQuery({
-    queryKey: ["photos", "library-list", library, page],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/photos", { params: { query: { library, page, page_size: PICKER_PAGE_SIZE } } })),
+/**
+ * The library's photos newest first, narrowed by the timeline's free-text search (`q`), a page at
+ * a time: the timeline's own list, so photos not recorded yet stay out as they do there.
+ */
+export function useLibraryPhotos(library: number, q: string) {
+  return useInfiniteQuery({
+    queryKey: ["photos", "picker", library, q],
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/api/timeline", {
+          params: { query: { library, q: q || undefined, cursor: pageParam || undefined, limit: PICKER_PAGE_SIZE } },
+        }),
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next_cursor || undefined,
     placeholderData: (previous) => previous,
   });
 }

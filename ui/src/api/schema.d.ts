@@ -1675,6 +1675,8 @@ export interface components {
             readonly failed: boolean;
             /** @description why, in words (null unless failed) */
             readonly failure: string | null;
+            /** @description what it shows, for its alt text (as the timeline's); "" when nothing is known */
+            readonly caption: string;
         };
         AssignRequest: {
             /**
@@ -2799,6 +2801,8 @@ export interface components {
             failed: boolean;
             /** @description why, in words (null unless failed) */
             failure: string | null;
+            /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
+            caption: string;
         };
         TimelinePage: {
             results: components["schemas"]["TimelineItem"][];

@@ -116,3 +116,9 @@ export type FaceAssign = BodyOf<paths["/api/faces/{face_id}/assign"]["post"]>;
 export type SemanticResults = JsonOf<paths["/api/search/semantic"]["get"]["responses"][200]>;
 export type SemanticItem = SemanticResults["results"][number];
 export type SmartSearchStatus = JsonOf<paths["/api/smart-search"]["get"]["responses"][200]>;
+
+// ---------------------------------------------------------------------------------------------
+// A library's own dates (birthdays, anniversaries) that become event tags
+
+export type NamedDate = JsonOf<paths["/api/libraries/{library_id}/events"]["get"]["responses"][200]>[number];
+export type NamedDateBody = BodyOf<paths["/api/libraries/{library_id}/events"]["post"]>;

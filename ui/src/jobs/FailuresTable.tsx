@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { Job } from "../api/types";
-import { formatCount, pluralize } from "../shared/jobsSummary";
+import { formatCount, plural } from "../shared/format";
 import { gridUrl } from "../shared/photoUrls";
 import { photoPath } from "../shared/routes";
 import {
@@ -38,7 +38,7 @@ export function FailuresTable({ page, actions }: FailuresTableProps) {
           disabled={none || retryAll.isPending}
           onClick={() =>
             retryAll.mutate(undefined, {
-              onSuccess: ({ retried }) => notify.ok(`Sent ${pluralize(retried, "failed job")} to run again.`),
+              onSuccess: ({ retried }) => notify.ok(`Sent ${plural(retried, "failed job")} to run again.`),
               onError: (error) => notify.error(`Could not retry the failures. ${errorMessage(error)}`),
             })
           }
@@ -51,7 +51,7 @@ export function FailuresTable({ page, actions }: FailuresTableProps) {
           disabled={none || dismissAll.isPending}
           onClick={() =>
             dismissAll.mutate(undefined, {
-              onSuccess: ({ dismissed }) => notify.ok(`Dismissed ${pluralize(dismissed, "failure")}.`),
+              onSuccess: ({ dismissed }) => notify.ok(`Dismissed ${plural(dismissed, "failure")}.`),
               onError: (error) => notify.error(`Could not dismiss the failures. ${errorMessage(error)}`),
             })
           }
@@ -86,7 +86,7 @@ export function FailuresTable({ page, actions }: FailuresTableProps) {
       )}
       {page.count > page.jobs.length && (
         <p className="muted table__more">
-          Showing the newest {formatCount(page.jobs.length)} of {pluralize(page.count, "failure")}.
+          Showing the newest {formatCount(page.jobs.length)} of {plural(page.count, "failure")}.
         </p>
       )}
     </>

@@ -1,7 +1,8 @@
 import { useMemo, useState } from "react";
 import { errorMessage } from "../api/errors";
 import type { JobSummary } from "../api/types";
-import { formatCount, pluralize, useJobsSummary } from "../shared/jobsSummary";
+import { formatCount, plural } from "../shared/format";
+import { useJobsSummary } from "../shared/jobsSummary";
 import { QueryState } from "../shared/QueryState";
 import { useShellUser } from "../shared/shell";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -32,7 +33,7 @@ function JobsDashboard({ isAdmin }: { isAdmin: boolean }) {
   const reprocessAll = () => {
     setConfirmReprocess(false);
     actions.reprocessAll.mutate(undefined, {
-      onSuccess: ({ dispatched }) => notifier.ok(`Sent ${pluralize(dispatched, "photo")} to be processed again.`),
+      onSuccess: ({ dispatched }) => notifier.ok(`Sent ${plural(dispatched, "photo")} to be processed again.`),
       onError: (error) => notifier.error(`Could not start reprocessing. ${errorMessage(error)}`),
     });
   };
@@ -227,7 +228,7 @@ function Overview({ summary, canManage, actions }: { summary: JobSummary; canMan
             </tbody>
           </table>
           <p className="muted table__more">
-            {pluralize(summary.in_flight, "message")} being worked on right now (in flight).
+            {plural(summary.in_flight, "message")} being worked on right now (in flight).
           </p>
         </div>
       </section>

@@ -1,6 +1,6 @@
 import { errorMessage } from "../api/errors";
 import type { StageSummary } from "../api/types";
-import { formatCount } from "../shared/jobsSummary";
+import { formatCount } from "../shared/format";
 import { canProcessMissing, processMissingResult, stageLabel } from "./logic";
 import { useNotice } from "./notice";
 import type { JobActions } from "./queries";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/errors";
-import { formatCount, indicatorInterval, pluralize } from "../shared/jobsSummary";
+import { formatCount, plural as pluralize } from "../shared/format";
+import { indicatorInterval } from "../shared/jobsSummary";
 import { FAILED_JOB, IDLE_SUMMARY, JOB_SUMMARY } from "../test/fakeApi";
 import {
   canProcessMissing,

@@ -1,6 +1,6 @@
 import { ApiError } from "../api/errors";
 import type { Job, JobPage, JobSummary, QueueName } from "../api/types";
-import { pluralize } from "../shared/jobsSummary";
+import { formatDateTime, formatRelative, plural } from "../shared/format";
 
 const STAGE_NAMES: Record<string, string> = {
   scan: "Scan",
@@ -53,7 +53,7 @@ export function canProcessMissing(stage: string): boolean {
 /** What the notice says once "process missing" was sent (for one stage, or for all). */
 export function processMissingResult(dispatched: number, stage?: string): string {
   const what = stage ? ` (${stageLabel(stage)})` : "";
-  if (dispatched) return `Sent ${pluralize(dispatched, "photo")} for processing${what}.`;
+  if (dispatched) return `Sent ${plural(dispatched, "photo")} for processing${what}.`;
   return stage ? `Nothing is missing for ${stageLabel(stage)}.` : "Nothing is missing: every photo is processed.";
 }
 
@@ -118,31 +118,12 @@ export function failedAt(job: Pick<Job, "finished_at" | "started_at" | "queued_a
   return job.finished_at ?? job.started_at ?? job.queued_at;
 }
 
-const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const ABSOLUTE = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["day", 86_400],
-  ["hour", 3_600],
-  ["minute", 60],
-];
-
 /** "just now", "5 minutes ago", "yesterday"; a date beyond a week. */
 export function formatWhen(iso: string | null, now: Date = new Date()): string {
-  if (!iso) return "—";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "—";
-  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  if (Math.abs(seconds) < 45) return "just now";
-  if (Math.abs(seconds) >= 7 * 86_400) return ABSOLUTE.format(date);
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return RELATIVE.format(Math.round(seconds / size), unit);
-  }
-  return RELATIVE.format(Math.round(seconds / 60) || -1, "minute");
+  return formatRelative(iso, now);
 }
 
 /** The exact time, for a tooltip. */
 export function formatExact(iso: string | null): string | undefined {
-  if (!iso) return undefined;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? undefined : ABSOLUTE.format(date);
+  return formatDateTime(iso) ?? undefined;
 }

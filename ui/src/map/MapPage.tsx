@@ -10,6 +10,7 @@ import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { MapPoints } from "../api/types";
 import { activeFilterCount, filtersToSearch, withFilter } from "../shared/filters";
+import { plural } from "../shared/format";
 import { boundsToBBox, formatBBox, markerTitle } from "../shared/mapGeo";
 import { addBaseLayers, type BaseLayerState, baseLayerNote, useMapTiles } from "../shared/mapTiles";
 import { photoKeys, useFilters } from "../shared/photos";
@@ -117,7 +118,7 @@ export default function MapPage() {
       <h1 className="visually-hidden">Map</h1>
       <div className="map-page__bar">
         <span data-testid="map-count">
-          {points.data ? `${points.data.points.length} photos with a location` : points.isPending ? "Loading…" : ""}
+          {points.data ? `${plural(points.data.points.length, "photo")} with a location` : points.isPending ? "Loading…" : ""}
           {points.data?.truncated && " (showing the first ones; narrow with filters)"}
         </span>
         {count > 0 && (

@@ -1,6 +1,6 @@
 import type { Person } from "../api/types";
 import { personName } from "../shared/faces";
-import { pluralize } from "../shared/jobsSummary";
+import { plural } from "../shared/format";
 
 /** What the user can do with one face on a person's page. */
 export type FaceAction =
@@ -56,7 +56,7 @@ export function personLabel(person: Pick<Person, "id" | "name">): string {
 }
 
 export function personCounts(person: Pick<Person, "face_count" | "photo_count">): string {
-  return `${pluralize(person.face_count, "face")} · ${pluralize(person.photo_count, "photo")}`;
+  return `${plural(person.face_count, "face")} · ${plural(person.photo_count, "photo")}`;
 }
 
 export function personPath(id: number): string {

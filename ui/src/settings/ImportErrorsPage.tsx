@@ -4,6 +4,7 @@ import { QueryState } from "../shared/QueryState";
 import { ROUTES } from "../shared/routes";
 import { useImportErrors, useLibraries } from "./queries";
 import "./settings.css";
+import { formatCount, plural } from "../shared/format";
 
 function splitPath(path: string): { folder: string; name: string } {
   const at = path.lastIndexOf("/");
@@ -64,7 +65,7 @@ export function ImportErrorsPage() {
                 </div>
                 {page.count > page.results.length && (
                   <p className="muted table__more">
-                    Showing the first {page.results.length} of {page.count} files, by path.
+                    Showing the first {formatCount(page.results.length)} of {plural(page.count, "file")}, by path.
                   </p>
                 )}
               </>

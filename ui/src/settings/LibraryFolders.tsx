@@ -4,6 +4,7 @@ import { FolderPicker } from "../shared/FolderPicker";
 import { ConfirmModal } from "../shared/Modal";
 import { describeError } from "./errors";
 import { canAddFolders, useAddFolder, useRemoveFolder, useSetWatched } from "./manage";
+import { formatDateTime, plural } from "../shared/format";
 
 type Folder = Library["folders"][number];
 
@@ -103,7 +104,7 @@ function AddFolder({ library }: { library: Library }) {
 }
 
 function removedText(path: string, removed: FolderRemoved): string {
-  const photos = removed.photos === 1 ? "1 photo" : `${removed.photos} photos`;
+  const photos = plural(removed.photos, "photo");
   return `${path} was removed: ${photos} left the library. The files on disk were not touched.`;
 }
 
@@ -124,7 +125,7 @@ export function LibraryFolders({ library, me, manage }: { library: Library; me: 
           <li key={folder.id} className="folders__item" data-testid={`folder-${folder.path}`}>
             <code>{folder.path}</code>
             <span className="muted">
-              {folder.last_scan_finished_at ? ` · scanned ${new Date(folder.last_scan_finished_at).toLocaleString()}` : ""}
+              {folder.last_scan_finished_at ? ` · scanned ${formatDateTime(folder.last_scan_finished_at)}` : ""}
               {folder.last_scan_error ? ` · ${folder.last_scan_error}` : ""}
             </span>
             {manage ? (

@@ -12,7 +12,7 @@ import {
   SIGNED_OUT_SESSION,
 } from "../test/fakeApi";
 import { renderApp } from "../test/render";
-import { formatLatency } from "./format";
+import { formatDuration } from "../shared/format";
 
 describe("SettingsPage", () => {
   it("shows the user and the system status", async () => {
@@ -126,9 +126,9 @@ describe("SettingsPage", () => {
   });
 });
 
-describe("formatLatency", () => {
+describe("formatDuration", () => {
   it("keeps one decimal for small numbers only", () => {
-    expect(formatLatency(0.44)).toBe("0.4 ms");
-    expect(formatLatency(12.6)).toBe("13 ms");
+    expect(formatDuration(0.44)).toBe("0.4 ms");
+    expect(formatDuration(12.6)).toBe("13 ms");
   });
 });

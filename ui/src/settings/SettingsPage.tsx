@@ -8,6 +8,7 @@ import { classifierLabel, createLibraryErrorMessage } from "../shared/libraries"
 import { QueryState } from "../shared/QueryState";
 import { importErrorsPath } from "../shared/routes";
 import { useShellUser } from "../shared/shell";
+import { LibraryDates } from "./LibraryDates";
 import { LibraryFolders } from "./LibraryFolders";
 import { LibraryMembers } from "./LibraryMembers";
 import { LibraryName } from "./LibraryName";
@@ -17,6 +18,7 @@ import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetC
 import "./settings.css";
 import { SmartSearchCard } from "../smartsearch/SmartSearchCard";
 import { SystemStatus } from "./SystemStatus";
+import { formatCount, plural } from "../shared/format";
 
 function Classifiers({ library, canEdit }: { library: Library; canEdit: boolean }) {
   const classifiers = useClassifiers(library.id);
@@ -77,12 +79,12 @@ function LibraryCard({ library, user }: { library: Library; user: User }) {
           Your role: {ROLES.find((r) => r.value === library.role)?.label ?? library.role}
         </span>
         <span className="muted">
-          {library.photo_count} photos
+          {plural(library.photo_count, "photo")}
           {library.error_count ? (
             <>
               {" · "}
               <Link to={importErrorsPath(library.id)} data-testid={`import-errors-${library.id}`}>
-                {library.error_count} could not be imported
+                {formatCount(library.error_count)} could not be imported
               </Link>
             </>
           ) : null}
@@ -97,6 +99,7 @@ function LibraryCard({ library, user }: { library: Library; user: User }) {
       <LibraryFolders library={library} me={user} manage={manage} />
       <LibraryMembers library={library} me={user} manage={manage} />
       <Classifiers library={library} canEdit={manage} />
+      <LibraryDates library={library} manage={manage} />
     </article>
   );
 }

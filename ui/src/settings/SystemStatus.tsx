@@ -1,6 +1,6 @@
 import { errorMessage } from "../api/errors";
 import type { HealthComponent, HealthComponents } from "../api/types";
-import { formatLatency } from "./format";
+import { formatDuration } from "../shared/format";
 import { useHealth } from "./health";
 
 const COMPONENTS: { key: keyof HealthComponents; label: string }[] = [
@@ -74,7 +74,7 @@ function ComponentRow({
       {details && (
         <span className="status__detail muted">
           {component.detail}
-          {component.latency_ms !== null && ` · ${formatLatency(component.latency_ms)}`}
+          {component.latency_ms !== null && ` · ${formatDuration(component.latency_ms)}`}
         </span>
       )}
     </li>

@@ -1,7 +1,7 @@
 // Managing a library from Settings: its name, its folders and its members (docs/accounts.md).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { FolderRemoved, Library, LibraryMember, LibraryRole, User } from "../api/types";
+import type { FolderRemoved, Library, LibraryMember, LibraryRole, NamedDateBody, User } from "../api/types";
 import { libraryKeys } from "../shared/libraries";
 
 export const ROLES: readonly { value: LibraryRole; label: string; description: string }[] = [
@@ -108,4 +108,39 @@ export function useMemberActions(id: number, me: User) {
     },
   });
   return { add, setRole, remove };
+}
+
+// --- Named dates (birthdays, anniversaries: event tags, docs/classifiers.md) ---------------
+
+export const namedDateKeys = { list: (id: number) => ["libraries", id, "events"] as const };
+
+export function useNamedDates(id: number) {
+  return useQuery({
+    queryKey: namedDateKeys.list(id),
+    queryFn: async () => unwrap(await api.GET("/api/libraries/{library_id}/events", { params: { path: { library_id: id } } })),
+  });
+}
+
+function useNamedDateMutation<Vars, Data>(id: number, mutationFn: (vars: Vars) => Promise<Data>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: namedDateKeys.list(id) }),
+  });
+}
+
+export function useAddNamedDate(id: number) {
+  return useNamedDateMutation(id, async (body: NamedDateBody) =>
+    unwrap(await api.POST("/api/libraries/{library_id}/events", { params: { path: { library_id: id } }, body })),
+  );
+}
+
+export function useRemoveNamedDate(id: number) {
+  return useNamedDateMutation(id, async (eventId: number) =>
+    unwrap(
+      await api.DELETE("/api/libraries/{library_id}/events/{event_id}", {
+        params: { path: { library_id: id, event_id: eventId } },
+      }),
+    ),
+  );
 }

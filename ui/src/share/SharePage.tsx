@@ -2,13 +2,11 @@ import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { ShareInfo, SharePhoto } from "../api/types";
-import { formatTakenAt } from "../shared/dates";
+import { formatCoordinates, formatDate, formatExposureTime, formatTakenAt, formatTakenDay, plural } from "../shared/format";
 import { QueryState } from "../shared/QueryState";
 import { placeholderDataURL } from "../shared/thumbhash";
 import {
   formatAperture,
-  formatCoordinates,
-  formatExposure,
   formatFocal,
   neighbour,
   photoParam,
@@ -159,9 +157,7 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
     setParams(next, { replace: open !== null && id !== null });
   };
 
-  const expiry = info.expires_at
-    ? new Date(info.expires_at).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })
-    : null;
+  const expiry = formatDate(info.expires_at);
 
   return (
     <>
@@ -169,7 +165,7 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
         <h1>{info.title || "Shared photos"}</h1>
         {info.description && <p className="share__description">{info.description}</p>}
         <p className="muted">
-          {info.photo_count === 1 ? "1 photo" : `${info.photo_count ?? 0} photos`}
+          {plural(info.photo_count ?? 0, "photo")}
           {expiry && ` · available until ${expiry}`}
         </p>
         {info.allow_download && (info.photo_count ?? 0) > 1 && (
@@ -221,18 +217,19 @@ function Gallery({ token, info }: { token: string; info: ShareInfo }) {
 
 function GridItem({ token, photo, index, onOpen }: { token: string; photo: SharePhoto; index: number; onOpen: () => void }) {
   const background = placeholderDataURL(photo.placeholder);
-  const label = photo.taken_at ? `Open photo ${index + 1}, ${formatTakenAt(photo.taken_at)}` : `Open photo ${index + 1}`;
+  // A share shows visitors no tags or people: its photos are named by position and day.
+  const day = formatTakenDay(photo.taken_at);
+  const alt = day ? `Photo ${index + 1}, ${day}` : `Photo ${index + 1}`;
   return (
     <li>
       <button
         type="button"
         className="share-grid__item"
         onClick={onOpen}
-        aria-label={label}
         data-testid="share-photo"
         style={background ? { backgroundImage: `url("${background}")` } : undefined}
       >
-        <img src={shareImageUrl(token, photo.id, "grid", photo.thumbnail_version)} alt="" loading="lazy" />
+        <img src={shareImageUrl(token, photo.id, "grid", photo.thumbnail_version)} alt={alt} loading="lazy" />
       </button>
     </li>
   );
@@ -289,7 +286,7 @@ function Viewer({
     if (photo.lens) facts.push(["Lens", photo.lens]);
     const exposure = [
       formatAperture(photo.aperture),
-      formatExposure(photo.exposure_time),
+      formatExposureTime(photo.exposure_time),
       photo.iso !== null ? `ISO ${photo.iso}` : null,
       formatFocal(photo.focal_length, photo.focal_length_35mm),
     ].filter(Boolean);

@@ -3,8 +3,6 @@ import { ApiError } from "../api/errors";
 import {
   TooManyAttempts,
   formatAperture,
-  formatCoordinates,
-  formatExposure,
   formatFocal,
   neighbour,
   photoParam,
@@ -80,12 +78,8 @@ describe("viewer helpers", () => {
   });
 
   it("words exposure facts", () => {
-    expect(formatExposure(0.004)).toBe("1/250 s");
-    expect(formatExposure(2)).toBe("2 s");
-    expect(formatExposure(null)).toBeNull();
     expect(formatAperture(2.8)).toBe("f/2.8");
     expect(formatFocal(35, 52.5)).toBe("35 mm (53 mm equiv.)");
     expect(formatFocal(50, 50)).toBe("50 mm");
-    expect(formatCoordinates(43.46715, -11.88543)).toBe("43.46715° N, 11.88543° W");
   });
 });

@@ -1,6 +1,7 @@
 // The public share page's logic: which state the page is in, what a failed unlock means, the
 // image addresses under the share, and the wording of what a link lets visitors see.
 import { ApiError, detailOf } from "../api/errors";
+import { formatNumber } from "../shared/format";
 
 /** An unlock refused for too many attempts; `retryAfter` is in seconds. */
 export class TooManyAttempts extends ApiError {
@@ -94,24 +95,12 @@ export function photoParam(value: string | null): number | null {
 }
 
 // Exposure wording for the info panel.
-export function formatExposure(seconds: number | null): string | null {
-  if (seconds === null || seconds <= 0) return null;
-  if (seconds >= 1) return `${Number(seconds.toFixed(1))} s`;
-  return `1/${Math.round(1 / seconds)} s`;
-}
-
 export function formatAperture(aperture: number | null): string | null {
-  return aperture === null ? null : `f/${Number(aperture.toFixed(1))}`;
+  return aperture === null ? null : `f/${formatNumber(aperture, { maximumFractionDigits: 1 })}`;
 }
 
 export function formatFocal(focal: number | null, focal35: number | null): string | null {
   if (focal === null) return null;
-  const base = `${Number(focal.toFixed(1))} mm`;
-  return focal35 !== null && Math.round(focal35) !== Math.round(focal) ? `${base} (${Math.round(focal35)} mm equiv.)` : base;
-}
-
-export function formatCoordinates(latitude: number, longitude: number): string {
-  const lat = `${Math.abs(latitude).toFixed(5)}° ${latitude >= 0 ? "N" : "S"}`;
-  const lon = `${Math.abs(longitude).toFixed(5)}° ${longitude >= 0 ? "E" : "W"}`;
-  return `${lat}, ${lon}`;
+  const base = `${formatNumber(focal, { maximumFractionDigits: 1 })} mm`;
+  return focal35 !== null && Math.round(focal35) !== Math.round(focal) ? `${base} (${formatNumber(Math.round(focal35))} mm equiv.)` : base;
 }

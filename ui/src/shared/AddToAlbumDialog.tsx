@@ -6,7 +6,7 @@ import type { Album } from "../api/types";
 import { canEditAlbum, useAlbums, useInvalidateAlbums } from "./albums";
 import { FormAlert } from "./FormAlert";
 import { useLibraries } from "./libraries";
-import { pluralize } from "./jobsSummary";
+import { plural } from "./format";
 import { Modal } from "./Modal";
 import { QueryState } from "./QueryState";
 
@@ -79,7 +79,7 @@ export function AddToAlbumDialog({
 
   return (
     <Modal
-      title={`Add ${pluralize(photoIds.length, "photo")} to an album`}
+      title={`Add ${plural(photoIds.length, "photo")} to an album`}
       onClose={onClose}
       className="dialog--wide"
       actions={
@@ -135,7 +135,7 @@ export function AddToAlbumDialog({
                 <li key={album.id}>
                   <button type="button" className="album-pick__item" disabled={busy} onClick={() => add.mutate(album)}>
                     <span className="album-pick__name">{album.name}</span>
-                    <span className="muted">{pluralize(album.photo_count, "photo")}</span>
+                    <span className="muted">{plural(album.photo_count, "photo")}</span>
                   </button>
                 </li>
               ))}

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../api/errors";
 import { serverFoldersQuery } from "./libraries";
+import { formatCount, pluralNoun } from "./format";
 
 function FolderIcon() {
   return (
@@ -104,8 +105,8 @@ export function FolderPicker({
           <p className="folder-picker__here" data-testid={`${idPrefix}-here`}>
             <code>{data.path}</code>{" "}
             <span className="muted">
-              · {data.photo_count}
-              {data.photo_count_capped ? "+" : ""} {data.photo_count === 1 ? "photo" : "photos"} directly inside
+              · {formatCount(data.photo_count)}
+              {data.photo_count_capped ? "+" : ""} {pluralNoun(data.photo_count, "photo")} directly inside
               {data.library
                 ? ` · already in library “${data.library}”`
                 : data.in_library

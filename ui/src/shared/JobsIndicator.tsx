@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import { ROUTES } from "./routes";
-import { indicatorInterval, pluralize, useJobsSummary } from "./jobsSummary";
+import { plural } from "./format";
+import { indicatorInterval, useJobsSummary } from "./jobsSummary";
 
 /**
  * "Processing · N jobs" in the header while the pipeline has work queued, running or retrying.
@@ -14,7 +15,7 @@ export function JobsIndicator() {
     <Link className="jobs-indicator" to={ROUTES.jobs} data-testid="jobs-indicator">
       <span className="spinner" aria-hidden="true" />
       <span>
-        Processing<span aria-hidden="true"> ·</span> {pluralize(active, "job")}
+        Processing<span aria-hidden="true"> ·</span> {plural(active, "job")}
       </span>
     </Link>
   );

@@ -16,6 +16,7 @@ import {
   validateShareForm,
   useShareActions,
 } from "./shareLinks";
+import { plural } from "./format";
 
 export const DOWNLOAD_WARNING =
   "Downloaded originals are the files as they are: they keep their EXIF metadata, including the GPS location, even when the link hides metadata and location.";
@@ -264,7 +265,7 @@ export function EditShareDialog({ link, onClose }: { link: ShareLink; onClose: (
   const [errors, setErrors] = useState<ShareFormErrors>({});
   const { update } = useShareActions();
   const shownErrors = { ...serverErrors(update.error), ...errors };
-  const subject = link.album_name ?? link.label ?? `${link.photo_count} photos`;
+  const subject = link.album_name ?? link.label ?? plural(link.photo_count, "photo");
   return (
     <Modal title={`Edit link for ${subject}`} onClose={onClose} className="dialog--wide">
       <form

@@ -26,17 +26,6 @@ export function useJobsSummary(refetchInterval: number | ((summary: JobSummary |
   });
 }
 
-const COUNT_FORMAT = new Intl.NumberFormat("en-US");
-
-/** A count as people read it: 1,234. */
-export function formatCount(count: number): string {
-  return COUNT_FORMAT.format(count);
-}
-
-/** "1 job", "12 jobs", "1,204 jobs". */
-export function pluralize(count: number, singular: string, plural = `${singular}s`): string {
-  return `${formatCount(count)} ${count === 1 ? singular : plural}`;
-}
 
 export const INDICATOR_ACTIVE_INTERVAL_MS = 5_000;
 export const INDICATOR_IDLE_INTERVAL_MS = 30_000;

@@ -10,7 +10,7 @@ export interface BBox {
   north: number;
 }
 
-import { formatTakenAt } from "./dates";
+import { formatTakenAt } from "./format";
 
 const round = (n: number) => Math.round(n * 1e5) / 1e5;
 

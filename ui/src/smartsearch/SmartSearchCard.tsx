@@ -1,3 +1,4 @@
+import { plural } from "../shared/format";
 import { errorMessage } from "../api/errors";
 import { QueryState } from "../shared/QueryState";
 import { useShellUser } from "../shared/shell";
@@ -22,7 +23,7 @@ export function SmartSearchCard() {
           <>
             <p data-testid="smart-search-state">
               {state.available
-                ? `On: ${state.model}, ${state.embedded_photos} photos looked at.`
+                ? `On: ${state.model}, ${plural(state.embedded_photos, "photo")} looked at.`
                 : `Off: ${state.reason}`}
             </p>
             {user.is_admin && !state.model_present && (

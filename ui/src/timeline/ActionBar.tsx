@@ -6,7 +6,7 @@ import { errorMessage } from "../api/errors";
 import type { BulkRequest, PhotoDetail, TimelineItem } from "../api/types";
 import { type AddedToAlbum, AddToAlbumDialog } from "../shared/AddToAlbumDialog";
 import { albumPath } from "../shared/albums";
-import { pluralize } from "../shared/jobsSummary";
+import { formatCount, plural } from "../shared/format";
 import { photoKeys } from "../shared/photos";
 import { downloadZip, saveLink } from "../shared/downloads";
 import { CreateShareDialog } from "../shared/ShareLinkDialog";
@@ -76,7 +76,7 @@ export function ActionBar({
   const addedToAlbum = ({ album, added, ignored }: AddedToAlbum) =>
     setNotice(
       <>
-        {added ? `Added ${pluralize(added, "photo")} to ` : "Already in "}
+        {added ? `Added ${plural(added, "photo")} to ` : "Already in "}
         <Link to={albumPath(album.id)}>{album.name}</Link>
         {added && ignored ? ` (${ignored} already there).` : "."}
       </>,
@@ -86,7 +86,7 @@ export function ActionBar({
   return (
     <div className="action-bar" role="toolbar" aria-label="Selected photos">
       <strong className="action-bar__count" data-testid="selection-count">
-        {count} selected
+        {formatCount(count)} selected
       </strong>
       <button type="button" className="button button--small" onClick={onSelectAll}>
         Select all
@@ -99,7 +99,7 @@ export function ActionBar({
           disabled={bulk.isPending}
           onChange={(event) => {
             const rating = Number(event.target.value);
-            run({ action: "rate", rating }, rating ? `Rated ${count} ${rating}★.` : `Cleared ${count} ratings.`);
+            run({ action: "rate", rating }, rating ? `Rated ${plural(count, "photo")} ${rating}★.` : `Cleared the rating of ${plural(count, "photo")}.`);
           }}
         >
           <option value="" disabled>
@@ -120,7 +120,7 @@ export function ActionBar({
             event.preventDefault();
             const name = tag.trim();
             if (!name) return;
-            run({ action: "tag", tag: name }, `Tagged ${count} “${name}”.`);
+            run({ action: "tag", tag: name }, `Tagged ${plural(count, "photo")} “${name}”.`);
             setTag("");
             setTagging(false);
           }}
@@ -148,11 +148,11 @@ export function ActionBar({
         </button>
       )}
       {showingHidden ? (
-        <button type="button" className="button button--small" disabled={bulk.isPending} onClick={() => run({ action: "unhide" }, `Unhid ${count}.`, true)}>
+        <button type="button" className="button button--small" disabled={bulk.isPending} onClick={() => run({ action: "unhide" }, `Unhid ${plural(count, "photo")}.`, true)}>
           Unhide
         </button>
       ) : (
-        <button type="button" className="button button--small" disabled={bulk.isPending} onClick={() => run({ action: "hide" }, `Hid ${count}.`, true)}>
+        <button type="button" className="button button--small" disabled={bulk.isPending} onClick={() => run({ action: "hide" }, `Hid ${plural(count, "photo")}.`, true)}>
           Hide
         </button>
       )}
@@ -181,7 +181,7 @@ export function ActionBar({
       </span>
       {dialog === "album" && <AddToAlbumDialog photoIds={ids} onClose={() => setDialog(null)} onDone={addedToAlbum} />}
       {dialog === "share" && (
-        <CreateShareDialog target={{ photo_ids: ids }} subject={pluralize(count, "photo")} onClose={() => setDialog(null)} />
+        <CreateShareDialog target={{ photo_ids: ids }} subject={plural(count, "photo")} onClose={() => setDialog(null)} />
       )}
     </div>
   );

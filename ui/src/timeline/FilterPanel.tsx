@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { FacetOption, FacetTag, Facets } from "../api/types";
 import { type Filters, hasFilters, type ListKey, toggleInList, withFilter } from "../shared/filters";
 import { personCropUrl, personName } from "../shared/faces";
 import { labelFor, rememberLabel } from "../shared/labels";
 import { bboxLabel, parseBBox } from "../shared/mapGeo";
-import { formatExposure, optionsWithChosen, swatchColour } from "./facetFormat";
+import { formatCount, formatExposureTime, formatNumber, parseExposureTime, plural } from "../shared/format";
+import { optionsWithChosen, swatchColour } from "./facetFormat";
 import { useFacets } from "./queries";
 
 const TYPE_TITLES: Record<string, string> = {
@@ -63,13 +64,15 @@ function OptionList({
         <label key={option.id} className="facet__option">
           <input type="checkbox" aria-label={option.name} checked={selected.includes(option.id)} onChange={() => onToggle(option.id)} />
           {imageOf && <img className="facet__face" src={imageOf(option.id)} alt="" loading="lazy" />}
-          <span className="facet__name">{option.name}</span>
-          <span className="facet__count">{option.count}</span>
+          <span className="facet__name" title={option.name}>
+            {option.name}
+          </span>
+          <span className="facet__count">{formatCount(option.count)}</span>
         </label>
       ))}
       {options.length > SHORT_LIST && (
         <button type="button" className="link-button" onClick={() => setAll(!all)}>
-          {all ? "Fewer" : `All ${options.length}`}
+          {all ? "Fewer" : `All ${formatCount(options.length)}`}
         </button>
       )}
     </fieldset>
@@ -95,7 +98,7 @@ function PlaceTree({ places, selected, onPick }: { places: FacetTag[]; selected?
           aria-pressed={selected === place.id}
           onClick={() => onPick(selected === place.id ? undefined : place.id)}
         >
-          {place.name} <span className="facet__count">{place.count}</span>
+          {place.name} <span className="facet__count">{formatCount(place.count)}</span>
         </button>
         {children.has(place.id) && <ul>{branch(place.id, depth + 1)}</ul>}
       </li>
@@ -108,59 +111,99 @@ function PlaceTree({ places, selected, onPick }: { places: FacetTag[]; selected?
   );
 }
 
+/** How a range's bound is read from what was typed; undefined when it cannot be. */
+function parseNumber(text: string): number | undefined {
+  const value = Number(text.trim());
+  return text.trim() === "" || !Number.isFinite(value) ? undefined : value;
+}
+
+/** A shutter speed typed the way photographers write it ("1/250", "2 s"), in seconds. */
+function parseShutter(text: string): number | undefined {
+  return parseExposureTime(text) ?? undefined;
+}
+
+/** "1/250" in the input (its unit is in the title), "—" when unknown. */
+function shutterText(seconds: number): string {
+  return (formatExposureTime(seconds) ?? "").replace(/ s$/, "");
+}
+
 function NumberRange({
   title,
   range,
   min,
   max,
-  step,
   format,
   onChange,
+  text,
 }: {
   title: string;
   range: number[] | null;
   min?: number;
   max?: number;
-  step: string;
   format: (n: number) => string;
   onChange: (min: number | undefined, max: number | undefined) => void;
+  /**
+   * How the inputs read and write a bound, for values people do not type as plain numbers
+   * (shutter speeds), with a hint shown when what was typed cannot be read. Plain numbers
+   * otherwise.
+   */
+  text?: { parse: (text: string) => number | undefined; show: (n: number) => string; hint: string };
 }) {
-  const [low, setLow] = useState(min?.toString() ?? "");
-  const [high, setHigh] = useState(max?.toString() ?? "");
+  const show = text?.show ?? String;
+  const parse = text?.parse ?? parseNumber;
+  const [low, setLow] = useState(min === undefined ? "" : show(min));
+  const [high, setHigh] = useState(max === undefined ? "" : show(max));
+  const [invalid, setInvalid] = useState(false);
+  const hintId = useId();
   const [first, last] = range ?? [];
   if ((first === undefined || last === undefined) && min === undefined && max === undefined) return null;
-  const apply = () => {
-    const parse = (s: string) => (s.trim() === "" || !Number.isFinite(Number(s)) ? undefined : Number(s));
-    onChange(parse(low), parse(high));
+  // A bound typed as the range's end, as shown, means that end: "1/9804" is not exactly the
+  // 0.000101999184 s a camera recorded, and must not leave that photo out.
+  const snap = (value: number | undefined) => {
+    if (value === undefined) return undefined;
+    for (const end of [first, last]) if (end !== undefined && end !== 0 && Math.abs(value - end) / Math.abs(end) < 0.01) return end;
+    return value;
   };
+  const apply = () => {
+    const lowValue = parse(low);
+    const highValue = parse(high);
+    const bad = (typed: string, value: number | undefined) => typed.trim() !== "" && value === undefined;
+    setInvalid(bad(low, lowValue) || bad(high, highValue));
+    if (bad(low, lowValue) || bad(high, highValue)) return;
+    const nextLow = text ? snap(lowValue) : lowValue;
+    const nextHigh = text ? snap(highValue) : highValue;
+    if (nextLow !== min || nextHigh !== max) onChange(nextLow, nextHigh);
+  };
+  const input = (bound: "from" | "to", value: string, setValue: (value: string) => void, end: number | undefined) => (
+    <input
+      type={text ? "text" : "number"}
+      inputMode={text ? "text" : "decimal"}
+      step={text ? undefined : "any"}
+      aria-label={`${title} ${bound}`}
+      aria-invalid={invalid || undefined}
+      aria-describedby={invalid ? hintId : undefined}
+      placeholder={end !== undefined ? show(end) : bound === "from" ? "min" : "max"}
+      value={value}
+      onChange={(e) => setValue(e.target.value)}
+      onBlur={apply}
+      onKeyDown={(e) => e.key === "Enter" && apply()}
+    />
+  );
   return (
     <fieldset className="facet facet--range">
       <legend>
         {title} {first !== undefined && last !== undefined && <span className="muted">({format(first)} – {format(last)})</span>}
       </legend>
       <div className="facet__range">
-        <input
-          type="number"
-          step={step}
-          aria-label={`${title} from`}
-          placeholder={first !== undefined ? String(first) : "min"}
-          value={low}
-          onChange={(e) => setLow(e.target.value)}
-          onBlur={apply}
-          onKeyDown={(e) => e.key === "Enter" && apply()}
-        />
+        {input("from", low, setLow, first)}
         <span aria-hidden="true">–</span>
-        <input
-          type="number"
-          step={step}
-          aria-label={`${title} to`}
-          placeholder={last !== undefined ? String(last) : "max"}
-          value={high}
-          onChange={(e) => setHigh(e.target.value)}
-          onBlur={apply}
-          onKeyDown={(e) => e.key === "Enter" && apply()}
-        />
+        {input("to", high, setHigh, last)}
       </div>
+      {invalid && text && (
+        <p className="field__error" id={hintId}>
+          {text.hint}
+        </p>
+      )}
     </fieldset>
   );
 }
@@ -199,7 +242,7 @@ export function FilterPanel({
       <div className="filters__header">
         <h2>Filters</h2>
         <span className="muted" data-testid="facet-total">
-          {data ? `${data.total} photos` : facets.isPending ? "…" : ""}
+          {data ? plural(data.total, "photo") : facets.isPending ? "…" : ""}
         </span>
         <button ref={closeButton} type="button" className="icon-button" aria-label="Close filters" onClick={onClose}>
           ×
@@ -224,8 +267,8 @@ export function FilterPanel({
                     type="button"
                     className={`swatch${filters.colour === c.id ? " swatch--selected" : ""}`}
                     style={{ background: swatchColour(c.name) }}
-                    aria-label={`${c.name} (${c.count})`}
-                    title={`${c.name} (${c.count})`}
+                    aria-label={`${c.name} (${formatCount(c.count)})`}
+                    title={`${c.name} (${formatCount(c.count)})`}
                     aria-pressed={filters.colour === c.id}
                     onClick={() => set("colour", filters.colour === c.id ? undefined : c.id)}
                   />
@@ -273,7 +316,7 @@ export function FilterPanel({
                     aria-pressed={filters.rating_min === n}
                     onClick={() => set("rating_min", filters.rating_min === n ? undefined : n)}
                   >
-                    {"★".repeat(n)}+ <span className="facet__count">{count}</span>
+                    {"★".repeat(n)}+ <span className="facet__count">{formatCount(count)}</span>
                   </button>
                 );
               })}
@@ -286,8 +329,8 @@ export function FilterPanel({
                 {(
                   [
                     [undefined, "Any"],
-                    [true, `Fired (${data.flash.fired})`],
-                    [false, `Not fired (${data.flash.not_fired})`],
+                    [true, `Fired (${formatCount(data.flash.fired)})`],
+                    [false, `Not fired (${formatCount(data.flash.not_fired)})`],
                   ] as const
                 ).map(([value, label]) => (
                   <button key={label} type="button" className={`chip${filters.flash === value ? " chip--on" : ""}`} aria-pressed={filters.flash === value} onClick={() => set("flash", value)}>
@@ -297,10 +340,19 @@ export function FilterPanel({
               </div>
             </fieldset>
           )}
-          <NumberRange key={`aperture_min:${filters.aperture_min}:${filters.aperture_max}`} title="Aperture" range={data.ranges.aperture} min={filters.aperture_min} max={filters.aperture_max} step="0.1" format={(n) => `f/${n}`} onChange={setRange("aperture_min", "aperture_max")} />
-          <NumberRange key={`exposure_min:${filters.exposure_min}:${filters.exposure_max}`} title="Exposure (s)" range={data.ranges.exposure_time} min={filters.exposure_min} max={filters.exposure_max} step="any" format={formatExposure} onChange={setRange("exposure_min", "exposure_max")} />
-          <NumberRange key={`iso_min:${filters.iso_min}:${filters.iso_max}`} title="ISO" range={data.ranges.iso} min={filters.iso_min} max={filters.iso_max} step="1" format={(n) => String(n)} onChange={setRange("iso_min", "iso_max")} />
-          <NumberRange key={`focal_min:${filters.focal_min}:${filters.focal_max}`} title="Focal length (mm)" range={data.ranges.focal_length} min={filters.focal_min} max={filters.focal_max} step="1" format={(n) => `${n} mm`} onChange={setRange("focal_min", "focal_max")} />
+          <NumberRange key={`aperture_min:${filters.aperture_min}:${filters.aperture_max}`} title="Aperture" range={data.ranges.aperture} min={filters.aperture_min} max={filters.aperture_max} format={(n) => `f/${formatNumber(n, { maximumFractionDigits: 1 })}`} onChange={setRange("aperture_min", "aperture_max")} />
+          <NumberRange
+            key={`exposure_min:${filters.exposure_min}:${filters.exposure_max}`}
+            title="Shutter speed (s)"
+            range={data.ranges.exposure_time}
+            min={filters.exposure_min}
+            max={filters.exposure_max}
+            format={(n) => formatExposureTime(n) ?? ""}
+            text={{ parse: parseShutter, show: shutterText, hint: "Write a shutter speed as 1/250, 0.5 or 2 s." }}
+            onChange={setRange("exposure_min", "exposure_max")}
+          />
+          <NumberRange key={`iso_min:${filters.iso_min}:${filters.iso_max}`} title="ISO" range={data.ranges.iso} min={filters.iso_min} max={filters.iso_max} format={(n) => formatNumber(n, { useGrouping: false })} onChange={setRange("iso_min", "iso_max")} />
+          <NumberRange key={`focal_min:${filters.focal_min}:${filters.focal_max}`} title="Focal length (mm)" range={data.ranges.focal_length} min={filters.focal_min} max={filters.focal_max} format={(n) => `${formatNumber(n, { maximumFractionDigits: 1 })} mm`} onChange={setRange("focal_min", "focal_max")} />
           <fieldset className="facet">
             <legend>Dates</legend>
             <div className="facet__dates">
@@ -358,16 +410,19 @@ export function ActiveFilters({ filters, onChange }: { filters: Filters; onChang
   single("hidden", filters.hidden ? "Hidden photos" : undefined);
   const area = filters.bbox === undefined ? undefined : parseBBox(filters.bbox);
   single("bbox", area && bboxLabel(area));
-  for (const [low, high, name] of [
-    ["aperture_min", "aperture_max", "Aperture"],
-    ["exposure_min", "exposure_max", "Exposure"],
-    ["iso_min", "iso_max", "ISO"],
-    ["focal_min", "focal_max", "Focal"],
+  const plain = (n: number) => formatNumber(n);
+  for (const [low, high, name, show] of [
+    ["aperture_min", "aperture_max", "Aperture", plain],
+    ["exposure_min", "exposure_max", "Shutter", (n: number) => formatExposureTime(n) ?? plain(n)],
+    ["iso_min", "iso_max", "ISO", plain],
+    ["focal_min", "focal_max", "Focal", plain],
   ] as const) {
-    if (filters[low] !== undefined || filters[high] !== undefined) {
+    const lowValue = filters[low];
+    const highValue = filters[high];
+    if (lowValue !== undefined || highValue !== undefined) {
       chips.push({
         key: low,
-        label: `${name} ${filters[low] ?? "…"}–${filters[high] ?? "…"}`,
+        label: `${name} ${lowValue === undefined ? "…" : show(lowValue)}–${highValue === undefined ? "…" : show(highValue)}`,
         next: withFilter(withFilter(filters, low, undefined), high, undefined),
       });
     }

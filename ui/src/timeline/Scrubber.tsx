@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from "react";
 import type { MonthCount } from "../api/types";
-import { formatShortMonth } from "../shared/dates";
+import { formatShortMonth } from "../shared/format";
 import { fractionOfMonth, monthAtFraction, scrubSegments, yearMarks } from "./scrubber";
 
 /** The date bar beside the timeline: point at a month, click or drag to go there. */

@@ -40,6 +40,8 @@ export const Thumb = memo(function Thumb({
           onLoad={() => setLoaded(true)}
         />
       )}
+      {/* Without an image the alt text still names the tile. */}
+      {failed && version === 0 && <span className="visually-hidden">{alt}</span>}
       {failure && <FailedBadge reason={failure} />}
     </span>
   );

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useMatch, useOutlet } from "react-router";
 import { errorMessage } from "../api/errors";
-import { formatMonth } from "../shared/dates";
+import { formatMonth } from "../shared/format";
 import { activeFilterCount, type Filters, hasFilters } from "../shared/filters";
 import { isTyping } from "../shared/keys";
 import { useFilters, useTimeline } from "../shared/photos";

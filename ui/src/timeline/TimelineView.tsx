@@ -2,7 +2,8 @@ import type { MouseEvent as ReactMouseEvent } from "react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { MonthCount, TimelineItem } from "../api/types";
-import { formatDay, formatMonth } from "../shared/dates";
+import { formatDay, formatMonth } from "../shared/format";
+import { photoAlt } from "../shared/photoText";
 import { photoPath } from "../shared/routes";
 import { layoutTimeline, monthAt, targetRowHeight, type Block } from "./layout";
 import { Scrubber } from "./Scrubber";
@@ -177,7 +178,7 @@ export function TimelineView(props: TimelineViewProps) {
           const item = items[box.index];
           if (!item) return null;
           const selected = selection.ids.has(item.id);
-          const label = `Photo ${item.taken_at ? item.taken_at.slice(0, 10) : "without date"}${item.failed ? ", failed" : ""}`;
+          const alt = photoAlt(item);
           return (
             <div
               key={item.id}
@@ -189,11 +190,10 @@ export function TimelineView(props: TimelineViewProps) {
                 className="tile__link"
                 to={photoPath(item.id, search)}
                 state={{ from: "timeline" }}
-                aria-label={label}
                 onClick={(event) => onTileClick(event, item.id)}
                 draggable={false}
               >
-                <Thumb id={item.id} version={item.thumbnail_version} placeholder={item.placeholder} alt="" failure={item.failure} />
+                <Thumb id={item.id} version={item.thumbnail_version} placeholder={item.placeholder} alt={alt} failure={item.failure} />
               </Link>
               <button
                 type="button"

@@ -8,12 +8,6 @@ export function swatchColour(name: string): string {
   return "#888";
 }
 
-export function formatExposure(seconds: number): string {
-  if (seconds >= 1 || seconds <= 0) return `${Math.round(seconds * 10) / 10} s`;
-  return `1/${Math.round(1 / seconds)} s`;
-}
-
-
 /**
  * The options to show: the facet's, and every chosen one even when the facet no longer has it
  * (other filters leave none of its photos), so that it can still be unticked.

@@ -1,7 +1,7 @@
 // The timeline's geometry: photos grouped by month and day, each day a justified grid (rows
 // filled edge to edge, aspect ratios kept), flattened into blocks with absolute offsets so the
 // virtualiser can find what is on screen by binary search.
-import { dayOf } from "../shared/dates";
+import { dayOf } from "../shared/format";
 import { firstEndingAfter } from "./virtual";
 
 export interface Box {

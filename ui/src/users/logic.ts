@@ -1,4 +1,5 @@
 import { ApiError, errorMessage, fieldErrorsOf, formErrorOf } from "../api/errors";
+import { formatDateTime } from "../shared/format";
 
 export const PASSWORD_MISMATCH = "Passwords do not match.";
 
@@ -112,7 +113,5 @@ export function revealReducer(state: RevealState, action: RevealAction): RevealS
 
 export function formatWhen(iso: string | null, never = "Never"): string {
   if (!iso) return never;
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  return formatDateTime(iso) ?? iso;
 }

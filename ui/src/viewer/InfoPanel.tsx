@@ -2,14 +2,14 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { PhotoDetail } from "../api/types";
-import { formatTakenAt } from "../shared/dates";
+import { formatBytes, formatCoordinates, formatNumber, formatTakenAt } from "../shared/format";
 import { personName } from "../shared/faces";
 import { AddToAlbumDialog } from "../shared/AddToAlbumDialog";
 import { albumPath } from "../shared/albums";
 import { filtersToSearch } from "../shared/filters";
 import { originalUrl } from "../shared/photoUrls";
 import { QueryState } from "../shared/QueryState";
-import { exposureLine, flattenMetadata, formatBytes, rawMethodLabel, tagsByType } from "./format";
+import { exposureLine, flattenMetadata, rawMethodLabel, tagsByType } from "./format";
 import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 
@@ -137,7 +137,7 @@ export function InfoPanel({
             <dd className="info__file">
               <span title={file.path}>{file.path.split("/").pop()}</span>
               <span className="muted">
-                {[file.file_type.toUpperCase(), formatBytes(file.size), photo.width && photo.height ? `${photo.width} × ${photo.height}` : null]
+                {[file.file_type.toUpperCase(), formatBytes(file.size), photo.width && photo.height ? `${formatNumber(photo.width)} × ${formatNumber(photo.height)}` : null]
                   .filter(Boolean)
                   .join(" · ")}
               </span>
@@ -159,8 +159,8 @@ export function InfoPanel({
           <div>
             <dt>Location</dt>
             <dd>
-              {photo.latitude?.toFixed(5)}, {photo.longitude?.toFixed(5)}
-              {photo.altitude !== null && ` · ${Math.round(photo.altitude)} m`}
+              {formatCoordinates(photo.latitude ?? 0, photo.longitude ?? 0)}
+              {photo.altitude !== null && ` · ${formatNumber(Math.round(photo.altitude))} m`}
             </dd>
           </div>
         )}

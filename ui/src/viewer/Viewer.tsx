@@ -2,7 +2,7 @@ import { useCallback, useContext, useEffect, useEffectEvent, useLayoutEffect, us
 import { type To, useLocation, useNavigate } from "react-router";
 import { errorMessage } from "../api/errors";
 import type { TimelineItem } from "../api/types";
-import { formatTakenAt } from "../shared/dates";
+import { formatTakenAt } from "../shared/format";
 import { isTyping } from "../shared/keys";
 import { similarPath } from "../shared/routes";
 import { usePhotoDetail } from "../shared/photos";

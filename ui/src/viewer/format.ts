@@ -1,20 +1,4 @@
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
-export function formatExposureTime(seconds: number | null): string | null {
-  if (seconds === null || seconds <= 0) return null;
-  if (seconds >= 1) return `${Math.round(seconds * 10) / 10} s`;
-  return `1/${Math.round(1 / seconds)} s`;
-}
+import { formatExposureTime, formatNumber } from "../shared/format";
 
 /** "f/2.8 · 1/250 s · ISO 200 · 50 mm (75 mm eq.)", skipping what is unknown. */
 export function exposureLine(photo: {
@@ -25,16 +9,16 @@ export function exposureLine(photo: {
   focal_length_35mm: number | null;
 }): string {
   const parts: string[] = [];
-  if (photo.aperture) parts.push(`f/${Math.round(photo.aperture * 10) / 10}`);
+  if (photo.aperture) parts.push(`f/${formatNumber(photo.aperture, { maximumFractionDigits: 1 })}`);
   const exposure = formatExposureTime(photo.exposure_time);
   if (exposure) parts.push(exposure);
-  if (photo.iso) parts.push(`ISO ${photo.iso}`);
+  if (photo.iso) parts.push(`ISO ${formatNumber(photo.iso, { useGrouping: false })}`);
   if (photo.focal_length) {
     const eq =
       photo.focal_length_35mm && Math.round(photo.focal_length_35mm) !== Math.round(photo.focal_length)
-        ? ` (${Math.round(photo.focal_length_35mm)} mm eq.)`
+        ? ` (${formatNumber(Math.round(photo.focal_length_35mm))} mm eq.)`
         : "";
-    parts.push(`${Math.round(photo.focal_length * 10) / 10} mm${eq}`);
+    parts.push(`${formatNumber(photo.focal_length, { maximumFractionDigits: 1 })} mm${eq}`);
   }
   return parts.join(" · ");
 }

@@ -324,6 +324,10 @@ class TimelineItemSerializer(serializers.Serializer[Any]):
         help_text="its image could not be made: shown as failed, never an album's cover"
     )
     failure = serializers.CharField(allow_null=True, help_text="why, in words (null unless failed)")
+    caption = serializers.CharField(
+        help_text="what it shows, for its alt text: top tags, named people, place "
+        '("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known'
+    )
 
 
 class TimelinePageSerializer(serializers.Serializer[Any]):

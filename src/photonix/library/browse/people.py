@@ -47,6 +47,11 @@ def _faces(face_model: type[Model]) -> QuerySet[Any]:
     return faces
 
 
+def faces_of(face_model: type[Model]) -> QuerySet[Any]:
+    """The faces that are their person's (none taken off them)."""
+    return _faces(face_model)
+
+
 def has_person(person_id: int) -> Exists | None:
     """The photo shows this person (None when faces are not installed)."""
     models = _models()

@@ -28,7 +28,7 @@ from django.db.models.functions import Substr, TruncMonth
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core.errors import PhotonixError
 from photonix.core.models import User
-from photonix.library.browse import people, search
+from photonix.library.browse import captions, people, search
 from photonix.library.browse.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
 from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Camera, Lens, Photo
@@ -119,6 +119,9 @@ def timeline_page(
             failure,
         ) in rows
     ]
+    texts = captions.captions([item["id"] for item in results])
+    for item in results:
+        item["caption"] = texts[item["id"]]
     next_cursor = cursor_encode(rows[-1][1], rows[-1][0]) if more and rows else None
     return results, next_cursor
 
