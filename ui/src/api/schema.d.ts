@@ -2509,6 +2509,8 @@ export interface components {
             failed: boolean;
             /** @description why, in words (null unless failed) */
             failure: string | null;
+            /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
+            caption: string;
             /**
              * Format: double
              * @description cosine similarity to the query, 1 at most
