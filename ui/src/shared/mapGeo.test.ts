@@ -99,7 +99,7 @@ describe("labels", () => {
 
 describe("markerTitle", () => {
   it("says when and where, not an id", () => {
-    expect(markerTitle(48.85, 2.35, "2019-07-14T09:00:00+02:00")).toMatch(/^Photo taken .*2019.*09:00, at 48\.850°N 2\.350°E$/);
+    expect(markerTitle(48.85, 2.35, "2019-07-14T09:00:00+02:00")).toMatch(/^Photo taken .*2019.*9:00.*, at 48\.850°N 2\.350°E$/);
     expect(markerTitle(-33.9, -70.6, null)).toBe("Photo at 33.900°S 70.600°W, date unknown");
   });
 });
