@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   bboxLabel,
+  unwrapGeometry,
+  unwrapLongitudes,
   boundsToBBox,
   FALLBACK_AFTER_ERRORS,
   formatBBox,
@@ -101,5 +103,24 @@ describe("markerTitle", () => {
   it("says when and where, not an id", () => {
     expect(markerTitle(48.85, 2.35, "2019-07-14T09:00:00+02:00")).toMatch(/^Photo taken .*2019.*9:00.*, at 48\.850°N 2\.350°E$/);
     expect(markerTitle(-33.9, -70.6, null)).toBe("Photo at 33.900°S 70.600°W, date unknown");
+  });
+});
+
+describe("unwrapLongitudes", () => {
+  it("makes a ring cut by the antimeridian continuous", () => {
+    const ring = [[179, 65], [-179, 66], [-178, 64], [179, 65]];
+    expect(unwrapLongitudes(ring)).toEqual([[179, 65], [181, 66], [182, 64], [179, 65]]);
+  });
+
+  it("leaves a ring round a pole and ordinary rings as they are", () => {
+    const pole = [[-180, -80], [0, -80], [180, -80], [180, -90], [-180, -90], [-180, -80]];
+    expect(unwrapLongitudes(pole)).toEqual(pole);
+    const plain = [[1, 1], [2, 2], [1, 2], [1, 1]];
+    expect(unwrapLongitudes(plain)).toEqual(plain);
+  });
+
+  it("unwraps every ring of a multipolygon", () => {
+    const shape = unwrapGeometry({ type: "MultiPolygon", coordinates: [[[[170, 1], [-170, 1], [-170, 2], [170, 1]]]] });
+    expect(shape.coordinates).toEqual([[[[170, 1], [190, 1], [190, 2], [170, 1]]]]);
   });
 });

@@ -183,3 +183,49 @@ export function markerTitle(lat: number, lon: number, takenAt: string | null | u
   const where = formatLatLon(lat, lon);
   return takenAt ? `Photo taken ${formatTakenAt(takenAt)}, at ${where}` : `Photo at ${where}, date unknown`;
 }
+
+type Position = number[];
+
+/**
+ * A ring or line whose longitudes jump across the antimeridian (179.9 → -179.9, as Natural
+ * Earth cuts Russia and Fiji) made continuous (179.9 → 180.1), so that Leaflet does not draw a
+ * stroke across the whole world. A ring round a pole (Antarctica: it does not come back to
+ * where it started once unwrapped) is left as it is.
+ */
+export function unwrapLongitudes(points: Position[]): Position[] {
+  let shift = 0;
+  const out: Position[] = [];
+  let previous: number | undefined;
+  for (const [lon = 0, lat = 0, ...rest] of points) {
+    if (previous !== undefined) {
+      const step = lon + shift - previous;
+      if (step > 180) shift -= 360;
+      else if (step < -180) shift += 360;
+    }
+    previous = lon + shift;
+    out.push([lon + shift, lat, ...rest]);
+  }
+  const first = points[0];
+  const last = points[points.length - 1];
+  const closed = first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
+  if (closed && out[out.length - 1]?.[0] !== out[0]?.[0]) return points;
+  return out;
+}
+
+interface AnyGeometry {
+  type: string;
+  coordinates?: unknown;
+  geometries?: AnyGeometry[];
+}
+
+/** `unwrapLongitudes` on every ring and line of a GeoJSON geometry, in place. */
+export function unwrapGeometry<T extends AnyGeometry>(geometry: T): T {
+  const g = geometry as AnyGeometry;
+  if (g.type === "LineString") g.coordinates = unwrapLongitudes(g.coordinates as Position[]);
+  else if (g.type === "Polygon" || g.type === "MultiLineString")
+    g.coordinates = (g.coordinates as Position[][]).map(unwrapLongitudes);
+  else if (g.type === "MultiPolygon")
+    g.coordinates = (g.coordinates as Position[][][]).map((polygon) => polygon.map(unwrapLongitudes));
+  else if (g.type === "GeometryCollection") g.geometries?.forEach(unwrapGeometry);
+  return geometry;
+}

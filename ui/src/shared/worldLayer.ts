@@ -9,7 +9,7 @@ import type L from "leaflet";
 import { feature, mesh } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import countries110m from "world-atlas/countries-110m.json";
-import { labelFits, labelPlace } from "./mapGeo";
+import { labelFits, labelPlace, unwrapGeometry } from "./mapGeo";
 
 interface CountryProps {
   name: string;
@@ -23,7 +23,9 @@ const topology = countries110m as unknown as Countries;
 
 /** The world's countries, as GeoJSON features named by `properties.name`. */
 export function worldCountries(): Feature<Geometry, CountryProps>[] {
-  return feature<CountryProps>(topology, topology.objects.countries).features;
+  const countries = feature<CountryProps>(topology, topology.objects.countries).features;
+  for (const country of countries) unwrapGeometry(country.geometry);
+  return countries;
 }
 
 /**
@@ -52,7 +54,7 @@ export function worldLayer(leaflet: typeof L, map: L.Map): L.LayerGroup {
     ),
   );
   // Borders between countries as one mesh (each drawn once), coastlines included.
-  const borders = mesh(topology, topology.objects.countries);
+  const borders = unwrapGeometry(mesh(topology, topology.objects.countries));
   group.addLayer(
     leaflet.geoJSON(borders, {
       interactive: false,
