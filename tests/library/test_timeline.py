@@ -691,7 +691,7 @@ def test_free_text_is_parsed_into_names_months_and_years() -> None:
         ("2019", {"cat", "dog"}),
         ("jan 2020", {"both"}),
         ("dog canon", {"both"}),
-        ("red dogs in july", set()),  # "dogs" names nothing: no photo has it
+        ("red dogs in july", {"dog"}),  # a plural finds the singular
         ("red dog in july", {"dog"}),
         ("scat", set()),  # a word must start a word of the name
         ("100%", set()),
