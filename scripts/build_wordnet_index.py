@@ -7,7 +7,8 @@ Reads WordNet 3.0's noun database (``data.noun``, ``noun.exc``) and writes
 ``src/photonix/library/browse/assets/wordnet-nouns.json.gz``: every noun synset with its lemmas
 (folded as search folds names: lower case, no accents, underscores as spaces), its broader synsets
 (hypernyms and instance hypernyms) and what it is part of / has as parts (part holonyms and
-meronyms); narrower synsets are the broader ones inverted, worked out when the file is loaded.
+meronyms) — only the senses a photo can show (``ABSTRACT`` lists the lexicographer files left
+out); narrower synsets are the broader ones inverted, worked out when the file is loaded.
 Also the irregular plurals ("mice" → "mouse"). Photonix reads only the output, never the system
 package. Synsets keep WordNet's order (by offset), so the ImageNet classes (``n`` + offset)
 can be found by binary search in ``offsets``.
@@ -27,6 +28,10 @@ from photonix.library.browse.words import split  # noqa: E402
 
 OUT = ROOT / "src" / "photonix" / "library" / "browse" / "assets" / "wordnet-nouns.json.gz"
 BROADER = {"@", "@i"}
+# Lexicographer files of things no photo shows: attributes, cognition, communication, feelings,
+# motives, possessions, processes, quantities, relations, states. Their senses are left out, so
+# "kitty" is a cat and not a gambling pot, and "mountain" not "a large amount" ("pot").
+ABSTRACT = {7, 9, 10, 12, 16, 21, 22, 23, 24, 26}
 WHOLE = {"#p"}
 PARTS = {"%p"}
 
@@ -44,6 +49,8 @@ def main() -> None:
             continue  # the licence header
         fields = line.split(" | ")[0].split()
         offset, count = int(fields[0]), int(fields[3], 16)
+        if int(fields[1]) in ABSTRACT:
+            continue
         lemmas = [phrase(fields[4 + 2 * i]) for i in range(count)]
         at = 4 + 2 * count
         pointers = int(fields[at])
@@ -60,6 +67,11 @@ def main() -> None:
                 parts.append(int(target))
         rows.append((offset, list(dict.fromkeys(x for x in lemmas if x)), broader, whole, parts))
     index = {offset: i for i, (offset, *_rest) in enumerate(rows)}
+    # pointers to the senses left out are dropped
+    rows = [
+        (offset, lemmas, *[[x for x in group if x in index] for group in groups])
+        for offset, lemmas, *groups in rows
+    ]
     names = sorted({lemma for row in rows for lemma in row[1]})
     name_ids = {name: i for i, name in enumerate(names)}
     exceptions: dict[str, str] = {}

@@ -40,6 +40,7 @@ def world() -> dict[str, Any]:
         "dog": make.tag(folder, "dog"),
         "benatky": make.tag(folder, "Benátky nad Jizerou", "place"),
         "hyogo": make.tag(folder, "Hyōgo", "place"),
+        "grey": make.tag(folder, "grey", "colour"),
     }
     photos: dict[str, Any] = {}
     for year, name in enumerate(tags, start=2001):
@@ -100,6 +101,9 @@ def _found(world: dict[str, Any], q: str, who: str = "alice") -> set[str]:
         ("zoe", {"zoe"}),
         ("orsted", {"zoe"}),
         ("zoë ørsted", {"zoe"}),
+        ("grey", {"grey"}),
+        ("gre", {"grey"}),
+        ("horse", set()),  # WordNet's "grey" is a horse, but colours are not expanded into
         ("zebra", set()),
     ],
 )

@@ -249,14 +249,16 @@ class PhotoFile(models.Model):
 class SearchTerm(models.Model):
     """A key free-text search looks a name up by: a word of it, a prefix, a typo key or the name.
 
-    One row per key of each tag, place, person, camera, lens, album and file name; ``target`` is
-    the id of the thing named (the photo, for a file name). Kept by ``library.browse.terms`` as
-    names change; a search reads only the rows of its keys, through ``searchterm_key``.
+    One row per key of each tag, place, colour, person, camera, lens, album and file name;
+    ``target`` is the id of the thing named (the photo, for a file name). Kept by
+    ``library.browse.terms`` as names change; a search reads only the rows of its keys, through
+    ``searchterm_key``.
     """
 
     class Field(models.TextChoices):
         TAG = "tag"
         PLACE = "place"
+        COLOUR = "colour"
         PERSON = "person"
         CAMERA = "camera"
         LENS = "lens"

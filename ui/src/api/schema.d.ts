@@ -1740,6 +1740,7 @@ export interface components {
         /**
          * @description * `tag` - tag
          *     * `place` - place
+         *     * `colour` - colour
          *     * `person` - person
          *     * `camera` - camera
          *     * `lens` - lens
@@ -1747,7 +1748,7 @@ export interface components {
          *     * `file` - file
          * @enum {string}
          */
-        FieldEnum: "tag" | "place" | "person" | "camera" | "lens" | "album" | "file";
+        FieldEnum: "tag" | "place" | "colour" | "person" | "camera" | "lens" | "album" | "file";
         File: {
             readonly id: number;
             readonly path: string;
@@ -2367,6 +2368,7 @@ export interface components {
              *
              *     * `tag` - tag
              *     * `place` - place
+             *     * `colour` - colour
              *     * `person` - person
              *     * `camera` - camera
              *     * `lens` - lens

@@ -11,6 +11,7 @@ import { ActionBar } from "./ActionBar";
 import { ActiveFilters, FilterPanel } from "./FilterPanel";
 import { useMonths, useRefreshAsPhotosArrive } from "./queries";
 import { SearchBox } from "./SearchBox";
+import { SearchMatches } from "./SearchMatches";
 import { clickSelect, EMPTY_SELECTION, keepListed, orderedSelection, selectAll, type Selection } from "./selection";
 import { TimelineView } from "./TimelineView";
 
@@ -91,6 +92,7 @@ export function TimelinePage() {
         </button>
       </div>
       <ActiveFilters filters={filters} onChange={changeFilters} />
+      <SearchMatches q={filters.q} />
       {at && (
         <p className="notice">
           Showing {formatMonth(at)} and older.{" "}

@@ -197,9 +197,9 @@ LOOSE = frozenset({"broader", "related"})
 #: The ``ranked`` tiers: each takes in the matches of its level and the stronger ones.
 TIERS = ("word", "prefix", "synonym", "related", "typo")
 #: Fields whose whole names WordNet's related words are looked up in (not people, cameras,
-#: lenses or files: "frank" is no hot dog).
+#: lenses or files: "frank" is no hot dog; nor colours: a "grey" horse is no grey photo).
 EXPANDED_FIELDS = (SearchTerm.Field.TAG, SearchTerm.Field.PLACE, SearchTerm.Field.ALBUM)
-TAG_FIELDS = (SearchTerm.Field.TAG, SearchTerm.Field.PLACE)
+TAG_FIELDS = (SearchTerm.Field.TAG, SearchTerm.Field.PLACE, SearchTerm.Field.COLOUR)
 #: Index rows read per word at most (a bound on the names one word can stand for).
 CANDIDATES = 2000
 
@@ -316,7 +316,7 @@ def hits_q(match: WordMatch, level: int = LEVELS["typo"]) -> Q:
         field=SearchTerm.Field.FILE, kind=SearchTerm.Kind.WORD, key__in=match.forms
     ).values("target")
     q = Q(pk__in=files)
-    tag_ids = by_field.get(SearchTerm.Field.TAG, []) + by_field.get(SearchTerm.Field.PLACE, [])
+    tag_ids = [t for f in TAG_FIELDS for t in by_field.get(f, [])]
     if tag_ids:
         # the tags and everything under them: "pet" finds the cats under "cat"
         tree = RawSQL(tag_tree_sql(_ids_sql(tag_ids)), tag_ids)  # noqa: S611 - bound values

@@ -3,9 +3,9 @@
 Which keys a name gets depends on what kind of name it is (the rule that keeps the words of one
 field out of another, see ``docs/search.md``):
 
-- tags, places, people and albums — names people type the start of, or mistype: the whole name,
-  each word, each word's prefixes (two letters and up) and, for words of five letters or more,
-  each word with one letter left out (one-edit typo keys);
+- tags, places, colours, people and albums — names people type the start of, or mistype: the
+  whole name, each word, each word's prefixes (two letters and up) and, for words of five
+  letters or more, each word with one letter left out (one-edit typo keys);
 - cameras, lenses and file names — model codes and numbers, where "trip" must not find a
   "Triple" lens: the whole name and each word, nothing else.
 
@@ -33,7 +33,9 @@ Field = SearchTerm.Field
 Kind = SearchTerm.Kind
 #: Fields whose words match by prefix and forgive a typo.
 Receiver = Callable[..., None]
-TYPED_FIELDS = frozenset({Field.TAG, Field.PLACE, Field.PERSON, Field.ALBUM})
+TYPED_FIELDS = frozenset({Field.TAG, Field.PLACE, Field.COLOUR, Field.PERSON, Field.ALBUM})
+#: Tags of these types are indexed as their own field (the rest as ``tag``).
+TAG_TYPE_FIELDS = {"place": Field.PLACE, "colour": Field.COLOUR}
 KEY_MAX = 200
 BATCH = 2000
 
@@ -90,7 +92,7 @@ def photo_files_set(photo_id: int, library_id: int | None) -> None:
 
 
 def _tag_field(tag: Any) -> str:
-    return Field.PLACE if tag.type == "place" else Field.TAG
+    return TAG_TYPE_FIELDS.get(tag.type, Field.TAG)
 
 
 def _tag_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
@@ -174,7 +176,7 @@ def _all_rows() -> Iterator[SearchTerm]:
         for pk, kind, name, library_id in tag._default_manager.values_list(
             "pk", "type", "name", "library_id"
         ).iterator(chunk_size=BATCH):
-            field = Field.PLACE if kind == "place" else Field.TAG
+            field = TAG_TYPE_FIELDS.get(kind, Field.TAG)
             yield from term_rows(field, pk, name, library_id)
     for label, field in (("faces.Person", Field.PERSON), ("albums.Album", Field.ALBUM)):
         model = _model(label)
