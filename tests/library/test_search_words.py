@@ -259,6 +259,15 @@ def test_any_text_gets_an_answer(world: dict[str, Any], q: str) -> None:
         assert list(response.json()) == ["q"]
 
 
+def test_places_are_suggested_without_their_accents(world: dict[str, Any]) -> None:
+    body = _get(world["alice"], "/api/search/suggest", {"q": "benat"})
+    place = world["tags"]["benatky"].pk
+    assert body == [{"kind": "place", "label": "Benátky nad Jizerou", "params": {"place": place}}]
+    assert [s["label"] for s in _get(world["alice"], "/api/search/suggest", {"q": "Hyogo"})] == [
+        "Hyōgo"
+    ]
+
+
 def test_search_limit_is_checked(world: dict[str, Any]) -> None:
     for limit in ("0", "501", "x", "-1"):
         response = world["alice"].get("/api/search", {"q": "cat", "limit": limit})

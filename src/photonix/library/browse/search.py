@@ -507,9 +507,20 @@ def _name_suggestions(user: User, text: str) -> list[dict[str, Any]]:
             seen.add((kind, label.lower()))
             found.append({"kind": kind, "label": label, "params": params})
 
+    named = _name_match("name", text)
+    folded = split(text)
+    if len(folded) == 1:
+        # accents optional: "benat" suggests "Benátky nad Jizerou"
+        named |= Q(
+            pk__in=SearchTerm.objects.filter(
+                field__in=TAG_FIELDS,
+                kind__in=(SearchTerm.Kind.WORD, SearchTerm.Kind.PREFIX),
+                key=folded[0],
+            ).values("target")
+        )
     tags = (
         Tag.objects.filter(library_id__in=_member_libraries(user))
-        .filter(_name_match("name", text))
+        .filter(named)
         .filter(Exists(PhotoTag.objects.filter(tag_id=OuterRef("pk"), verdict__in=SHOWN_VERDICTS)))
         .order_by("name", "pk")
         .values_list("pk", "type", "name")[: SUGGESTIONS * 2]
