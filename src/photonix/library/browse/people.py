@@ -159,3 +159,11 @@ def has_any_person(person_ids: list[int]) -> Exists | None:
     if models is None:
         return None
     return Exists(_faces(models[1]).filter(photo_id=OuterRef("pk"), person_id__in=person_ids))
+
+
+def photos_of_people(person_ids: list[int]) -> QuerySet[Any] | None:
+    """The ids of the photos ``has_any_person`` finds, for ``id IN (…)`` (None: no faces app)."""
+    models = _models()
+    if models is None:
+        return None
+    return _faces(models[1]).filter(person_id__in=person_ids).values("photo_id")
