@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # Signing in costs two queries per request (the session, the user); the list itself is one.
 AUTH_QUERIES = 2
-# Each word of ``q`` is looked up in the search index, and the tags it names are expanded to
-# their descendants (two queries per word, before the list's one); month and year words cost none.
+# A ``q`` of one word costs two queries before the list's one: the word's lookup in the search
+# index, and the descendants of the tags it names (months and years cost none).
 WORD_QUERIES = 2
 
 

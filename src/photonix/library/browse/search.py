@@ -297,18 +297,36 @@ def match_word(word: str, libraries: QuerySet[Any] | None = None) -> WordMatch:
     return WordMatch(word, forms, hits)
 
 
-def hits_q(match: WordMatch, level: int = LEVELS["typo"]) -> Q:
+def hits_q(
+    match: WordMatch, level: int = LEVELS["typo"], trees: dict[int, list[int]] | None = None
+) -> Q:
     """Photos ``match`` finds through its hits of ``level`` or stronger, and its file words.
 
     One ``pk IN (…)`` of the union of the photo ids each kind of hit names, each read through
     its own index (the tag trees worked out first, in one query), so that the database starts
     from the matching photos rather than testing an OR of lookups on every photo of the
-    timeline.
+    timeline. ``trees``: the ids under each tag of the hits, read beforehand (``match_trees``).
     """
-    return Q(pk__in=hit_photos(match, level))
+    return Q(pk__in=hit_photos(match, level, trees))
 
 
-def hit_photos(match: WordMatch, level: int = LEVELS["typo"]) -> QuerySet[Any, Any]:
+def match_trees(matches: list[WordMatch]) -> dict[int, list[int]]:
+    """The ids under each tag these words matched (not by a broader word), in one query."""
+    return tag_trees(
+        sorted(
+            {
+                hit.target
+                for match in matches
+                for hit in match.hits
+                if hit.field in TAG_FIELDS and hit.relation != "broader"
+            }
+        )
+    )
+
+
+def hit_photos(
+    match: WordMatch, level: int = LEVELS["typo"], trees: dict[int, list[int]] | None = None
+) -> QuerySet[Any, Any]:
     """The ids of the photos ``hits_q`` finds: one query, a union of non-correlated selects."""
     by_field: dict[str, list[int]] = {}
     broader: list[int] = []  # tags found by a broader word: themselves, not what is under them
@@ -322,7 +340,9 @@ def hit_photos(match: WordMatch, level: int = LEVELS["typo"]) -> QuerySet[Any, A
     parts: list[QuerySet[Any, Any]] = []
     tag_ids = [t for f in TAG_FIELDS for t in by_field.get(f, [])]
     # the tags and everything under them: "pet" finds the cats under "cat"
-    tree = {t for ids in tag_trees(sorted(set(tag_ids))).values() for t in ids}
+    if trees is None:
+        trees = tag_trees(sorted(set(tag_ids)))
+    tree = {t for tag_id in tag_ids for t in trees.get(tag_id, [])}
     tree.update(broader)
     if tree:
         parts.append(photos_with_tags(sorted(tree)))
@@ -363,8 +383,10 @@ def query_q(text: str) -> Q:
     """The filter the free text ``q`` stands for."""
     parsed = parse_query(text)
     q = date_q(parsed)
-    for word in parsed.words:
-        q &= word_q(word)
+    matches = [match_word(word) for word in parsed.words]
+    trees = match_trees(matches)
+    for match in matches:
+        q &= hits_q(match, trees=trees)
     return q
 
 
@@ -389,6 +411,7 @@ def explain(user: User, text: str, limit: int = 100) -> dict[str, Any]:
         for m in matches
     ]
     base = visible_photos(user).filter(hidden=False).filter(date_q(parsed))
+    trees = match_trees(matches)
     results: list[dict[str, Any]] = []
     if parsed.words or parsed.years or parsed.months:
         seen: set[int] = set()
@@ -399,7 +422,7 @@ def explain(user: User, text: str, limit: int = 100) -> dict[str, Any]:
                 continue
             q = Q()
             for match in matches:
-                q &= hits_q(match, level)
+                q &= hits_q(match, level, trees)
             ids = (
                 base.filter(q)
                 .exclude(pk__in=list(seen))
