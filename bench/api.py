@@ -174,6 +174,9 @@ def fill(photos: int, rng: random.Random) -> dict[str, Any]:
         )
     from django.db import connection
 
+    from photonix.library.browse.terms import reindex_all
+
+    reindex_all()  # the search index of what bulk_create wrote without its receivers
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

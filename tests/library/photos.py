@@ -57,7 +57,7 @@ def photo(folder: LibraryFolder, taken: dt.datetime | None, **facts: Any) -> Pho
         library_id=folder.library_id,
         folder=folder,
         photo=made,
-        path=str(Path(folder.path) / f"{_count}.jpg"),
+        path=str(Path(folder.path) / f"shot{_count}.jpg"),
         kind=PhotoFile.Kind.PHOTO,
         state=PhotoFile.State.OK,
         size=1000,

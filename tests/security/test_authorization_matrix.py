@@ -124,6 +124,7 @@ TABLE: dict[str, str] = {
     "timeline": "signed_in",
     "timeline_months": "signed_in",
     "timeline_facets": "signed_in",
+    "search": "signed_in",
     "search_suggest": "signed_in",
     "map_points": "signed_in",
     # classifiers

@@ -72,6 +72,7 @@ urlpatterns = [
     path("timeline", browse_api.TimelineView.as_view(), name="timeline"),
     path("timeline/months", browse_api.TimelineMonthsView.as_view(), name="timeline-months"),
     path("timeline/facets", browse_api.TimelineFacetsView.as_view(), name="timeline-facets"),
+    path("search", browse_api.SearchView.as_view(), name="search"),
     path("search/suggest", browse_api.SearchSuggestView.as_view(), name="search-suggest"),
     path("map", browse_api.MapView.as_view(), name="map"),
     path(

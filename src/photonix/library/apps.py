@@ -6,6 +6,7 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from photonix.core.services import first_admin_created
+        from photonix.library.browse import terms
         from photonix.library.importing import tasks  # noqa: F401 - see below
         from photonix.library.services import libraries_adopt
 
@@ -14,3 +15,4 @@ class LibraryConfig(AppConfig):
         # only for a task it knows (pipeline.signals).
 
         first_admin_created.connect(libraries_adopt, dispatch_uid="library-adopt")
+        terms.connect()  # the search index follows names as they change

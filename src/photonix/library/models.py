@@ -244,3 +244,50 @@ class PhotoFile(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class SearchTerm(models.Model):
+    """A key free-text search looks a name up by: a word of it, a prefix, a typo key or the name.
+
+    One row per key of each tag, place, colour, person, camera, lens, album and file name;
+    ``target`` is the id of the thing named (the photo, for a file name). Kept by
+    ``library.browse.terms`` as names change; a search reads only the rows of its keys, through
+    ``searchterm_key``.
+    """
+
+    class Field(models.TextChoices):
+        TAG = "tag"
+        PLACE = "place"
+        COLOUR = "colour"
+        PERSON = "person"
+        CAMERA = "camera"
+        LENS = "lens"
+        ALBUM = "album"
+        FILE = "file"
+
+    class Kind(models.TextChoices):
+        NAME = "n"  # the whole name's words, joined by spaces
+        WORD = "w"  # one word
+        PREFIX = "p"  # a prefix of a word (names a person types the start of)
+        TYPO = "d"  # a word with one letter left out (one-edit typo matching)
+
+    #: The library of the thing named; null for cameras and lenses (shared by every library).
+    library = models.ForeignKey(
+        Library, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    field = models.CharField(max_length=10, choices=Field.choices)
+    target = models.BigIntegerField()
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    #: the whole folded word (or name, for ``n``) the key comes from
+    word = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "kind", "field"], name="searchterm_key"),
+            models.Index(fields=["field", "target"], name="searchterm_target"),
+            models.Index(fields=["library"], name="searchterm_library"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.target}: {self.kind} {self.key}"

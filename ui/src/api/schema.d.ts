@@ -1149,6 +1149,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description What free text matched, word by word, and the photos it finds, best matches first.
+         *
+         *     Photos are ranked by how each word matched them — the word itself, a prefix, a synonym,
+         *     a broader, narrower or related word, a typo — and newest first within a rank.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search/semantic": {
         parameters: {
             query?: never;
@@ -1878,6 +1900,18 @@ export interface components {
             dates: string[] | null;
             total: number;
         };
+        /**
+         * @description * `tag` - tag
+         *     * `place` - place
+         *     * `colour` - colour
+         *     * `person` - person
+         *     * `camera` - camera
+         *     * `lens` - lens
+         *     * `album` - album
+         *     * `file` - file
+         * @enum {string}
+         */
+        FieldEnum: "tag" | "place" | "colour" | "person" | "camera" | "lens" | "album" | "file";
         File: {
             readonly id: number;
             readonly path: string;
@@ -2099,6 +2133,15 @@ export interface components {
              */
             source: components["schemas"]["SourceEnum"];
         };
+        /**
+         * @description * `word` - word
+         *     * `prefix` - prefix
+         *     * `synonym` - synonym
+         *     * `related` - related
+         *     * `typo` - typo
+         * @enum {string}
+         */
+        MatchEnum: "word" | "prefix" | "synonym" | "related" | "typo";
         Member: {
             user_id: number;
             username: string;
@@ -2460,6 +2503,17 @@ export interface components {
             /** @description `password_required`: enter the password again (`POST /api/auth/confirm-password`), then repeat the request. Absent for other refusals. */
             code?: string;
         };
+        /**
+         * @description * `word` - word
+         *     * `prefix` - prefix
+         *     * `synonym` - synonym
+         *     * `narrower` - narrower
+         *     * `broader` - broader
+         *     * `related` - related
+         *     * `typo` - typo
+         * @enum {string}
+         */
+        RelationEnum: "word" | "prefix" | "synonym" | "narrower" | "broader" | "related" | "typo";
         RemoveResult: {
             removed: number;
         };
@@ -2495,6 +2549,58 @@ export interface components {
          * @enum {integer}
          */
         RotationEnum: 0 | 90 | 180 | 270;
+        Search: {
+            words: components["schemas"]["SearchWord"][];
+            results: components["schemas"]["SearchResult"][];
+        };
+        SearchMatch: {
+            /** @description the word (or whole name) of the name that matched */
+            name: string;
+            /**
+             * @description what kind of name: tag, place, person, camera, lens, album or file
+             *
+             *     * `tag` - tag
+             *     * `place` - place
+             *     * `colour` - colour
+             *     * `person` - person
+             *     * `camera` - camera
+             *     * `lens` - lens
+             *     * `album` - album
+             *     * `file` - file
+             */
+            field: components["schemas"]["FieldEnum"];
+            /**
+             * @description how it matched the word: the word itself, a prefix of it, a WordNet synonym, narrower, broader or related word, or a typo
+             *
+             *     * `word` - word
+             *     * `prefix` - prefix
+             *     * `synonym` - synonym
+             *     * `narrower` - narrower
+             *     * `broader` - broader
+             *     * `related` - related
+             *     * `typo` - typo
+             */
+            relation: components["schemas"]["RelationEnum"];
+        };
+        SearchResult: {
+            id: number;
+            /**
+             * @description the rank: the weakest of its words' best matches ('related' also stands for broader and narrower words)
+             *
+             *     * `word` - word
+             *     * `prefix` - prefix
+             *     * `synonym` - synonym
+             *     * `related` - related
+             *     * `typo` - typo
+             */
+            match: components["schemas"]["MatchEnum"];
+        };
+        SearchWord: {
+            /** @description a word of the query, folded (lower case, no accents) */
+            word: string;
+            /** @description strongest first (at most 20) */
+            matches: components["schemas"]["SearchMatch"][];
+        };
         SemanticItem: {
             id: number;
             /** @description ISO 8601, with the offset when the camera recorded one */
@@ -5430,6 +5536,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DispatchResult"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: {
+                /** @description 1 to 500 (default 100) */
+                limit?: number;
+                /** @description free text, as the timeline's q */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Search"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -13,6 +13,7 @@ import { ActiveFilters, FilterPanel } from "./FilterPanel";
 import { useMonths, useRefreshAsPhotosArrive } from "./queries";
 import { SimilarInMeaning } from "../smartsearch/SimilarInMeaning";
 import { SearchBox } from "./SearchBox";
+import { SearchMatches } from "./SearchMatches";
 import { clickSelect, EMPTY_SELECTION, keepListed, orderedSelection, selectAll, type Selection } from "./selection";
 import { TimelineView } from "./TimelineView";
 
@@ -103,6 +104,7 @@ export function TimelinePage() {
         </button>
       </div>
       <ActiveFilters filters={filters} onChange={changeFilters} />
+      <SearchMatches q={filters.q} />
       {at && (
         <p className="notice">
           Showing {formatMonth(at)} and older.{" "}

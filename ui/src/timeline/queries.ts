@@ -1,7 +1,7 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, unwrap } from "../api/client";
-import type { BulkRequest, Facets, MonthCount, Suggestion } from "../api/types";
+import type { BulkRequest, Facets, MonthCount, SearchExplanation, Suggestion } from "../api/types";
 import type { Filters } from "../shared/filters";
 import { indicatorInterval, useJobsSummary } from "../shared/jobsSummary";
 import { photoKeys, useInvalidatePhotos } from "../shared/photos";
@@ -63,6 +63,18 @@ export function useSuggestions(q: string) {
     enabled: text.length > 0,
     staleTime: 30_000,
     placeholderData: (previous) => previous,
+  });
+}
+
+/** What each word of the free text matched (for the line under the search box). */
+export function useSearchExplanation(q: string | undefined) {
+  const text = (q ?? "").trim();
+  return useQuery({
+    queryKey: ["search", "explain", text],
+    queryFn: async (): Promise<SearchExplanation> =>
+      unwrap(await api.GET("/api/search", { params: { query: { q: text, limit: 1 } } })),
+    enabled: text.length > 0,
+    staleTime: 30_000,
   });
 }
 

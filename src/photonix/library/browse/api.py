@@ -28,8 +28,10 @@ from photonix.core.models import User
 from photonix.library import selectors
 from photonix.library.browse import edits, filters, people, search, timeline, visibility
 from photonix.library.browse.search import SHOWN_VERDICTS
-from photonix.library.models import Photo, PhotoFile
+from photonix.library.models import Photo, PhotoFile, SearchTerm
 from photonix.library.serializers import FileSerializer, PhotoFailureSerializer
+
+SEARCH_LIMIT = 500
 
 
 class PhotoListSerializer(PhotoFailureSerializer):
@@ -415,6 +417,38 @@ class SuggestionSerializer(serializers.Serializer[Any]):
     params = SuggestionParamsSerializer(help_text="the filters to add to the URL")
 
 
+class SearchMatchSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="the word (or whole name) of the name that matched")
+    field = serializers.ChoiceField(
+        choices=[c.value for c in SearchTerm.Field],
+        help_text="what kind of name: tag, place, person, camera, lens, album or file",
+    )
+    relation = serializers.ChoiceField(
+        choices=list(search.LEVELS),
+        help_text="how it matched the word: the word itself, a prefix of it, a WordNet synonym, "
+        "narrower, broader or related word, or a typo",
+    )
+
+
+class SearchWordSerializer(serializers.Serializer[Any]):
+    word = serializers.CharField(help_text="a word of the query, folded (lower case, no accents)")
+    matches = SearchMatchSerializer(many=True, help_text="strongest first (at most 20)")
+
+
+class SearchResultSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    match = serializers.ChoiceField(
+        choices=list(search.TIERS),
+        help_text="the rank: the weakest of its words' best matches ('related' also stands "
+        "for broader and narrower words)",
+    )
+
+
+class SearchSerializer(serializers.Serializer[Any]):
+    words = SearchWordSerializer(many=True)
+    results = SearchResultSerializer(many=True)
+
+
 class MapPointSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     lat = serializers.FloatField()
@@ -505,6 +539,29 @@ class SearchSuggestView(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(search.suggest(request_user(request), request.query_params.get("q", "")))
+
+
+class SearchView(APIView):
+    """What free text matched, word by word, and the photos it finds, best matches first.
+
+    Photos are ranked by how each word matched them — the word itself, a prefix, a synonym,
+    a broader, narrower or related word, a typo — and newest first within a rank.
+    """
+
+    @extend_schema(
+        operation_id="search",
+        parameters=[
+            OpenApiParameter("q", str, description="free text, as the timeline's q"),
+            OpenApiParameter("limit", int, description="1 to 500 (default 100)"),
+        ],
+        responses={200: SearchSerializer, 400: FIELD_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        limit_text = request.query_params.get("limit", "100")
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= SEARCH_LIMIT:
+            raise ValidationError({"limit": [f"a number from 1 to {SEARCH_LIMIT}"]})
+        text = request.query_params.get("q", "")
+        return Response(search.explain(request_user(request), text, int(limit_text)))
 
 
 class MapView(APIView):

@@ -175,7 +175,11 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def filter_q(
-    filters: dict[str, Any], *, whole: bool = False, trees: dict[int, list[int]] | None = None
+    filters: dict[str, Any],
+    *,
+    whole: bool = False,
+    trees: dict[int, list[int]] | None = None,
+    words: Q | None = None,
 ) -> Q:
     """The condition the validated ``filters`` stand for.
 
@@ -183,6 +187,7 @@ def filter_q(
     the photos that carry them, which lets the database start from those few photos; a page
     keeps EXISTS, so that walking the timeline index stops as soon as the page is full.
     ``trees``: the ids under each tag filter, read beforehand (``search.tag_trees``).
+    ``words``: ``search.query_q`` of the free text ``q``, worked out beforehand.
     """
     # ``hidden IN (x)`` rather than ``NOT hidden``: the form an index on ``hidden`` can serve.
     q = Q(hidden__in=[filters.get("hidden", False)])
@@ -232,7 +237,7 @@ def filter_q(
     if "bbox" in filters:
         q &= bbox_q(filters["bbox"])
     if filters.get("q", "").strip():
-        q &= search.query_q(filters["q"])
+        q &= words if words is not None else search.query_q(filters["q"])
     return q
 
 
@@ -242,9 +247,10 @@ def selection_q(
     *,
     whole: bool = False,
     trees: dict[int, list[int]] | None = None,
+    words: Q | None = None,
 ) -> Q:
-    """The user's photos that pass ``filters`` (``whole``, ``trees``: see ``filter_q``)."""
-    return visible_q(user, whole=whole) & filter_q(filters, whole=whole, trees=trees)
+    """The user's photos that pass ``filters`` (``whole``, ``trees``, ``words``: ``filter_q``)."""
+    return visible_q(user, whole=whole) & filter_q(filters, whole=whole, trees=trees, words=words)
 
 
 def filtered_photos(
@@ -253,6 +259,7 @@ def filtered_photos(
     *,
     whole: bool = False,
     trees: dict[int, list[int]] | None = None,
+    words: Q | None = None,
 ) -> QuerySet[Photo]:
     """The photos of ``selection_q``, unordered."""
-    return Photo.objects.filter(selection_q(user, filters, whole=whole, trees=trees))
+    return Photo.objects.filter(selection_q(user, filters, whole=whole, trees=trees, words=words))

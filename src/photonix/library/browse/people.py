@@ -156,3 +156,19 @@ def suggest(user: User, text: str, limit: int) -> list[tuple[int, str]]:
         .values_list("pk", "name")[:limit]
     )
     return [(int(pk), str(name)) for pk, name in rows]
+
+
+def has_any_person(person_ids: list[int]) -> Exists | None:
+    """The photo shows one of these people (None when faces are not installed)."""
+    models = _models()
+    if models is None:
+        return None
+    return Exists(_faces(models[1]).filter(photo_id=OuterRef("pk"), person_id__in=person_ids))
+
+
+def photos_of_people(person_ids: list[int]) -> QuerySet[Any] | None:
+    """The ids of the photos ``has_any_person`` finds, for ``id IN (…)`` (None: no faces app)."""
+    models = _models()
+    if models is None:
+        return None
+    return _faces(models[1]).filter(person_id__in=person_ids).values("photo_id")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -22,9 +23,11 @@ from django.db.models.functions import Concat
 
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core.models import User
-from photonix.library.browse import people
+from photonix.library.browse import people, terms
 from photonix.library.browse.visibility import visible_photos
-from photonix.library.models import Camera, Lens, LibraryMember, Photo, PhotoFile
+from photonix.library.browse.wordnet import wordnet
+from photonix.library.browse.words import TYPO_MIN, deletions, one_edit, split
+from photonix.library.models import Camera, Lens, LibraryMember, Photo, PhotoFile, SearchTerm
 
 SHOWN_VERDICTS = (PhotoTag.Verdict.AUTO, PhotoTag.Verdict.ADDED, PhotoTag.Verdict.CONFIRMED)
 
@@ -38,6 +41,8 @@ MONTHS["sept"] = 9
 STOPWORDS = frozenset({"a", "an", "and", "at", "from", "in", "of", "on", "the", "with"})
 FIRST_YEAR, LAST_YEAR = 1826, 2200  # the oldest surviving photograph; well past any camera clock
 MAX_WORDS = 8
+#: Characters of free text read at most (the rest is ignored, not refused).
+QUERY_CHARS = 1000
 SUGGESTIONS = 10
 
 
@@ -49,11 +54,14 @@ class ParsedQuery:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Split free text into name words, years and months (lower case, order kept)."""
+    """Split free text into name words, years and months (folded, order kept).
+
+    Words are split as names are (``words.split``): "sea-coast" is "sea" and "coast", and
+    "Benátky" is "benatky".
+    """
     parsed = ParsedQuery()
-    for raw in re.findall(r"[\w'’.-]+", text.lower())[: MAX_WORDS * 2]:
-        token = raw.strip(".-'’")
-        if not token or token in STOPWORDS:
+    for token in split(text[:QUERY_CHARS])[: MAX_WORDS * 2]:
+        if token in STOPWORDS:
             continue
         if token.isdigit() and len(token) == 4 and FIRST_YEAR <= int(token) <= LAST_YEAR:
             if int(token) not in parsed.years:
@@ -172,38 +180,273 @@ def photos_with_tag(tag_id: int) -> QuerySet[PhotoTag, Any]:
     return PhotoTag.objects.filter(tag_id=tag_id, verdict__in=SHOWN_VERDICTS).values("photo_id")
 
 
-def word_q(word: str) -> Q:
-    """Photos one word of free text finds, by any kind of name."""
-    start, inner = _like(word)
-    tree = RawSQL(  # noqa: S611 - the word is a bound parameter
-        tag_tree_sql("LOWER(name) LIKE %s ESCAPE '\\' OR LOWER(name) LIKE %s ESCAPE '\\'"),
-        (start, inner),
+# Words ------------------------------------------------------------------------------------
+
+#: How strong each kind of match is: the order of ``ranked`` results (lower first).
+LEVELS: dict[str, int] = {
+    "word": 0,
+    "prefix": 1,
+    "synonym": 2,
+    "narrower": 3,
+    "broader": 3,
+    "related": 3,
+    "typo": 4,
+}
+#: Matches used only when a word has no closer one (see ``match_word``).
+LOOSE = frozenset({"broader", "related"})
+#: The ``ranked`` tiers: each takes in the matches of its level and the stronger ones.
+TIERS = ("word", "prefix", "synonym", "related", "typo")
+#: Fields whose whole names WordNet's related words are looked up in (not people, cameras,
+#: lenses or files: "frank" is no hot dog; nor colours: a "grey" horse is no grey photo).
+EXPANDED_FIELDS = (SearchTerm.Field.TAG, SearchTerm.Field.PLACE, SearchTerm.Field.ALBUM)
+TAG_FIELDS = (SearchTerm.Field.TAG, SearchTerm.Field.PLACE, SearchTerm.Field.COLOUR)
+#: Index rows read per word at most (a bound on the names one word can stand for).
+CANDIDATES = 2000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A name a word of the query matched, and how."""
+
+    field: str
+    target: int
+    name: str  # the name's word (or, for a related word, the whole name) that matched
+    relation: str  # a key of LEVELS
+
+    @property
+    def level(self) -> int:
+        return LEVELS[self.relation]
+
+
+@dataclass
+class WordMatch:
+    """What one word of the query matched."""
+
+    word: str
+    #: the word itself and the singulars it may be the plural of: whole-word keys
+    forms: list[str]
+    hits: list[Hit]
+
+
+def _terms(condition: Q, libraries: QuerySet[Any] | None) -> QuerySet[SearchTerm]:
+    rows = SearchTerm.objects.filter(condition)
+    if libraries is not None:
+        rows = rows.filter(Q(library_id__in=libraries) | Q(library_id__isnull=True))
+    return rows
+
+
+def match_word(word: str, libraries: QuerySet[Any] | None = None) -> WordMatch:
+    """The names ``word`` (folded) matches, through the search index (``browse.terms``).
+
+    The word itself and its singulars as whole words of any name; as the start of a word of a
+    tag, place, person or album; its WordNet synonyms and narrower words as whole tag, place or
+    album names. Only when none of those matched, its broader and related words; and only when
+    nothing matched, a word of a tag, place, person or album one edit away (for words of
+    ``TYPO_MIN`` letters or more). Files match whole words
+    only, and are left to the query itself (``file_q``): a word like "img" names every photo.
+    ``libraries``: only names of these libraries (and cameras and lenses).
+    """
+    net = wordnet()
+    forms = [word, *net.singulars(word)]
+    related = {r.phrase: r.relation for r in net.expand(word) if r.phrase not in forms}
+    condition = Q(kind=SearchTerm.Kind.WORD, key__in=forms) | Q(
+        kind=SearchTerm.Kind.PREFIX, key=word
     )
-    q = Q(
-        Exists(
-            PhotoTag.objects.filter(
-                photo_id=OuterRef("pk"), tag_id__in=tree, verdict__in=SHOWN_VERDICTS
+    if related:
+        condition |= Q(kind=SearchTerm.Kind.NAME, key__in=list(related), field__in=EXPANDED_FIELDS)
+    rows = (
+        _terms(condition, libraries)
+        .exclude(field=SearchTerm.Field.FILE)
+        .values_list("field", "target", "kind", "key", "word")[:CANDIDATES]
+    )
+    best: dict[tuple[str, int], Hit] = {}
+
+    def add(hit: Hit) -> None:
+        key = (hit.field, hit.target)
+        if key not in best or hit.level < best[key].level:
+            best[key] = hit
+
+    for field_name, target, kind, key, name in rows:
+        if kind == SearchTerm.Kind.WORD:
+            add(Hit(field_name, target, name, "word"))
+        elif kind == SearchTerm.Kind.PREFIX:
+            add(Hit(field_name, target, name, "prefix"))
+        elif key in related:
+            add(Hit(field_name, target, name, related[key]))
+    # The looser kinds of match are fallbacks: a word that names something by itself, its
+    # synonyms or its kinds ("dog": malamutes) leaves out the broader and related words (the
+    # "back" of a "firedog"); only a word that matches nothing else is read as a typo.
+    close = {k: h for k, h in best.items() if h.relation not in LOOSE}
+    if close:
+        best = close
+    elif not best and len(word) >= TYPO_MIN:
+        near = deletions(word)
+        typos = (
+            _terms(
+                Q(kind=SearchTerm.Kind.TYPO, key__in=[word, *near])
+                | Q(kind=SearchTerm.Kind.WORD, key__in=near),
+                libraries,
             )
+            .filter(field__in=terms.TYPED_FIELDS)
+            .values_list("field", "target", "word")[:CANDIDATES]
+        )
+        for field_name, target, name in typos:
+            if one_edit(word, name):
+                add(Hit(field_name, target, name, "typo"))
+    hits = sorted(best.values(), key=lambda h: (h.level, h.name, h.field, h.target))
+    return WordMatch(word, forms, hits)
+
+
+def hits_q(
+    match: WordMatch, level: int = LEVELS["typo"], trees: dict[int, list[int]] | None = None
+) -> Q:
+    """Photos ``match`` finds through its hits of ``level`` or stronger, and its file words.
+
+    One ``pk IN (…)`` of the union of the photo ids each kind of hit names, each read through
+    its own index (the tag trees worked out first, in one query), so that the database starts
+    from the matching photos rather than testing an OR of lookups on every photo of the
+    timeline. ``trees``: the ids under each tag of the hits, read beforehand (``match_trees``).
+    """
+    return Q(pk__in=hit_photos(match, level, trees))
+
+
+def match_trees(matches: list[WordMatch]) -> dict[int, list[int]]:
+    """The ids under each tag these words matched (not by a broader word), in one query."""
+    return tag_trees(
+        sorted(
+            {
+                hit.target
+                for match in matches
+                for hit in match.hits
+                if hit.field in TAG_FIELDS and hit.relation != "broader"
+            }
         )
     )
-    cameras = Camera.objects.filter(
-        Q(make__istartswith=word) | Q(model__istartswith=word) | Q(model__icontains=f" {word}")
-    )
-    lenses = Lens.objects.filter(Q(name__istartswith=word) | Q(name__icontains=f" {word}"))
-    q |= Q(camera_id__in=cameras.values("pk")) | Q(lens_id__in=lenses.values("pk"))
-    person = people.name_q(word)
-    if person is not None:
-        q |= person
-    return q
+
+
+def hit_photos(
+    match: WordMatch, level: int = LEVELS["typo"], trees: dict[int, list[int]] | None = None
+) -> QuerySet[Any, Any]:
+    """The ids of the photos ``hits_q`` finds: one query, a union of non-correlated selects."""
+    by_field: dict[str, list[int]] = {}
+    broader: list[int] = []  # tags found by a broader word: themselves, not what is under them
+    for hit in match.hits:
+        if hit.level > level:
+            continue
+        if hit.relation == "broader" and hit.field in TAG_FIELDS:
+            broader.append(hit.target)
+        else:
+            by_field.setdefault(hit.field, []).append(hit.target)
+    parts: list[QuerySet[Any, Any]] = []
+    tag_ids = [t for f in TAG_FIELDS for t in by_field.get(f, [])]
+    # the tags and everything under them: "pet" finds the cats under "cat"
+    if trees is None:
+        trees = tag_trees(sorted(set(tag_ids)))
+    tree = {t for tag_id in tag_ids for t in trees.get(tag_id, [])}
+    tree.update(broader)
+    if tree:
+        parts.append(photos_with_tags(sorted(tree)))
+    if by_field.get(SearchTerm.Field.CAMERA):
+        cameras = by_field[SearchTerm.Field.CAMERA]
+        parts.append(Photo.objects.filter(camera_id__in=cameras).values("pk"))
+    if by_field.get(SearchTerm.Field.LENS):
+        lenses = by_field[SearchTerm.Field.LENS]
+        parts.append(Photo.objects.filter(lens_id__in=lenses).values("pk"))
+    if by_field.get(SearchTerm.Field.PERSON):
+        shown = people.photos_of_people(by_field[SearchTerm.Field.PERSON])
+        if shown is not None:
+            parts.append(shown)
+    if by_field.get(SearchTerm.Field.ALBUM):
+        in_album = _album_photos(by_field[SearchTerm.Field.ALBUM])
+        if in_album is not None:
+            parts.append(in_album)
+    files = SearchTerm.objects.filter(
+        field=SearchTerm.Field.FILE, kind=SearchTerm.Kind.WORD, key__in=match.forms
+    ).values("target")
+    return files.union(*parts) if parts else files
+
+
+def _album_photos(album_ids: list[int]) -> QuerySet[Any, Any] | None:
+    """The ids of the photos in these albums (None when the albums app is not installed)."""
+    if not apps.is_installed("photonix.albums"):
+        return None
+    entry = apps.get_model("albums", "AlbumPhoto")
+    return entry._default_manager.filter(album_id__in=album_ids).values("photo_id")
+
+
+def word_q(word: str) -> Q:
+    """Photos one word of free text finds, by any kind of name."""
+    return hits_q(match_word(word))
 
 
 def query_q(text: str) -> Q:
     """The filter the free text ``q`` stands for."""
     parsed = parse_query(text)
     q = date_q(parsed)
-    for word in parsed.words:
-        q &= word_q(word)
+    matches = [match_word(word) for word in parsed.words]
+    trees = match_trees(matches)
+    for match in matches:
+        q &= hits_q(match, trees=trees)
     return q
+
+
+def explain(user: User, text: str, limit: int = 100) -> dict[str, Any]:
+    """What the free text matched, word by word, and the photos it finds ranked by match.
+
+    Photos are ranked by the weakest of their words' best matches — a whole word, then a
+    prefix, a synonym, a broader, narrower or related word, a typo — and newest first within
+    each rank. Each rank is one query that stops at ``limit``.
+    """
+    parsed = parse_query(text)
+    libraries = _member_libraries(user)
+    matches = [match_word(word, libraries) for word in parsed.words]
+    words = [
+        {
+            "word": m.word,
+            "matches": [
+                {"name": h.name, "field": h.field, "relation": h.relation}
+                for h in _distinct_names(m.hits)
+            ],
+        }
+        for m in matches
+    ]
+    base = visible_photos(user).filter(hidden=False).filter(date_q(parsed))
+    trees = match_trees(matches)
+    results: list[dict[str, Any]] = []
+    if parsed.words or parsed.years or parsed.months:
+        seen: set[int] = set()
+        for tier in TIERS:
+            level = LEVELS[tier]
+            # (file names match whole words: the first rank is always asked)
+            if tier != "word" and not any(h.level == level for m in matches for h in m.hits):
+                continue
+            q = Q()
+            for match in matches:
+                q &= hits_q(match, level, trees)
+            ids = (
+                base.filter(q)
+                .exclude(pk__in=list(seen))
+                .order_by("-taken_local", "-pk")
+                .values_list("pk", flat=True)[: limit - len(results)]
+            )
+            for pk in ids:
+                seen.add(pk)
+                results.append({"id": pk, "match": tier})
+            if len(results) >= limit or not matches:
+                break
+    return {"words": words, "results": results}
+
+
+def _distinct_names(hits: list[Hit]) -> list[Hit]:
+    """One hit per name, field and relation (several tags of one name in several libraries)."""
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        key = (hit.name, hit.field, hit.relation)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out[:20]
 
 
 # Suggestions ------------------------------------------------------------------------------
@@ -283,9 +526,20 @@ def _name_suggestions(user: User, text: str) -> list[dict[str, Any]]:
             seen.add((kind, label.lower()))
             found.append({"kind": kind, "label": label, "params": params})
 
+    named = _name_match("name", text)
+    folded = split(text)
+    if len(folded) == 1:
+        # accents optional: "benat" suggests "Benátky nad Jizerou"
+        named |= Q(
+            pk__in=SearchTerm.objects.filter(
+                field__in=TAG_FIELDS,
+                kind__in=(SearchTerm.Kind.WORD, SearchTerm.Kind.PREFIX),
+                key=folded[0],
+            ).values("target")
+        )
     tags = (
         Tag.objects.filter(library_id__in=_member_libraries(user))
-        .filter(_name_match("name", text))
+        .filter(named)
         .filter(Exists(PhotoTag.objects.filter(tag_id=OuterRef("pk"), verdict__in=SHOWN_VERDICTS)))
         .order_by("name", "pk")
         .values_list("pk", "type", "name")[: SUGGESTIONS * 2]
@@ -373,7 +627,8 @@ def suggest(user: User, text: str) -> list[dict[str, Any]]:
     The whole text as one name (or a month, a year); when nothing is named so, and the text
     has several words, each word as its own filter, all of them together.
     """
-    text = " ".join(text.split())[:100]
+    # NUL is no character of any name (and PostgreSQL cannot compare text holding it)
+    text = " ".join(text.replace("\x00", " ").split())[:100]
     if not text:
         return []
     dates = _date_suggestions(user, text)

@@ -448,12 +448,15 @@ def facets(user: User, chosen: dict[str, Any]) -> dict[str, Any]:
                 return copy.deepcopy(hit[1])
     # The tag trees once, as ids: one query, and PostgreSQL can then estimate the selection.
     trees = search.tag_trees([*chosen.get("tag", []), *filter(None, [chosen.get("place")])])
-    selection = selection_q(user, chosen, whole=True, trees=trees)
+    # The free text's words once too: each recount below filters by them again.
+    words = search.query_q(chosen["q"]) if chosen.get("q", "").strip() else None
+    selection = selection_q(user, chosen, whole=True, trees=trees, words=words)
     result = _facets_of(Photo.objects.filter(selection), Photo.objects.exclude(selection))
     for facet, params in OWN_FACET_PARAMS.items():
         if any(param in chosen for param in params):
             others = {k: v for k, v in chosen.items() if k not in params}
-            _recount(facet, filtered_photos(user, others, whole=True, trees=trees), result)
+            recount = filtered_photos(user, others, whole=True, trees=trees, words=words)
+            _recount(facet, recount, result)
     if marker is not None:
         with _CACHE_LOCK:
             for stale in [k for k, (seen, _) in _CACHE.items() if seen != marker]:
