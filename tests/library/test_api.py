@@ -237,7 +237,9 @@ def test_a_new_library_starts_with_the_classifiers_chosen_for_it(
     assert len(callbacks) == 2  # the scan and the watcher's notice; nothing to reprocess
     switches = as_admin.get(f"/api/libraries/{library_id}/classifiers").json()["classifiers"]
     assert {c["name"]: c["enabled"] for c in switches} == {
+        "clip": True,
         "colour": True,
+        "detect": True,
         "event": True,
         "faces": False,
         "object": True,

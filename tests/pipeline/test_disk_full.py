@@ -16,6 +16,7 @@ from pathlib import Path
 from subprocess import Popen
 
 import pytest
+from django.db.models import Q
 
 from photonix.library.browse.export import export_rows
 from photonix.library.models import Library
@@ -84,10 +85,14 @@ def test_thumbnails_wait_for_room_on_a_full_disk(
     library_id, files = import_files(tmp_path, GOOD[:1], enabled=[])
     photo = photo_of(files[Path(GOOD[0]).name])
 
+    # The retry's new message marks the job retrying as it is sent, and the retry's reason is
+    # written just after: wait for the reason (or a failure), not for the state alone.
     job = wait_for(
-        lambda: Job.objects.filter(
-            photo=photo, stage="thumbnails", state__in=("retrying", "failed")
-        ).first(),
+        lambda: (
+            Job.objects.filter(photo=photo, stage="thumbnails")
+            .filter(Q(state="failed") | Q(state="retrying", error__gt=""))
+            .first()
+        ),
         60,
         "the thumbnail job to meet the full disk",
     )

@@ -198,6 +198,12 @@ TABLE: dict[str, str] = {
     # the ticket's user, with what they may see then (an outsider's holds nothing).
     "downloads_create": "member",
     "downloads_zip": "signed_in",
+    # Smart search: its state for anyone signed in, turning it on for administrators; searches
+    # by meaning are scoped to what the caller may see, similar photos need the photo.
+    "smart_search_status": "signed_in",
+    "smart_search_enable": "admin",
+    "search_semantic": "signed_in",
+    "photos_similar": "member",
 }
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -239,6 +245,11 @@ EXACT: dict[str, tuple[Cell, ...]] = {
     "albums_members_remove": (401, 404, 403, OK, OK, 404, 403),
     # The photos are named in the body: someone who may not see them is told so (400).
     "downloads_create": (401, 400, OK, OK, OK, 400, OK),
+    # No model in these tests: who may see the photo is checked first (404 for the others),
+    # then the members are told smart search is off (503).
+    "photos_similar": (401, 404, 503, 503, 503, 404, 503),
+    # Without a query anyone signed in is asked for one (the route is scoped, not gated).
+    "search_semantic": (401, 400, 400, 400, 400, 400, 400),
 }
 
 
