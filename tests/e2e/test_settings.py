@@ -111,7 +111,7 @@ def test_owner_manages_members_and_folders(
     # Rename.
     card.get_by_role("button", name="Rename Family").click()
     page.get_by_label("Library name").fill("Family photos")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     renamed = page.get_by_role("article", name="Family photos")
     expect(renamed.get_by_role("heading", name="Family photos")).to_be_visible()
 

@@ -16,7 +16,7 @@ export default function MiniMap({ lat, lon }: { lat: number; lon: number }) {
   const [base, setBase] = useState<BaseLayerState>({ kind: "loading" });
   useEffect(() => {
     if (!node.current) return;
-    const map = L.map(node.current, { zoomControl: false, maxZoom: 18 }).setView([lat, lon], url ? TILES_ZOOM : OFFLINE_ZOOM);
+    const map = L.map(node.current, { zoomControl: false, keyboard: false, maxZoom: 18 }).setView([lat, lon], url ? TILES_ZOOM : OFFLINE_ZOOM);
     const removeBase = addBaseLayers(L, map, { url, attribution }, (state) => {
       setBase(state);
       if (state.kind === "fallback") map.setZoom(OFFLINE_ZOOM);
@@ -36,7 +36,7 @@ export default function MiniMap({ lat, lon }: { lat: number; lon: number }) {
       className="minimap"
       data-testid="minimap"
       data-base-layer={base.kind}
-      role="img"
+      role="group"
       aria-label={`Map of where the photo was taken: ${formatLatLon(lat, lon)}${base.kind === "fallback" ? " (offline map: the tile server could not be reached)" : ""}`}
     />
   );
