@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from photonix.classifiers import store
+from photonix.classifiers import store, vectors
 from photonix.classifiers.clip_tokenizer import END, ClipTokenizer
 
 if TYPE_CHECKING:
@@ -201,11 +201,9 @@ class ClipClassifier:
     def run(
         self, photo: Photo, image: Image, still_wanted: Callable[[], bool] = lambda: True
     ) -> int:
-        from photonix.classifiers.semantic import photo_store_embedding
-
         model = current_model()
         vector = model.embed_image(image)
         if not still_wanted():
             return -1
-        photo_store_embedding(photo, model.name, model.version, vector)
+        vectors.photo_store_embedding(photo, model.name, model.version, vector)
         return 1

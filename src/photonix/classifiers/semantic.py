@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from photonix.classifiers import clip, store, vectors
 from photonix.classifiers.models import PhotoEmbedding
-from photonix.core.errors import Category, PhotonixError
+from photonix.classifiers.vectors import SmartSearchUnavailable, require_index
+from photonix.core.errors import PhotonixError
 from photonix.core.models import User
 from photonix.library.browse.visibility import visible_photos
 from photonix.library.models import Photo
@@ -22,32 +21,10 @@ from photonix.library.models import Photo
 MAX_LIMIT = 200
 
 
-class SmartSearchUnavailable(PhotonixError):  # noqa: N818 - reads better at the raise site
-    """Smart search cannot answer: its model is missing, or the database has no vector index."""
-
-    category = Category.UNAVAILABLE
-
-
 @dataclass(frozen=True)
 class Match:
     photo_id: int
     score: float  # cosine similarity, 1 is the same direction
-
-
-@transaction.atomic
-def photo_store_embedding(photo: Photo, model: str, version: int, vector: bytes) -> PhotoEmbedding:
-    """Keep ``photo``'s embedding of ``model`` (replacing an older one) and index it.
-
-    Without a vector index nothing is stored and the stage fails with the reason; it is run
-    again once the index is there (retry the failed jobs).
-    """
-    _require_index()
-    dim = len(vector) // 4
-    embedding, _ = PhotoEmbedding.objects.update_or_create(
-        photo=photo, model=model, defaults={"version": version, "dim": dim, "vector": vector}
-    )
-    vectors.put(embedding.pk, dim, vector)
-    return embedding
 
 
 def status() -> dict[str, object]:
@@ -69,12 +46,6 @@ def status() -> dict[str, object]:
         ),
         "embedded_photos": PhotoEmbedding.objects.filter(model=pack.name).count(),
     }
-
-
-def _require_index() -> None:
-    problem = vectors.unavailable()
-    if problem:
-        raise SmartSearchUnavailable(f"Smart search is unavailable: {problem}.")
 
 
 def _model() -> clip.ClipModel:
@@ -139,7 +110,7 @@ def search_text(user: User, query: str, limit: int = 50) -> tuple[str, list[Matc
     text = " ".join(query.split())
     if not text:
         raise PhotonixError("Say what to look for.", field="q")
-    _require_index()
+    require_index()
     model = _model()
     vector = model.embed_text(text)
     found = _nearest(
@@ -150,7 +121,7 @@ def search_text(user: User, query: str, limit: int = 50) -> tuple[str, list[Matc
 
 def similar_photos(user: User, photo: Photo, limit: int = 50) -> tuple[str, list[Match]]:
     """The photos that look most like ``photo`` (itself left out), best first."""
-    _require_index()
+    require_index()
     pack = store.clip_pack()
     embedding = PhotoEmbedding.objects.filter(photo=photo, model=pack.name).first()
     if embedding is None:

@@ -29,6 +29,8 @@ from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 
 from photonix.classifiers.models import PhotoEmbedding
+from photonix.core.errors import Category, PhotonixError
+from photonix.library.models import Photo
 
 logger = logging.getLogger(__name__)
 
@@ -247,3 +249,31 @@ def _rescored(hits: list[tuple[int, float]], vector: bytes, k: int) -> list[tupl
     distances = 1.0 - matrix.reshape(len(ids), query.size) @ query
     order = np.argsort(distances, kind="stable")[:k]
     return [(ids[j], float(distances[j])) for j in order]
+
+
+class SmartSearchUnavailable(PhotonixError):  # noqa: N818 - reads better at the raise site
+    """Smart search cannot answer: its model is missing, or the database has no vector index."""
+
+    category = Category.UNAVAILABLE
+
+
+def require_index() -> None:
+    problem = unavailable()
+    if problem:
+        raise SmartSearchUnavailable(f"Smart search is unavailable: {problem}.")
+
+
+@transaction.atomic
+def photo_store_embedding(photo: Photo, model: str, version: int, vector: bytes) -> PhotoEmbedding:
+    """Keep ``photo``'s embedding of ``model`` (replacing an older one) and index it.
+
+    Without a vector index nothing is stored and the stage fails with the reason; it is run
+    again once the index is there (retry the failed jobs).
+    """
+    require_index()
+    dim = len(vector) // 4
+    embedding, _ = PhotoEmbedding.objects.update_or_create(
+        photo=photo, model=model, defaults={"version": version, "dim": dim, "vector": vector}
+    )
+    put(embedding.pk, dim, vector)
+    return embedding
