@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from photonix.classifiers import store, vectors
+from photonix.classifiers import store
 from photonix.classifiers.clip_tokenizer import END, ClipTokenizer
 
 if TYPE_CHECKING:
@@ -201,6 +201,10 @@ class ClipClassifier:
     def run(
         self, photo: Photo, image: Image, still_wanted: Callable[[], bool] = lambda: True
     ) -> int:
+        # Storing touches the database: imported here, on a worker, so that registering the
+        # built-ins stays free of Django models (the web process imports the registry early).
+        from photonix.classifiers import vectors
+
         model = current_model()
         vector = model.embed_image(image)
         if not still_wanted():
