@@ -24,7 +24,8 @@ for dir in /usr/lib/postgresql/*/; do
     want+=("postgresql-$ver-pgvector")
   else
     build_pgvector+=("$ver")
-    [ -x "/usr/lib/postgresql/$ver/bin/pg_config" ] || want+=("postgresql-server-dev-$ver")
+    # The server's pg_config comes with the server; its headers only with the -dev package.
+    [ -e "/usr/include/postgresql/$ver/server/postgres.h" ] || want+=("postgresql-server-dev-$ver")
     command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || want+=(build-essential)
   fi
 done
