@@ -3,8 +3,13 @@
 ``file_record`` is what the ``record_file`` task calls. It is idempotent: recording the same file
 twice leaves the same rows. Steps: hash the content; if a *missing* file had the same content, this
 is that file moved — it keeps its photo (and so its tags, albums and people); otherwise read the
-metadata, find the photo of the same shot (same folder, same name stem: a RAW and its JPEG), or
-create one; then copy the preferred file's facts onto the photo.
+metadata, find the photo the file belongs to, or create one; then copy the preferred file's facts
+onto the photo. A file belongs to a photo when it is
+
+- another version of the same shot: same folder, same name stem, a RAW and its JPEG; or
+- an exact copy of one of the photo's files: the same content (SHA-256 and size) anywhere in the
+  library, whatever its name or folder. The photo lists every copy among its files; a copy whose
+  content later changes leaves the photo for one of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from photonix.core import work
@@ -106,6 +111,55 @@ def _same_shot(file: PhotoFile) -> Photo | None:
     return None
 
 
+def _same_content(file: PhotoFile) -> Photo | None:
+    """The photo that already has a file with exactly this content (an exact duplicate)."""
+    if not file.content_hash:
+        return None
+    other = (
+        PhotoFile.objects.filter(
+            library_id=file.library_id,
+            content_hash=file.content_hash,
+            size=file.size,
+            kind=file.kind,
+            state=PhotoFile.State.OK,
+            photo__isnull=False,
+        )
+        .exclude(pk=file.pk)
+        .order_by("photo_id")
+        .select_related("photo")
+        .first()
+    )
+    return other.photo if other is not None else None
+
+
+def _was_a_copy(file: PhotoFile, previous_hash: str) -> bool:
+    """Whether ``file`` joined its photo as an exact copy of another of its files, and its
+    content is no longer that: the photo's other copies still hold ``previous_hash``."""
+    return bool(
+        file.photo_id
+        and previous_hash
+        and previous_hash != file.content_hash
+        and PhotoFile.objects.filter(
+            photo_id=file.photo_id,
+            content_hash=previous_hash,
+            kind=file.kind,
+            state=PhotoFile.State.OK,
+        )
+        .exclude(pk=file.pk)
+        .exists()
+    )
+
+
+def _lock_content(digest: str) -> None:
+    """Serialise the recording of files with one content, so two copies recorded at once by two
+    workers make one photo. SQLite's IMMEDIATE transactions are serial already; PostgreSQL takes a
+    transaction-level advisory lock keyed on the hash."""
+    if digest and connection.vendor == "postgresql":
+        key = int(digest[:15], 16)  # 60 bits: fits PostgreSQL's signed bigint
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def photo_choose_preferred(photo: Photo) -> PhotoFile | None:
     files = [f for f in photo.files.all() if f.state == PhotoFile.State.OK]
     if not files:
@@ -151,6 +205,7 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
     meta: Metadata = result
 
     with transaction.atomic():
+        _lock_content(digest)
         file = PhotoFile.objects.select_for_update().get(pk=file.pk)
         file.size, file.mtime_ns, file.content_hash = st.st_size, st.st_mtime_ns, digest
         file.state = PhotoFile.State.OK
@@ -166,11 +221,20 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
         file.metadata = meta.raw  # made JSON-safe by media.metadata.parse
         file.sidecar_mtime_ns = sidecar.stat().st_mtime_ns if sidecar else None
         file.recorded_at = timezone.now()
-        photo = file.photo or _same_shot(file)
+        left: Photo | None = None
+        if _was_a_copy(file, previous_hash):
+            logger.info("%s is no longer a copy of photo %s", file.path, file.photo_id)
+            left, file.photo = file.photo, None
+        photo = file.photo or _same_shot(file) or _same_content(file)
         if photo is None:
             photo = Photo.objects.create(library_id=file.library_id)
         file.photo = photo
         file.save()
+        if left is not None and left.preferred_file_id == file.pk:
+            # The copies left behind hold the very content the photo was made from.
+            left.preferred_file = photo_choose_preferred(left)
+            left.preferred_by_user = False
+            left.save(update_fields=["preferred_file", "preferred_by_user", "updated_at"])
         preferred = photo_choose_preferred(photo)
         redo: list[str] = []
         if preferred is not None and preferred.pk == file.pk:

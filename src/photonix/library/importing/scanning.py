@@ -17,11 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from photonix.core import work
 from photonix.core.errors import Category, PhotonixError
-from photonix.library.models import LibraryFolder, PhotoFile
+from photonix.library.models import LibraryFolder, Photo, PhotoFile
 from photonix.media.formats import FileKind, kind_for_path
 
 logger = logging.getLogger(__name__)
@@ -313,13 +314,42 @@ def unreadable_record(folder: LibraryFolder, path: str, kind: str, st: os.stat_r
 
 
 def files_mark_missing(file_ids: list[int]) -> int:
-    """Mark files as gone from disk. Their photos stay for a grace period (a move may follow)."""
+    """Mark files as gone from disk. Their photos stay for a grace period (a move may follow).
+
+    A photo whose preferred file went while an exact copy of it remains is shown from the copy
+    from now on: same content, so nothing derived from it changes."""
     if not file_ids:
         return 0
     now = timezone.now()
     count = 0
     for start in range(0, len(file_ids), BATCH):
-        count += PhotoFile.objects.filter(pk__in=file_ids[start : start + BATCH]).update(
+        batch = file_ids[start : start + BATCH]
+        count += PhotoFile.objects.filter(pk__in=batch).update(
             state=PhotoFile.State.MISSING, missing_since=now
         )
+        _prefer_remaining_copies(batch)
     return count
+
+
+def _prefer_remaining_copies(gone_ids: list[int]) -> None:
+    gone = PhotoFile.objects.filter(pk__in=gone_ids, photo__preferred_file_id=F("pk")).exclude(
+        content_hash=""
+    )
+    for pk, photo_id, digest, size, kind in gone.values_list(
+        "pk", "photo_id", "content_hash", "size", "kind"
+    ):
+        copy = (
+            PhotoFile.objects.filter(
+                photo_id=photo_id,
+                content_hash=digest,
+                size=size,
+                kind=kind,
+                state=PhotoFile.State.OK,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if copy is not None:
+            Photo.objects.filter(pk=photo_id, preferred_file_id=pk).update(
+                preferred_file=copy, preferred_by_user=False
+            )
