@@ -7,8 +7,9 @@ Fills a fresh database (SQLite in a temporary data directory; with ``--database-
 PostgreSQL database that is created and dropped) with photos and one random 512-d unit vector
 each, inserted in bulk into ``PhotoEmbedding`` and the vector index (sqlite-vec's ``vec0``;
 pgvector's HNSW, built once the rows are in). Then it asks for the 50 nearest of random query
-vectors, as smart search does (index, then the embeddings' photos), and prints p50/p95 and the
-load time. Target (docs/search.md): p95 ≤ 50 ms.
+vectors, as smart search does (index, then the embeddings' photos), and prints p50/p95, the
+load time, and the first search's (on SQLite it reads the bit index into memory).
+Target (docs/search.md): p95 ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ def run(photos: int, queries: int, seed: int) -> None:
     vectors.ensure_index(DIM)  # PostgreSQL: the HNSW index, built over every row at once
     indexed = time.perf_counter() - started - loaded
 
+    # SQLite: the first search reads the bit index into this process's memory.
+    query = rng.standard_normal(DIM).astype(np.float32)
+    began = time.perf_counter()
+    vectors.nearest(DIM, (query / np.linalg.norm(query)).tobytes(), 50)
+    cold_ms = (time.perf_counter() - began) * 1000
+
     times = []
     for _ in range(queries):
         query = rng.standard_normal(DIM).astype(np.float32)
@@ -98,7 +105,8 @@ def run(photos: int, queries: int, seed: int) -> None:
     p95 = times[int(len(times) * 0.95) - 1]
     print(
         f"{connection.vendor}: {photos} photos × {DIM}-d; load {loaded:.1f} s, "
-        f"index {indexed:.1f} s; nearest 50: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        f"index {indexed:.1f} s; first search {cold_ms:.0f} ms; "
+        f"nearest 50: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
         f"({queries} queries; target p95 ≤ 50 ms)"
     )
 
