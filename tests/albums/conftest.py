@@ -43,14 +43,23 @@ class World:
         self.folders[name] = LibraryFolder.objects.create(library=library, path=str(root))
         return library
 
-    def photo(self, library: str, name: str, taken: dt.datetime | None, **facts: Any) -> Photo:
-        """A recorded photo: its original on disk, its thumbnails made."""
+    def photo(
+        self,
+        library: str,
+        name: str,
+        taken: dt.datetime | None,
+        *,
+        content: bytes | None = None,
+        **facts: Any,
+    ) -> Photo:
+        """A recorded photo: its original on disk (``content``, or a few bytes that name it),
+        its thumbnails made."""
         folder = self.folders[library]
         photo = Photo.objects.create(
             library_id=folder.library_id, taken_local=taken, thumbnail_version=1, **facts
         )
         original = Path(folder.path) / name
-        original.write_bytes(b"original of " + name.encode())
+        original.write_bytes(b"original of " + name.encode() if content is None else content)
         file = PhotoFile.objects.create(
             library_id=folder.library_id,
             folder=folder,

@@ -176,7 +176,8 @@ def test_a_share_link_downloads_its_photos_only_when_it_allows_it(
     url = f"/api/share/{token}/download"
 
     assert anyone.get(url).status_code == 403
-    services.share_update(share, {"allow_download": True})
+    # Showing the location: the files as they are (test_share_privacy.py has the copies).
+    services.share_update(share, {"allow_download": True, "show_location": True})
     response = anyone.get(url)
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(body(response)))

@@ -216,7 +216,8 @@ def test_download_forbidden_really_forbids_the_original(scene: Scene) -> None:
     assert client.get(url).status_code == 403
     assert client.get(f"/api/files/{photo.preferred_file_id}/original").status_code in (401, 403)
 
-    services.share_update(scene.share, {"allow_download": True})
+    # A link that shows the location gives the file as it is (these test files are no images).
+    services.share_update(scene.share, {"allow_download": True, "show_location": True})
     response = client.get(url)
     assert response.status_code == 200
     assert body(response) == b"original of s0.jpg"
@@ -264,7 +265,9 @@ def test_expired_and_revoked_links_answer_404(scene: Scene, world: World, login:
 
 
 def test_a_password_protects_everything_until_unlocked(scene: Scene, frozen_clock: Any) -> None:
-    services.share_update(scene.share, {"password": "open sesame", "allow_download": True})
+    services.share_update(
+        scene.share, {"password": "open sesame", "allow_download": True, "show_location": True}
+    )
     client = Client()
     photo = scene.shared[0].pk
 

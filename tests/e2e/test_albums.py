@@ -301,17 +301,15 @@ def fill_share_form(dialog: Any, label: str, expiry: dt.date) -> None:
     dialog.get_by_label("Protect with a password").check()
     dialog.get_by_label("Link password").fill(LINK_PASSWORD)
     dialog.get_by_label("Allow downloading the originals").check()
-    # The warning about originals keeping their metadata is right there.
-    expect(
-        dialog.get_by_text("keep their EXIF metadata, including the GPS location")
-    ).to_be_visible()
+    # What downloads carry is said right there: the link hides the location, so do its files.
+    expect(dialog.get_by_text("Downloads are copies without the GPS location")).to_be_visible()
     dialog.get_by_role("button", name="Create link").click()
 
 
 def created_link(page: Any, server: LiveServer) -> str:
     """The address the dialog shows once, checked; the dialog closed."""
     shown = page.get_by_role("dialog", name="Link created")
-    expect(shown.get_by_text("it is shown only this once")).to_be_visible()
+    expect(shown.get_by_text("You can copy it again later")).to_be_visible()
     url: str = shown.get_by_test_id("share-url").input_value()
     assert re.fullmatch(rf"{re.escape(server.url)}/s/[A-Za-z0-9_-]{{43}}", url), url
     shown.get_by_role("button", name="Done").click()
@@ -337,6 +335,11 @@ def visit_then_revoke(
     expect(row).to_contain_text(subject)
     expect(row).to_contain_text("Expires in 7 days")
     expect(row).to_contain_text("download originals")
+    # Its address can be copied again.
+    page.get_by_role("button", name=f"Copy link for {subject}").click()
+    again = page.get_by_role("dialog", name=f"Link for {subject}")
+    expect(again.get_by_test_id("share-url")).to_have_value(url)
+    again.get_by_role("button", name="Done").click()
 
     visitor = browser.new_context(base_url=server.url, accept_downloads=True)
     visitor.set_default_timeout(10_000)

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from photonix.albums import selectors, services
+from photonix.albums import selectors, services, sharing
 from photonix.albums.models import Album, AlbumMember, ShareLink
 from photonix.core.http import (
     FIELD_ERRORS,
@@ -482,6 +482,10 @@ class ShareLinkSerializer(serializers.ModelSerializer[ShareLink]):
     expired = serializers.SerializerMethodField()
     has_password = serializers.SerializerMethodField()
     created_by = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(
+        help_text="the share page, relative to the site; null for a link made before "
+        "addresses were kept, or kept with another secret key (it still opens)"
+    )
 
     class Meta:
         model = ShareLink
@@ -499,6 +503,10 @@ class ShareLinkSerializer(serializers.ModelSerializer[ShareLink]):
             "allow_download",
             "show_metadata",
             "show_location",
+            "strip_metadata",
+            "view_count",
+            "last_viewed_at",
+            "url",
             "created_by",
             "created_at",
             "updated_at",
@@ -520,13 +528,17 @@ class ShareLinkSerializer(serializers.ModelSerializer[ShareLink]):
     def get_created_by(self, obj: ShareLink) -> str | None:
         return None if obj.created_by is None else obj.created_by.username
 
+    def get_url(self, obj: ShareLink) -> str | None:
+        token = sharing.unseal(obj)
+        return None if token is None else f"/s/{token}"
+
 
 class ShareCreatedSerializer(ShareLinkSerializer):
-    token = serializers.SerializerMethodField(help_text="shown this once; not stored")
+    token = serializers.SerializerMethodField(help_text="the link's token")
     url = serializers.SerializerMethodField(help_text="the share page, relative to the site")
 
     class Meta(ShareLinkSerializer.Meta):
-        fields = (*ShareLinkSerializer.Meta.fields, "token", "url")
+        fields = (*ShareLinkSerializer.Meta.fields, "token")
         read_only_fields: tuple[str, ...] = fields
 
     def get_token(self, obj: ShareLink) -> str:
@@ -560,6 +572,11 @@ class ShareCreateSerializer(serializers.Serializer[Any]):
     allow_download = serializers.BooleanField(default=False)
     show_metadata = serializers.BooleanField(default=True)
     show_location = serializers.BooleanField(default=False)
+    strip_metadata = serializers.BooleanField(
+        default=False,
+        help_text="downloads leave out serial numbers, owner names and maker notes too "
+        "(the location is left out whenever show_location is false)",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("album" in attrs) == ("photo_ids" in attrs):
@@ -583,6 +600,7 @@ class SharePatchSerializer(serializers.Serializer[Any]):
     allow_download = serializers.BooleanField(required=False)
     show_metadata = serializers.BooleanField(required=False)
     show_location = serializers.BooleanField(required=False)
+    strip_metadata = serializers.BooleanField(required=False)
 
 
 def _share(request: Request, share_id: int) -> ShareLink:
@@ -611,7 +629,7 @@ class ShareListView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Create a public link to an album (its owners) or to photos you can see. The answer
-        carries the token and the page's URL: they cannot be shown again."""
+        carries the token and the page's URL; the links list shows the URL again."""
         user = request_user(request)
         payload = ShareCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

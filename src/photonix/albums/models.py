@@ -83,8 +83,9 @@ class AlbumMember(models.Model):
 class ShareLink(models.Model):
     """A public link to an album or to a selection of photos, usable without an account.
 
-    Only the sha256 of the token is stored: a copy of the database does not reveal any link.
-    The token itself is shown once, when the link is created.
+    A token is found by its sha256. Beside it the token is kept sealed with a key derived from
+    the server's secret key (``sharing.seal``), so the people who manage a link can copy its
+    address again; a copy of the database without the secret key reveals no link.
     """
 
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="share_links")
@@ -93,6 +94,8 @@ class ShareLink(models.Model):
     )
     photos = models.ManyToManyField(Photo, through="ShareLinkPhoto", related_name="share_links")
     token_hash = models.CharField(max_length=64, unique=True)
+    #: the token encrypted with a key derived from SECRET_KEY; "" for links made before
+    token_sealed = models.TextField(blank=True, default="")
     label = models.CharField(max_length=200, blank=True, default="")
     expires_at = models.DateTimeField(null=True, blank=True)
     # A Django password hash ("" = no password).
@@ -100,6 +103,10 @@ class ShareLink(models.Model):
     allow_download = models.BooleanField(default=False)
     show_metadata = models.BooleanField(default=True)
     show_location = models.BooleanField(default=False)
+    #: downloads leave out serial numbers, owner names and maker notes as well as the location
+    strip_metadata = models.BooleanField(default=False)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,10 +10,13 @@ These views ignore the session entirely: a signed-in visitor gets exactly what a
 from __future__ import annotations
 
 import mimetypes
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -28,9 +31,12 @@ from rest_framework.views import APIView
 
 from photonix.albums import selectors, sharing
 from photonix.albums.models import ShareLink
+from photonix.core.errors import Category, PhotonixError
 from photonix.core.http import DetailSerializer
 from photonix.library.browse import downloads
 from photonix.library.models import Photo
+from photonix.media import exiftool, privacy
+from photonix.storage.archive import CHUNK
 from photonix.storage.derived import SIZE_BY_NAME
 from photonix.storage.serving import file_response, thumbnail_response
 from photonix.web.downloads import ZIP, zip_response
@@ -208,6 +214,7 @@ class ShareInfoView(PublicView):
             data: dict[str, Any] = dict.fromkeys(ShareInfoSerializer().fields)
             data.update(locked=True, password_required=True)
             return Response(data)
+        sharing.share_viewed(share)
         photos = selectors.share_photos(share)
         album = share.album
         cover = None
@@ -330,6 +337,54 @@ class ShareThumbnailView(PublicView):
             raise NotFound from None
 
 
+class MetadataNotRemovableError(PhotonixError):
+    """A download the link wants stripped of metadata, of a file whose metadata cannot be."""
+
+    category = Category.CONFLICT
+
+
+def _strips(share: ShareLink) -> bool:
+    """Whether downloads from ``share`` are copies without (some of) their metadata: always
+    without the location when the link does not show it, and without serial numbers, owner
+    names and maker notes as well with ``strip_metadata``."""
+    return share.strip_metadata or not share.show_location
+
+
+def _stripped_copy(share: ShareLink, path: Path) -> BinaryIO:
+    """An open, already unlinked copy of ``path`` without what ``share`` leaves out."""
+    folder = Path(tempfile.mkdtemp(prefix="photonix-share-"))
+    try:
+        dest = folder / f"copy{path.suffix}"
+        try:
+            privacy.strip_copy(exiftool.shared(), path, dest, identifying=share.strip_metadata)
+        except privacy.StripError as exc:
+            raise MetadataNotRemovableError(
+                f"This photo cannot be downloaded from this link: {exc}, and the link leaves "
+                "it out of downloads."
+            ) from exc
+        handle = dest.open("rb")
+        dest.unlink()  # the open handle keeps it readable; nothing is left behind
+        return handle
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stripped_chunks(share: ShareLink, path: Path) -> Iterator[bytes]:
+    """A zip entry's content: the stripped copy, made when the archive reaches it."""
+    with _stripped_copy(share, path) as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def _strippable(share: ShareLink) -> downloads.Transform:
+    def transform(path: Path) -> Iterator[bytes] | str:
+        if not privacy.can_strip(path, exiftool.shared()):
+            return f"its metadata cannot be removed ({path.suffix or 'no'} files)"
+        return _stripped_chunks(share, path)
+
+    return transform
+
+
 class ShareOriginalView(PublicView):
     @extend_schema(
         operation_id="share_original",
@@ -340,8 +395,9 @@ class ShareOriginalView(PublicView):
         },
     )
     def get(self, request: Request, token: str, photo_id: int) -> HttpResponseBase:
-        """A shared photo's file as it is on disk — only when the link allows downloads. (It
-        carries whatever metadata the file holds, location included.)"""
+        """A shared photo's file — only when the link allows downloads. Without the location
+        unless the link shows it, and without serial numbers, owner names and maker notes with
+        ``strip_metadata``: a copy written for this download (the original is untouched)."""
         share = _open_share(request, token)
         photo = _photo(share, photo_id)
         if not share.allow_download:
@@ -351,6 +407,18 @@ class ShareOriginalView(PublicView):
             raise NotFound
         path = Path(file.path)
         content_type = file.mime_type or mimetypes.guess_type(path.name)[0]
+        if _strips(share):
+            if not path.is_file():
+                raise NotFound
+            response = FileResponse(
+                _stripped_copy(share, path),
+                as_attachment=True,
+                filename=path.name,
+                content_type=content_type or "application/octet-stream",
+            )
+            response["Cache-Control"] = "private, no-store"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
         try:
             return file_response(
                 request,
@@ -372,10 +440,15 @@ class ShareDownloadView(PublicView):
     )
     def get(self, request: Request, token: str) -> HttpResponseBase:
         """All of a link's photos as one zip, streamed — only when the link allows downloads.
-        (The files carry whatever metadata they hold, location included.)"""
+        The files leave out what the link leaves out (see ``share_original``); such an archive
+        has no ``Content-Length`` (each copy is written as the archive reaches it)."""
         share = _open_share(request, token)
         if not share.allow_download:
             raise PermissionDenied(DOWNLOAD_FORBIDDEN)
         title = share.album.name if share.album is not None else "Photonix"
         photos = selectors.share_photos(share).iterator(chunk_size=downloads.BATCH)
-        return zip_response(downloads.entries(photos, "original"), downloads.archive_name(title))
+        transform = _strippable(share) if _strips(share) else None
+        return zip_response(
+            downloads.entries(photos, "original", transform=transform),
+            downloads.archive_name(title),
+        )

@@ -278,11 +278,13 @@ def share_create(
     allow_download: bool = False,
     show_metadata: bool = True,
     show_location: bool = False,
+    strip_metadata: bool = False,
 ) -> tuple[ShareLink, str]:
     """Create a public link to an album, or to a selection of photos of one library.
 
-    Returns the link and its token: the token is not stored (only its hash) and cannot be
-    shown again. A link never shows a hidden photo (:func:`selectors.share_photos`), so a
+    Returns the link and its token: the token is found by its hash, and kept sealed with the
+    secret key so that the people who manage the link can copy it again (``sharing.unseal``).
+    A link never shows a hidden photo (:func:`selectors.share_photos`), so a
     selection of hidden photos only is refused.
     """
     if album is not None:
@@ -308,12 +310,14 @@ def share_create(
         library_id=library_id,
         album=album,
         token_hash=sharing.token_hash(token),
+        token_sealed=sharing.seal(token),
         label=label.strip(),
         expires_at=_clean_expiry(expires_at),
         password=sharing.password_hash(password),
         allow_download=allow_download,
         show_metadata=show_metadata,
         show_location=show_location,
+        strip_metadata=strip_metadata,
         created_by=user,
     )
     if album is None:
@@ -326,7 +330,7 @@ def share_update(share: ShareLink, changes: Mapping[str, Any]) -> ShareLink:
     """Change a link's label, expiry (None: never), password (None or "": none) or what it
     allows. Changing the password locks out everyone who unlocked it before."""
     fields = []
-    for key in ("label", "allow_download", "show_metadata", "show_location"):
+    for key in ("label", "allow_download", "show_metadata", "show_location", "strip_metadata"):
         if key in changes:
             setattr(share, key, changes[key])
             fields.append(key)

@@ -13,16 +13,18 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import secrets
 import time
 from collections.abc import Callable
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import caches
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -36,6 +38,7 @@ TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
 UNLOCK_COOKIE = "photonix_share"
 UNLOCK_SALT = "photonix.albums.share-unlock"
+SEAL_SALT = "photonix.albums.share-token"
 UNLOCK_MAX_AGE = 24 * 3600
 ATTEMPT_WINDOW = 60
 ATTEMPTS_PER_ADDRESS = 5
@@ -62,6 +65,28 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(f"{SEAL_SALT}:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal(token: str) -> str:
+    """The token encrypted (and authenticated) with a key derived from the secret key."""
+    return _fernet().encrypt(token.encode()).decode()
+
+
+def unseal(share: ShareLink) -> str | None:
+    """The token of ``share``, or None: made before tokens were kept, or sealed with another
+    secret key (the link still opens; its address just cannot be shown)."""
+    if not share.token_sealed:
+        return None
+    try:
+        token = _fernet().decrypt(share.token_sealed.encode()).decode()
+    except InvalidToken:
+        return None
+    return token if token_hash(token) == share.token_hash else None
+
+
 def share_path(token: str) -> str:
     """The API path of a share; its unlock cookie is scoped to it."""
     return f"/api/share/{token}"
@@ -86,6 +111,13 @@ def share_by_token(token: str) -> ShareLink | None:
         ShareLink.objects.filter(live_shares(), token_hash=token_hash(token))
         .select_related("album")
         .first()
+    )
+
+
+def share_viewed(share: ShareLink) -> None:
+    """Count a visit to the link's page (its views and last visit, shown to its managers)."""
+    ShareLink.objects.filter(pk=share.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
     )
 
 

@@ -18,6 +18,7 @@ See :data:`NUMERIC_TAGS`.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -297,6 +298,13 @@ class ExifTool:
                     reason = missing.get(name, "exiftool returned nothing for this file")
                     results[index] = {"SourceFile": name, "ExifTool:Error": reason}
         return [r if r is not None else {} for r in results]
+
+
+@functools.cache
+def shared() -> ExifTool:
+    """This process's exiftool for occasional work outside the import tasks (a web process
+    writing a shared download's copy): its process starts on first use and stays."""
+    return ExifTool()
 
 
 class _ProcessDied(Exception):  # noqa: N818 - internal signal, never escapes this module

@@ -21,11 +21,13 @@ CHUNK = 64 * 1024
 
 @dataclass(frozen=True)
 class Entry:
-    """One file of an archive: ``path`` read from disk, or ``data`` given."""
+    """One file of an archive: ``path`` read from disk, ``data`` given, or ``chunks`` made as
+    the archive reaches the entry (its size is then known only once it is written)."""
 
     name: str
     path: Path | None = None
     data: bytes | None = None
+    chunks: Iterator[bytes] | None = None
 
 
 class UniqueNames:
@@ -51,18 +53,22 @@ class UniqueNames:
         return candidate
 
 
-def stream(entries: Iterable[Entry]) -> tuple[Iterator[bytes], int]:
-    """The archive of ``entries`` as an iterator of bytes, and its exact size.
+def stream(entries: Iterable[Entry]) -> tuple[Iterator[bytes], int | None]:
+    """The archive of ``entries`` as an iterator of bytes, and its exact size — or None when an
+    entry's content is made as it is written (``chunks``).
 
     Each file is looked at (its size) now and read when the iterator reaches it. A file that
     vanished in between ends the iterator with its ``OSError``: the download is then cut short,
     which a browser reports as failed rather than saving a wrong archive.
     """
-    archive = ZipStream(compress_type=ZIP_STORED, sized=True)
-    for entry in entries:
+    listed = list(entries)
+    sized = all(entry.chunks is None for entry in listed)
+    archive = ZipStream(compress_type=ZIP_STORED, sized=sized)
+    for entry in listed:
         if entry.path is not None:
             archive.add_path(str(entry.path), entry.name, recurse=False)
+        elif entry.chunks is not None:
+            archive.add(entry.chunks, entry.name)
         else:
             archive.add(entry.data or b"", entry.name)
-    size = len(archive)
-    return iter(archive), size
+    return iter(archive), len(archive) if sized else None

@@ -138,10 +138,12 @@ class DownloadView(APIView):
 
 
 def zip_response(entries: Any, name: str) -> StreamingHttpResponse:
-    """A streamed zip of ``entries`` with its exact ``Content-Length``, saved as ``name``."""
+    """A streamed zip of ``entries`` saved as ``name``, with its exact ``Content-Length`` when
+    it is known before the first byte."""
     chunks, size = stream(entries)
     response = StreamingHttpResponse(chunks, content_type="application/zip")
-    response["Content-Length"] = str(size)
+    if size is not None:
+        response["Content-Length"] = str(size)
     response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -110,7 +110,7 @@ describe("AlbumPage", () => {
     expect(seen.some((request) => request.url.endsWith("/reorder"))).toBe(false);
   });
 
-  it("creates a share link after checking the form, and shows it once", async () => {
+  it("creates a share link after checking the form, and shows its address", async () => {
     const user = userEvent.setup();
     const bodies: Record<string, unknown>[] = [];
     fakeApi(
@@ -127,7 +127,7 @@ describe("AlbumPage", () => {
     const dialog = screen.getByRole("dialog", { name: "Share link for Paris" });
     await user.click(within(dialog).getByLabelText("Protect with a password"));
     await user.click(within(dialog).getByLabelText("Allow downloading the originals"));
-    expect(within(dialog).getByRole("note")).toHaveTextContent(/keep their EXIF metadata, including the GPS location/);
+    expect(within(dialog).getByRole("note")).toHaveTextContent(/Downloads are copies without the GPS location/);
     await user.click(within(dialog).getByRole("button", { name: "Create link" }));
     expect(within(dialog).getByText("Enter a password, or choose no password.")).toBeInTheDocument();
     expect(bodies).toEqual([]);
@@ -136,7 +136,7 @@ describe("AlbumPage", () => {
     await user.click(within(dialog).getByRole("button", { name: "Create link" }));
     const created = await screen.findByRole("dialog", { name: "Link created" });
     expect(within(created).getByTestId("share-url")).toHaveValue(`${window.location.origin}/s/${"x".repeat(43)}`);
-    expect(within(created).getByText("it is shown only this once")).toBeInTheDocument();
+    expect(within(created).getByText(/You can copy it again later/)).toBeInTheDocument();
     expect(bodies).toEqual([
       {
         album: 3,
@@ -146,6 +146,7 @@ describe("AlbumPage", () => {
         allow_download: true,
         show_metadata: true,
         show_location: false,
+        strip_metadata: false,
       },
     ]);
   });

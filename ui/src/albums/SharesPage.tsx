@@ -11,7 +11,7 @@ import { ROUTES } from "../shared/routes";
 import "./albums.css";
 import { describeExpiry } from "./logic";
 import { useShareActions, useShareLinks } from "./queries";
-import { EditShareDialog } from "../shared/ShareLinkDialog";
+import { EditShareDialog, ShowLinkDialog } from "../shared/ShareLinkDialog";
 
 function linkSubject(link: ShareLink): string {
   if (link.kind === "album") return link.album_name ?? "An album";
@@ -26,6 +26,7 @@ export function SharesPage() {
   const { revoke } = useShareActions();
   const [editing, setEditing] = useState<ShareLink | null>(null);
   const [revoking, setRevoking] = useState<ShareLink | null>(null);
+  const [showing, setShowing] = useState<ShareLink | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   return (
@@ -37,8 +38,8 @@ export function SharesPage() {
           </p>
           <h1>Shared links</h1>
           <p className="muted page-header__intro">
-            Public links anyone with the address can open, without an account. A link’s address is shown only when it
-            is created; here you change what it allows, or revoke it.
+            Public links anyone with the address can open, without an account. Here you copy a link’s address again,
+            see how often it was opened, change what it allows, or revoke it.
           </p>
         </div>
         {album && (
@@ -71,6 +72,7 @@ export function SharesPage() {
                     <th scope="col">Expiry</th>
                     <th scope="col">Password</th>
                     <th scope="col">Visitors may</th>
+                    <th scope="col">Visits</th>
                     <th scope="col">Created</th>
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
@@ -101,12 +103,22 @@ export function SharesPage() {
                         ]
                           .filter(Boolean)
                           .join(", ") || "only view"}
+                        {link.allow_download && link.strip_metadata && <div className="muted">downloads without serial numbers or owner names</div>}
+                      </td>
+                      <td>
+                        {link.view_count}
+                        {link.last_viewed_at && <div className="muted">last {formatDate(link.last_viewed_at)}</div>}
                       </td>
                       <td>
                         {formatDate(link.created_at)}
                         {link.created_by && <div className="muted">by {link.created_by}</div>}
                       </td>
                       <td className="table__actions">
+                        {link.url && (
+                          <button type="button" className="button button--small" onClick={() => setShowing(link)} aria-label={`Copy link for ${linkSubject(link)}`}>
+                            Copy link
+                          </button>
+                        )}
                         <button type="button" className="button button--small" onClick={() => setEditing(link)} aria-label={`Edit link for ${linkSubject(link)}`}>
                           Edit
                         </button>
@@ -133,6 +145,7 @@ export function SharesPage() {
           onClose={() => setEditing(null)}
         />
       )}
+      {showing?.url && <ShowLinkDialog path={showing.url} subject={linkSubject(showing)} onClose={() => setShowing(null)} />}
       {revoking && (
         <ConfirmModal
           title="Revoke this link?"

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   NEW_SHARE_FORM,
   createBody,
+  downloadNote,
   describeExpiry,
   dropIndex,
   endOfLocalDay,
@@ -184,6 +185,7 @@ describe("share form", () => {
       allow_download: true,
       show_metadata: true,
       show_location: false,
+      strip_metadata: false,
     });
     expect(createBody(NEW_SHARE_FORM, { photo_ids: [1, 2] })).toMatchObject({ photo_ids: [1, 2], expires_at: null, password: null });
   });
@@ -196,6 +198,7 @@ describe("share form", () => {
       allow_download: false,
       show_metadata: true,
       show_location: true,
+      strip_metadata: false,
     };
     const form = formFromLink(link);
     expect(form.passwordMode).toBe("keep");
@@ -203,6 +206,14 @@ describe("share form", () => {
     expect(patchBody({ ...form, passwordMode: "none" }).password).toBeNull();
     expect(patchBody({ ...form, passwordMode: "set", password: "new-one" }).password).toBe("new-one");
     expect(patchBody({ ...form, expires: false })).toMatchObject({ expires_at: null, show_location: true });
+  });
+});
+
+describe("downloadNote", () => {
+  it("says what downloaded files carry", () => {
+    expect(downloadNote({ showLocation: true, stripMetadata: false })).toMatch(/as they are, with all their metadata/);
+    expect(downloadNote({ showLocation: false, stripMetadata: false })).toMatch(/without the GPS location; they keep the rest/);
+    expect(downloadNote({ showLocation: true, stripMetadata: true })).toMatch(/without the location, camera and lens serial numbers/);
   });
 });
 

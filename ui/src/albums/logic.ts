@@ -12,6 +12,7 @@ export {
   MIN_SHARE_PASSWORD,
   NEW_SHARE_FORM,
   createBody,
+  downloadNote,
   endOfLocalDay,
   expiryDay,
   formFromLink,

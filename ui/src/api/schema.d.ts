@@ -1297,7 +1297,8 @@ export interface paths {
         };
         /**
          * @description All of a link's photos as one zip, streamed — only when the link allows downloads.
-         *     (The files carry whatever metadata they hold, location included.)
+         *     The files leave out what the link leaves out (see ``share_original``); such an archive
+         *     has no ``Content-Length`` (each copy is written as the archive reaches it).
          */
         get: operations["share_download"];
         put?: never;
@@ -1350,8 +1351,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description A shared photo's file as it is on disk — only when the link allows downloads. (It
-         *     carries whatever metadata the file holds, location included.)
+         * @description A shared photo's file — only when the link allows downloads. Without the location
+         *     unless the link shows it, and without serial numbers, owner names and maker notes with
+         *     ``strip_metadata``: a copy written for this download (the original is untouched).
          */
         get: operations["share_original"];
         put?: never;
@@ -1408,7 +1410,7 @@ export interface paths {
         put?: never;
         /**
          * @description Create a public link to an album (its owners) or to photos you can see. The answer
-         *     carries the token and the page's URL: they cannot be shown again.
+         *     carries the token and the page's URL; the links list shows the URL again.
          */
         post: operations["shares_create"];
         delete?: never;
@@ -2327,6 +2329,7 @@ export interface components {
             allow_download?: boolean;
             show_metadata?: boolean;
             show_location?: boolean;
+            strip_metadata?: boolean;
         };
         PatchedUserUpdateRequest: {
             is_active?: boolean;
@@ -2686,6 +2689,11 @@ export interface components {
             show_metadata: boolean;
             /** @default false */
             show_location: boolean;
+            /**
+             * @description downloads leave out serial numbers, owner names and maker notes too (the location is left out whenever show_location is false)
+             * @default false
+             */
+            strip_metadata: boolean;
         };
         ShareCreated: {
             readonly id: number;
@@ -2702,15 +2710,19 @@ export interface components {
             readonly allow_download: boolean;
             readonly show_metadata: boolean;
             readonly show_location: boolean;
+            readonly strip_metadata: boolean;
+            readonly view_count: number;
+            /** Format: date-time */
+            readonly last_viewed_at: string | null;
+            /** @description the share page, relative to the site */
+            readonly url: string;
             readonly created_by: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
-            /** @description shown this once; not stored */
+            /** @description the link's token */
             readonly token: string;
-            /** @description the share page, relative to the site */
-            readonly url: string;
         };
         ShareInfo: {
             /** @description true: POST the password to unlock first; every other field is then null */
@@ -2749,6 +2761,12 @@ export interface components {
             readonly allow_download: boolean;
             readonly show_metadata: boolean;
             readonly show_location: boolean;
+            readonly strip_metadata: boolean;
+            readonly view_count: number;
+            /** Format: date-time */
+            readonly last_viewed_at: string | null;
+            /** @description the share page, relative to the site; null for a link made before addresses were kept, or kept with another secret key (it still opens) */
+            readonly url: string | null;
             readonly created_by: string | null;
             /** Format: date-time */
             readonly created_at: string;

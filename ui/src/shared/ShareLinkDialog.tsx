@@ -9,6 +9,7 @@ import {
   type ShareFormErrors,
   NEW_SHARE_FORM,
   createBody,
+  downloadNote,
   formFromLink,
   localDay,
   patchBody,
@@ -17,9 +18,6 @@ import {
   useShareActions,
 } from "./shareLinks";
 import { plural } from "./format";
-
-export const DOWNLOAD_WARNING =
-  "Downloaded originals are the files as they are: they keep their EXIF metadata, including the GPS location, even when the link hides metadata and location.";
 
 /** The link's settings, shared by the create and edit dialogs. */
 function ShareFields({
@@ -138,8 +136,17 @@ function ShareFields({
           />
           Allow downloading the originals
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={form.stripMetadata}
+            disabled={!form.allowDownload}
+            onChange={(event) => set("stripMetadata", event.target.checked)}
+          />
+          Remove serial numbers and owner names from downloads
+        </label>
         <p id={`${id}-download-warning`} className={form.allowDownload ? "share-form__warning" : "field__hint"} role={form.allowDownload ? "note" : undefined}>
-          {DOWNLOAD_WARNING}
+          {downloadNote(form)}
         </p>
         <label className="check">
           <input type="checkbox" checked={form.showMetadata} onChange={(event) => set("showMetadata", event.target.checked)} />
@@ -208,8 +215,10 @@ export function CreateShareDialog({
   );
 }
 
-function CreatedLink({ created, onClose }: { created: ShareCreated; onClose: () => void }) {
-  const url = shareUrl(created.url);
+/** A link's address in a read-only field, with a button that copies it. */
+function LinkAddress({ path }: { path: string }) {
+  const url = shareUrl(path);
+  const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   const copy = async () => {
@@ -222,6 +231,30 @@ function CreatedLink({ created, onClose }: { created: ShareCreated; onClose: () 
     }
   };
   return (
+    <div className="field">
+      <label htmlFor={`${id}-url`}>Share link</label>
+      <div className="share-url">
+        <input
+          ref={inputRef}
+          id={`${id}-url`}
+          readOnly
+          value={url}
+          onFocus={(event) => event.currentTarget.select()}
+          data-testid="share-url"
+        />
+        <button type="button" className="button" onClick={() => void copy()}>
+          Copy link
+        </button>
+      </div>
+      <p className="field__hint" role="status">
+        {copied === "yes" ? "Copied to the clipboard." : copied === "failed" ? "Press Ctrl+C (⌘C) to copy the selected link." : ""}
+      </p>
+    </div>
+  );
+}
+
+function CreatedLink({ created, onClose }: { created: ShareCreated; onClose: () => void }) {
+  return (
     <Modal
       title="Link created"
       onClose={onClose}
@@ -233,28 +266,27 @@ function CreatedLink({ created, onClose }: { created: ShareCreated; onClose: () 
       }
     >
       <p className="dialog__body">
-        Copy the link now: <strong>it is shown only this once</strong>. Only a fingerprint of it is stored, so it
-        cannot be shown again — to get another, create a new link.
+        Anyone with this address can open the link. You can copy it again later from <strong>Shared links</strong>.
       </p>
-      <div className="field">
-        <label htmlFor="created-share-url">Share link</label>
-        <div className="share-url">
-          <input
-            ref={inputRef}
-            id="created-share-url"
-            readOnly
-            value={url}
-            onFocus={(event) => event.currentTarget.select()}
-            data-testid="share-url"
-          />
-          <button type="button" className="button" onClick={() => void copy()}>
-            Copy link
-          </button>
-        </div>
-        <p className="field__hint" role="status">
-          {copied === "yes" ? "Copied to the clipboard." : copied === "failed" ? "Press Ctrl+C (⌘C) to copy the selected link." : ""}
-        </p>
-      </div>
+      <LinkAddress path={created.url} />
+    </Modal>
+  );
+}
+
+/** An existing link's address, to copy again. */
+export function ShowLinkDialog({ path, subject, onClose }: { path: string; subject: string; onClose: () => void }) {
+  return (
+    <Modal
+      title={`Link for ${subject}`}
+      onClose={onClose}
+      className="dialog--wide"
+      actions={
+        <button type="button" className="button button--primary" onClick={onClose}>
+          Done
+        </button>
+      }
+    >
+      <LinkAddress path={path} />
     </Modal>
   );
 }

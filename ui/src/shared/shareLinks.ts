@@ -52,6 +52,8 @@ export interface ShareForm {
   allowDownload: boolean;
   showMetadata: boolean;
   showLocation: boolean;
+  /** Downloads leave out serial numbers, owner names and maker notes (and the location). */
+  stripMetadata: boolean;
 }
 
 export const NEW_SHARE_FORM: ShareForm = {
@@ -63,6 +65,7 @@ export const NEW_SHARE_FORM: ShareForm = {
   allowDownload: false,
   showMetadata: true,
   showLocation: false,
+  stripMetadata: false,
 };
 
 export const MIN_SHARE_PASSWORD = 4;
@@ -75,6 +78,7 @@ export function formFromLink(link: {
   allow_download: boolean;
   show_metadata: boolean;
   show_location: boolean;
+  strip_metadata: boolean;
 }): ShareForm {
   return {
     label: link.label,
@@ -85,6 +89,7 @@ export function formFromLink(link: {
     allowDownload: link.allow_download,
     showMetadata: link.show_metadata,
     showLocation: link.show_location,
+    stripMetadata: link.strip_metadata,
   };
 }
 
@@ -113,7 +118,19 @@ function settingsOf(form: ShareForm) {
     allow_download: form.allowDownload,
     show_metadata: form.showMetadata,
     show_location: form.showLocation,
+    strip_metadata: form.stripMetadata,
   };
+}
+
+/** What downloaded files carry with these settings (the server writes copies without the rest). */
+export function downloadNote(form: Pick<ShareForm, "showLocation" | "stripMetadata">): string {
+  if (form.stripMetadata) {
+    return "Downloads are copies without the location, camera and lens serial numbers, owner names and maker notes. The originals stay as they are.";
+  }
+  if (form.showLocation) {
+    return "Downloaded originals are the files as they are, with all their metadata, including the GPS location.";
+  }
+  return "Downloads are copies without the GPS location; they keep the rest of their metadata, such as the camera’s serial number and owner name.";
 }
 
 /** The body creating a link to `target` with these settings. */

@@ -66,6 +66,7 @@ describe("ActionBar", () => {
         allow_download: false,
         show_metadata: true,
         show_location: false,
+        strip_metadata: false,
       },
     ]);
   });

@@ -9,7 +9,7 @@ it is. A file that is gone from disk, or a RAW not developed yet, is left out an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import Literal
 
@@ -33,9 +33,17 @@ def archive_name(title: str) -> str:
     return f"{cleaned[:100] or 'Photonix'}.zip"
 
 
-def entries(photos: Iterable[Photo], version: Version) -> Iterator[Entry]:
+#: Makes an entry's content from the file to put in the archive: the bytes, made when the
+#: archive reaches the entry, or the reason the file cannot be included.
+Transform = Callable[[Path], Iterator[bytes] | str]
+
+
+def entries(
+    photos: Iterable[Photo], version: Version, *, transform: Transform | None = None
+) -> Iterator[Entry]:
     """The archive's entries for ``photos`` (each with its ``preferred_file`` read) in their
-    order, then the note of what is missing."""
+    order, then the note of what is missing. With ``transform``, each entry is what it makes
+    of the file (a public link's copies without metadata)."""
     unique = UniqueNames()
     missing: list[str] = []
     for photo in photos:
@@ -54,7 +62,14 @@ def entries(photos: Iterable[Photo], version: Version) -> Iterator[Entry]:
         if not path.is_file():
             missing.append(f"{original.name}: the file is no longer at {original}")
             continue
-        yield Entry(name=unique(name), path=path)
+        if transform is None:
+            yield Entry(name=unique(name), path=path)
+            continue
+        made = transform(path)
+        if isinstance(made, str):
+            missing.append(f"{original.name}: {made}")
+            continue
+        yield Entry(name=unique(name), chunks=made)
     if missing:
         text = "These photos are not in this archive:\n" + "".join(f"- {m}\n" for m in missing)
         yield Entry(name=unique(MISSING_NAME), data=text.encode())
