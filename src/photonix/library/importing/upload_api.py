@@ -66,8 +66,11 @@ def _stored_data(stored: uploads.Stored) -> dict[str, Any]:
 
 
 def _content_length(request: Request) -> int | None:
+    """The body's length; None for a chunked body (whose length is not known up front)."""
     raw = request.META.get("CONTENT_LENGTH") or ""
-    return int(raw) if raw.isascii() and raw.isdigit() else None
+    if raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None if request.headers.get("Transfer-Encoding") else 0
 
 
 def _raw(request: Request) -> HttpRequest:

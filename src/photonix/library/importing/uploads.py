@@ -203,9 +203,10 @@ def max_bytes() -> int:
     return int(settings.PHOTONIX_UPLOAD_MAX_BYTES)
 
 
-def size_check(user: User, length: int, *, excluding: Upload | None = None) -> None:
-    """Refuse a file larger than the size limit, or one that would take ``user`` past their
-    quota (what their uploads stored, plus what they have under way)."""
+def size_check(user: User, length: int, *, quota: bool = True) -> None:
+    """Refuse a file larger than the size limit, or (with ``quota``) one that would take
+    ``user`` past their quota: what their uploads stored (duplicates store nothing), plus what
+    they have under way."""
     if length <= 0:
         raise UploadError("empty file (0 bytes): nothing to store")
     limit = max_bytes()
@@ -213,18 +214,17 @@ def size_check(user: User, length: int, *, excluding: Upload | None = None) -> N
         raise UploadTooLargeError(
             f"the file is {_mib(length)}; uploads are limited to {_mib(limit)}"
         )
-    quota = int(settings.PHOTONIX_UPLOAD_QUOTA_BYTES)
-    if not quota:
+    allowed = int(settings.PHOTONIX_UPLOAD_QUOTA_BYTES)
+    if not allowed or not quota:
         return
     counted = Upload.objects.filter(user=user).filter(
-        Q(state=Upload.State.RECEIVING) | Q(state=Upload.State.DONE, file__isnull=False)
+        Q(state=Upload.State.RECEIVING)
+        | Q(state=Upload.State.DONE, duplicate=False, file__isnull=False)
     )
-    if excluding is not None:
-        counted = counted.exclude(pk=excluding.pk)
     used = counted.aggregate(total=Sum("length"))["total"] or 0
-    if used + length > quota:
+    if used + length > allowed:
         raise UploadTooLargeError(
-            f"this upload would exceed your quota: {_mib(used)} of {_mib(quota)} used, "
+            f"this upload would exceed your quota: {_mib(used)} of {_mib(allowed)} used, "
             f"the file is {_mib(length)}"
         )
 
@@ -279,8 +279,12 @@ def new_upload(
     checksum: tuple[str, str] | None,
     modified: dt.datetime | None,
 ) -> Upload:
-    """An upload about to receive its bytes, with its (empty) partial file."""
-    size_check(user, length)
+    """An upload about to receive its bytes, with its (empty) partial file.
+
+    A file the client names by its SHA-256 that the library already has is not held to the
+    quota: it will store nothing."""
+    known = checksum is not None and checksum[0] == "sha256"
+    size_check(user, length, quota=not (known and known_checksums(library, [checksum[1]])))
     upload = Upload.objects.create(
         key=secrets.token_urlsafe(24),
         user=user,
