@@ -283,8 +283,12 @@ def new_upload(
 
     A file the client names by its SHA-256 that the library already has is not held to the
     quota: it will store nothing."""
-    known = checksum is not None and checksum[0] == "sha256"
-    size_check(user, length, quota=not (known and known_checksums(library, [checksum[1]])))
+    known = (
+        checksum is not None
+        and checksum[0] == "sha256"
+        and bool(known_checksums(library, [checksum[1]]))
+    )
+    size_check(user, length, quota=not known)
     upload = Upload.objects.create(
         key=secrets.token_urlsafe(24),
         user=user,
