@@ -367,7 +367,7 @@ def run(
     state_file: Path = STATE_FILE,
 ) -> int:
     """The whole command; its exit status."""
-    console = Console(file=out, highlight=False)
+    console = Console(file=out, highlight=False, soft_wrap=True)
     client = Client(server, token, retry or Retry())
     try:
         library = choose_library(client, library_name)
