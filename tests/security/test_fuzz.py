@@ -42,6 +42,7 @@ from schemathesis import GenerationMode
 import photonix
 from photonix.albums import services as album_services
 from photonix.core import services as core_services
+from photonix.library.importing import uploads
 from tests.security.conftest import World
 from tests.signin import sign_in
 
@@ -104,7 +105,16 @@ def _real_path_parameters(world: World) -> dict[str, Any]:
     # A zip download the administrator asked for, as ``POST /api/downloads`` stores it.
     ticket = {"user": world.users["admin"].pk, "version": "original", "name": "Fuzz.zip"}
     cache.set("download:fuzz", {**ticket, "photos": [world.photo.pk]}, 3600)
-    return {**world.path_values(), "token_id": spare.pk, "key": "fuzz"}
+    # A resumable upload of the administrator's own: one is seen only by whoever started it.
+    upload = uploads.new_upload(
+        world.users["admin"],
+        world.library,
+        filename="fuzz.jpg",
+        length=100,
+        checksum=None,
+        modified=None,
+    )
+    return {**world.path_values(), "token_id": spare.pk, "key": "fuzz", "upload_key": upload.key}
 
 
 def _session(world: World) -> tuple[dict[str, str], dict[str, str]]:

@@ -63,7 +63,7 @@ urlpatterns = [
         name="library-upload-check",
     ),
     path("uploads/tus", upload_api.TusCreateView.as_view(), name="uploads-tus"),
-    path("uploads/tus/<str:key>", upload_api.TusUploadView.as_view(), name="upload-tus"),
+    path("uploads/tus/<str:upload_key>", upload_api.TusUploadView.as_view(), name="upload-tus"),
     path(
         "libraries/<int:library_id>/members",
         library_api.LibraryMembersView.as_view(),

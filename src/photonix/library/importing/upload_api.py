@@ -305,10 +305,10 @@ class TusCreateView(TusView):
 class TusUploadView(TusView):
     """tus: one upload: its offset (HEAD), more bytes (PATCH), termination (DELETE)."""
 
-    def _upload(self, request: Request, key: str) -> Upload:
+    def _upload(self, request: Request, upload_key: str) -> Upload:
         upload = get_object_or_404(
             Upload.objects.select_related("library", "file"),
-            key=key,
+            key=upload_key,
             user=request_user(request),
         )
         if upload.state == Upload.State.RECEIVING and upload.expires_at < timezone.now():
@@ -316,9 +316,9 @@ class TusUploadView(TusView):
             raise TusError(410, "this upload expired; start it again")
         return upload
 
-    def head(self, request: Request, key: str) -> Response:
+    def head(self, request: Request, upload_key: str) -> Response:
         _require_version(request)
-        upload = self._upload(request, key)
+        upload = self._upload(request, upload_key)
         return _tus_answer(
             status.HTTP_200_OK,
             None,
@@ -343,13 +343,13 @@ class TusUploadView(TusView):
             460: DetailSerializer,
         },
     )
-    def patch(self, request: Request, key: str) -> Response:
+    def patch(self, request: Request, upload_key: str) -> Response:
         _require_version(request)
+        upload = self._upload(request, upload_key)
         if request.content_type.split(";")[0].strip() != "application/offset+octet-stream":
             raise TusError(415, "Content-Type must be application/offset+octet-stream")
         offset = _int_header(request, "Upload-Offset")
         chunk_checksum = _chunk_checksum(request)
-        upload = self._upload(request, key)
         if upload.state == Upload.State.DONE:
             raise TusError(409, "this upload is complete")
         with uploads.part_locked(upload) as part:
@@ -392,9 +392,9 @@ class TusUploadView(TusView):
         request=None,
         responses={204: None, 404: DetailSerializer},
     )
-    def delete(self, request: Request, key: str) -> Response:
+    def delete(self, request: Request, upload_key: str) -> Response:
         _require_version(request)
-        upload = self._upload(request, key)
+        upload = self._upload(request, upload_key)
         if upload.state == Upload.State.RECEIVING:
             uploads.upload_discard(upload)
         return _tus_answer(status.HTTP_204_NO_CONTENT)
