@@ -47,6 +47,9 @@ from tests.security.conftest import World
 from tests.signin import sign_in
 
 OPENAPI = Path(photonix.__file__).parent / "api" / "openapi.yaml"
+# tus sends its chunks as application/offset+octet-stream: bytes, as for application/octet-stream.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
+
 EXAMPLES = int(os.environ.get("PHOTONIX_FUZZ_EXAMPLES", "8"))
 METHODS = ("get", "post", "put", "patch", "delete")
 # Answers that are errors by design, not crashes: the health check says 503 when a part is down.

@@ -428,7 +428,9 @@ def _finish(upload: Upload, part: Path, digests: dict[str, str]) -> Stored:
         )
     if upload.checksum:
         algorithm, expected = upload.checksum.split(" ", 1)
-        actual = digests.get(algorithm) or file_digest(part, algorithm)
+        if algorithm not in digests:  # read once: the SHA-256 below may be this same digest
+            digests[algorithm] = file_digest(part, algorithm)
+        actual = digests[algorithm]
         if actual != expected:
             raise ChecksumMismatchError(
                 f"{upload.filename}: the {algorithm} checksum does not match the bytes received "
