@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from photonix import conf
@@ -340,8 +341,7 @@ def cmd_models(args: argparse.Namespace, config: conf.Config) -> int:
 
 
 def cmd_upload(args: argparse.Namespace, config: conf.Config | None) -> int:
-    from pathlib import Path
-
+    # Loaded here: requests and rich are for this command alone.
     from photonix import upload_client
 
     if not args.server or not args.token:
