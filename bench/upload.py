@@ -24,6 +24,7 @@ received. The client's own time is not counted as the server's.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import shutil
@@ -58,6 +59,10 @@ print(ids[0], ids[1], token_create(user, "bench")[1])
 """
 
 
+def _shade(n: int, value: int) -> int:
+    return (value + n) % 256
+
+
 def make_photos(folder: Path, count: int, megapixels: float) -> list[Path]:
     folder.mkdir(parents=True)
     width = int((megapixels * 1e6 * 4 / 3) ** 0.5)
@@ -66,7 +71,7 @@ def make_photos(folder: Path, count: int, megapixels: float) -> list[Path]:
     photos = []
     for n in range(count):
         # A different shade per photo: every file has its own content (nothing is a duplicate).
-        image = Image.eval(base, lambda v, n=n: (v + n) % 256)
+        image = Image.eval(base, functools.partial(_shade, n))
         path = folder / f"IMG_{n:04d}.jpg"
         image.save(path, quality=90)
         photos.append(path)
