@@ -2,7 +2,8 @@
 
 ``photonix serve`` runs the whole app on one machine; the role commands (``web``, ``worker``,
 ``beat``, ``watch``, ``flower``) run one part each, for distributed installations. ``status``
-prints the health report; ``manage`` is Django's manage.py.
+prints the health report; ``manage`` is Django's manage.py; ``upload`` sends photos from this
+computer to a server.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from photonix import conf
@@ -338,6 +340,27 @@ def cmd_models(args: argparse.Namespace, config: conf.Config) -> int:
     return 1 if failed else 0
 
 
+def cmd_upload(args: argparse.Namespace, config: conf.Config | None) -> int:
+    # Loaded here: requests and rich are for this command alone.
+    from photonix import upload_client
+
+    if not args.server or not args.token:
+        print(
+            "photonix upload: give --server and --token "
+            "(or PHOTONIX_SERVER and PHOTONIX_TOKEN; create a token in Settings)",
+            file=sys.stderr,
+        )
+        return 2
+    return upload_client.run(
+        [Path(p) for p in args.paths],
+        server=args.server,
+        token=args.token,
+        library_name=args.library,
+        album=args.album,
+        album_wait=args.album_wait,
+    )
+
+
 def cmd_manage(args: argparse.Namespace, config: conf.Config) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photonix.settings")
     from django.core.management import execute_from_command_line
@@ -430,6 +453,32 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("names", nargs="*", metavar="NAME")
         q.set_defaults(func=cmd_models)
 
+    p = sub.add_parser(
+        "upload",
+        help="send photos from this computer to a Photonix server (skips what it already has)",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    p.add_argument(
+        "--server",
+        default=os.environ.get("PHOTONIX_SERVER"),
+        help="the server's address, http(s)://host:port (default: PHOTONIX_SERVER)",
+    )
+    p.add_argument(
+        "--token",
+        default=os.environ.get("PHOTONIX_TOKEN"),
+        help="your API token (default: PHOTONIX_TOKEN, which keeps it out of the process list)",
+    )
+    p.add_argument("--library", default=None, help="library name (needed if you have several)")
+    p.add_argument("--album", default=None, help="add the photos to this album (made if need be)")
+    p.add_argument(
+        "--album-wait",
+        type=float,
+        default=300.0,
+        help="seconds to wait for the server to record the photos before adding them to the "
+        "album (default 300)",
+    )
+    p.set_defaults(func=cmd_upload, local_config=False)
+
     p = sub.add_parser("manage", help="Django's manage.py (migrate, createsuperuser, shell, ...)")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
@@ -439,6 +488,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not getattr(args, "local_config", True):
+        # A client of a server elsewhere: this computer's settings (and data directory, where
+        # reading them would create a secret key) are none of its business.
+        client_result: int = args.func(args, None)
+        return client_result
     try:
         config = conf.get()
     except conf.ConfigError as exc:

@@ -205,6 +205,9 @@ class Config:
     map_tile_url: str
     map_attribution: str
     health_rate: str
+    upload_max_mb: int
+    upload_quota_mb: int
+    upload_expiry_hours: int
 
     @property
     def broker_dir(self) -> Path:
@@ -365,6 +368,11 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         map_tile_url=env_str(env, f"{PREFIX}MAP_TILE_URL", ""),
         map_attribution=env_str(env, f"{PREFIX}MAP_ATTRIBUTION", ""),
         health_rate=env_rate(env, f"{PREFIX}HEALTH_RATE", "60/minute"),
+        # The largest file one upload may send, and how much one person may upload in all
+        # (0: no quota); an upload left incomplete this long is deleted.
+        upload_max_mb=env_int(env, f"{PREFIX}UPLOAD_MAX_MB", 4096, lo=1, hi=1024 * 1024),
+        upload_quota_mb=env_int(env, f"{PREFIX}UPLOAD_QUOTA_MB", 0, lo=0, hi=1024 * 1024 * 1024),
+        upload_expiry_hours=env_int(env, f"{PREFIX}UPLOAD_EXPIRY_HOURS", 24, lo=1, hi=24 * 365),
     )
 
 

@@ -161,6 +161,9 @@ PHOTONIX_MAP_TILE_URL = CONFIG.map_tile_url
 PHOTONIX_MAP_ATTRIBUTION = CONFIG.map_attribution
 # Anonymous GET /api/health per client address (photonix.core.api.HealthThrottle).
 PHOTONIX_HEALTH_RATE = CONFIG.health_rate
+PHOTONIX_UPLOAD_MAX_BYTES = CONFIG.upload_max_mb * 1024 * 1024
+PHOTONIX_UPLOAD_QUOTA_BYTES = CONFIG.upload_quota_mb * 1024 * 1024
+PHOTONIX_UPLOAD_EXPIRY_HOURS = CONFIG.upload_expiry_hours
 
 _RENDERERS = ["rest_framework.renderers.JSONRenderer"]
 if DEBUG:
@@ -239,6 +242,8 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     "prune-job-records": {"task": "photonix.pipeline.prune_jobs", "schedule": 24 * 3600.0},
     # Only libraries whose faces changed (a Redis set): an idle installation makes no query.
     "recluster-faces": {"task": "photonix.faces.recluster", "schedule": 300.0},
+    # Uploads left incomplete past their expiry: their rows and partial files.
+    "expire-uploads": {"task": "photonix.library.expire_uploads", "schedule": 3600.0},
 }
 if CONFIG.rescan_minutes:
     CELERY_BEAT_SCHEDULE["rescan-library-folders"] = {

@@ -104,7 +104,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serving(base: Path, redis_url: str) -> Iterator[LiveServer]:
+def serving(base: Path, redis_url: str, *, web_workers: int = 1) -> Iterator[LiveServer]:
     """A freshly migrated Photonix web server with an empty database, its files under *base*."""
     if not UI_INDEX.is_file():
         pytest.fail(f"UI not built: run `make ui` (missing {UI_INDEX.relative_to(REPO_ROOT)})")
@@ -116,7 +116,7 @@ def serving(base: Path, redis_url: str) -> Iterator[LiveServer]:
     env.update(
         PHOTONIX_DATA_DIR=str(data_dir),
         PHOTONIX_PORT=str(port),
-        PHOTONIX_WEB_WORKERS="1",
+        PHOTONIX_WEB_WORKERS=str(web_workers),
         PHOTONIX_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
         REDIS_URL=redis_url,

@@ -20,6 +20,7 @@ from photonix.albums.models import Album, ShareLink
 from photonix.classifiers.models import CalendarEvent, PhotoTag, Tag
 from photonix.core import services as core_services
 from photonix.core.models import User
+from photonix.library.importing import uploads
 from photonix.library.models import Library, LibraryFolder, LibraryMember, Photo, PhotoFile
 from photonix.pipeline.models import Job
 from photonix.storage.derived import SIZE_BY_NAME, thumbnail_path
@@ -66,6 +67,8 @@ class World:
     person_id: int
     face_id: int
     tokens: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: A resumable upload the owner has started (a few bytes still to send).
+    upload_key: str = ""
 
     def path_values(self) -> dict[str, Any]:
         """A real value for each path parameter of the API (``user_id``: the viewer; no
@@ -85,6 +88,7 @@ class World:
             "size": "preview",
             "person_id": self.person_id,
             "face_id": self.face_id,
+            "upload_key": self.upload_key,
         }
 
     def client(self, role: str) -> Client:
@@ -194,6 +198,9 @@ def build_world(root: Path) -> World:
     for role, user in users.items():
         api_token, raw = core_services.token_create(user, f"{role} script")
         world.tokens[role] = (api_token.pk, raw)
+    world.upload_key = uploads.new_upload(
+        users["owner"], library, filename="incoming.jpg", length=10, checksum=None, modified=None
+    ).key
     return world
 
 

@@ -17,6 +17,7 @@ outsider is allowed to call must not mention the library's name or its file.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -33,8 +34,8 @@ from photonix.core import services as core_services
 from photonix.core.models import User
 from photonix.faces.models import Person
 from photonix.library.models import LibraryMember, Photo
+from tests.security.conftest import FIXTURE, SECRET_FILE, SECRET_LIBRARY, World
 from tests.security.conftest import ROLES as WORLD_ROLES
-from tests.security.conftest import SECRET_FILE, SECRET_LIBRARY, World
 
 OPENAPI = Path(photonix.__file__).parent / "api" / "openapi.yaml"
 PASSWORD = "correct horse battery staple"
@@ -76,6 +77,9 @@ CLASSES: dict[str, tuple[Cell, ...]] = {
     # Adding a server folder to a library: an administrator who is a member (made one for
     # this test); its owners who are not administrators are refused.
     "admin_member": (401, 404, 403, 403, 403, OK, OK),
+    # A resumable upload is seen only by whoever started it (the library's owner, here): to
+    # anyone else it does not exist.
+    "uploader": (401, 404, 404, 404, OK, 404, 404),
 }
 
 TABLE: dict[str, str] = {
@@ -113,6 +117,11 @@ TABLE: dict[str, str] = {
     "libraries_members_update": "owner",
     "libraries_members_remove": "owner",
     "libraries_errors": "member",
+    "libraries_upload": "editor",
+    "libraries_upload_check": "member",
+    "uploads_tus_create": "editor",
+    "uploads_tus_append": "uploader",
+    "uploads_tus_terminate": "uploader",
     "photos_list": "signed_in",
     "photos_retrieve": "member",
     "photos_update": "editor",
@@ -322,6 +331,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "jobs_retry_failed": lambda w: {},
     "libraries_create": lambda w: {"name": "Charlie", "folders": [str(w.spare_dir)]},
     "libraries_update": lambda w: {"name": "Renamed library"},
+    "libraries_upload_check": lambda w: {"checksums": ["0" * 64]},
     "libraries_classifiers_set": lambda w: {"classifiers": [{"name": "colour", "enabled": False}]},
     "libraries_events_create": lambda w: {"name": "Party", "date": "2020-06-01"},
     "libraries_folders_add": lambda w: {"path": str(w.spare_dir)},
@@ -352,6 +362,32 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
 }
 
 
+# Bodies that are not JSON: the query string, the bytes and their content type.
+RAW_BODIES: dict[str, tuple[str, bytes, str]] = {
+    "libraries_upload": ("?filename=new.jpg", FIXTURE.read_bytes(), "application/octet-stream"),
+    "uploads_tus_append": ("", b"x", "application/offset+octet-stream"),
+}
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def _tus_metadata(world: World) -> str:
+    library = base64.b64encode(str(world.library.pk).encode()).decode()
+    return f"library {library},filename {base64.b64encode(b'new.jpg').decode()}"
+
+
+# Headers an operation needs to be a valid request (the tus protocol's).
+HEADERS: dict[str, Callable[[World], dict[str, str]]] = {
+    "uploads_tus_create": lambda w: {
+        **TUS,
+        "Upload-Length": "10",
+        "Upload-Metadata": _tus_metadata(w),
+    },
+    "uploads_tus_append": lambda w: {**TUS, "Upload-Offset": "0"},
+    "uploads_tus_terminate": lambda w: TUS,
+}
+
+
 def _admin_joins(world: World) -> None:
     LibraryMember.objects.create(library=world.library, user=world.users["admin"], role="viewer")
 
@@ -365,10 +401,25 @@ def expected_for(operation: str, role: str) -> Cell:
     return row[ROLES.index(role)]
 
 
-def call(client: Client, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
+def call(
+    client: Client,
+    method: str,
+    url: str,
+    body: dict[str, Any] | None = None,
+    *,
+    raw: tuple[str, bytes, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    if raw is not None:
+        query, data, content_type = raw
+        return getattr(client, method)(
+            url + query, data, content_type=content_type, headers=headers
+        )
     if method in ("post", "put", "patch"):
-        return getattr(client, method)(url, body or {}, content_type="application/json")
-    return getattr(client, method)(url)
+        return getattr(client, method)(
+            url, body or {}, content_type="application/json", headers=headers
+        )
+    return getattr(client, method)(url, headers=headers)
 
 
 def _body(response: Any) -> bytes:
@@ -385,9 +436,10 @@ def test_every_operation_with_a_body_has_one() -> None:
         for method in METHODS
         if method in item and "requestBody" in item[method]
     }
-    missing = sorted(needing - BODIES.keys())
+    bodies = BODIES.keys() | RAW_BODIES.keys()
+    missing = sorted(needing - bodies)
     assert not missing, f"operations that take a body but have none in BODIES: {missing}"
-    assert not sorted(BODIES.keys() - needing), "BODIES for operations that take none"
+    assert not sorted(bodies - needing), "BODIES for operations that take none"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -404,7 +456,15 @@ def test_authorization(
     if operation in SETUP:
         SETUP[operation](world)
     body = BODIES[operation](world) if operation in BODIES else None
-    response = call(world.client(role), method, _url(path, role, world), body)
+    headers = HEADERS[operation](world) if operation in HEADERS else None
+    response = call(
+        world.client(role),
+        method,
+        _url(path, role, world),
+        body,
+        raw=RAW_BODIES.get(operation),
+        headers=headers,
+    )
     code = response.status_code
     where = f"{method.upper()} {path} as {role}"
     # The health check answers 503 when a part is down (no worker runs in these tests).

@@ -7,6 +7,7 @@ from photonix.core import api as core_api
 from photonix.library import api as library_api
 from photonix.library.browse import api as browse_api
 from photonix.library.importing import api as importing_api
+from photonix.library.importing import upload_api
 from photonix.pipeline import api as pipeline_api
 from photonix.web import downloads, serving
 
@@ -51,6 +52,18 @@ urlpatterns = [
         importing_api.LibraryErrorsView.as_view(),
         name="library-errors",
     ),
+    path(
+        "libraries/<int:library_id>/upload",
+        upload_api.LibraryUploadView.as_view(),
+        name="library-upload",
+    ),
+    path(
+        "libraries/<int:library_id>/upload/check",
+        upload_api.LibraryUploadCheckView.as_view(),
+        name="library-upload-check",
+    ),
+    path("uploads/tus", upload_api.TusCreateView.as_view(), name="uploads-tus"),
+    path("uploads/tus/<str:upload_key>", upload_api.TusUploadView.as_view(), name="upload-tus"),
     path(
         "libraries/<int:library_id>/members",
         library_api.LibraryMembersView.as_view(),

@@ -3,7 +3,8 @@
 Services raise a subclass of :class:`PhotonixError` when a request cannot be carried out. Its
 :class:`Category` says what kind of refusal it is, without speaking HTTP here: the views'
 exception handler (:func:`photonix.core.http.exception_handler`) answers invalid 400,
-forbidden 403, not found 404, conflict 409 and unavailable 503, with ``{"detail": message}`` —
+forbidden 403, not found 404, conflict 409, too large 413, unsupported 415, unavailable 503
+and no space 507, with ``{"detail": message}`` —
 or ``{field: [message]}`` when the error names the ``field`` of the request it is about. An error
 a client acts on by itself (not only shows) also carries a machine-readable ``code``:
 ``{"detail": message, "code": code}``.
@@ -24,7 +25,10 @@ class Category(enum.Enum):
     FORBIDDEN = 403  # the caller's role does not allow it
     NOT_FOUND = 404  # no such thing (or none the caller may know of)
     CONFLICT = 409  # the state changed or forbids it: reload, or it is already done
+    TOO_LARGE = 413  # the content is larger than a limit allows
+    UNSUPPORTED = 415  # the content is of a kind this does not take
     UNAVAILABLE = 503  # something it needs cannot be reached right now
+    NO_SPACE = 507  # the server has no room left to store it
 
     @property
     def status(self) -> int:

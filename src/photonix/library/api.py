@@ -29,7 +29,13 @@ from photonix.core.http import (
 )
 from photonix.core.models import User
 from photonix.library import selectors, server_folders, services
-from photonix.library.folders import folder_add, folder_remove, folder_set_watched, library_rename
+from photonix.library.folders import (
+    folder_add,
+    folder_remove,
+    folder_set_watched,
+    library_rename,
+    library_set_upload_folder,
+)
 from photonix.library.members import GrantRefusedError, member_remove, member_set_role
 from photonix.library.models import Library, LibraryFolder, LibraryMember
 from photonix.library.serializers import LibrarySerializer
@@ -161,7 +167,14 @@ class ServerFoldersView(APIView):
 
 
 class LibraryUpdateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, required=False)
+    upload_folder = serializers.CharField(
+        max_length=4096,
+        required=False,
+        allow_blank=True,
+        help_text="Where uploads are stored: a folder inside one of the library's folders "
+        "(created if need be). Empty: `uploads` in its first folder.",
+    )
 
 
 class FolderAddSerializer(serializers.Serializer[Any]):
@@ -194,7 +207,7 @@ def _library_data(request: Request, library: Library) -> dict[str, Any]:
 
 
 class LibraryDetailView(APIView):
-    """A library (members); its owners rename it."""
+    """A library (members); its owners rename it and choose its upload folder."""
 
     @extend_schema(operation_id="libraries_retrieve", responses=LibrarySerializer)
     def get(self, request: Request, library_id: int) -> Response:
@@ -208,10 +221,14 @@ class LibraryDetailView(APIView):
         responses={200: LibrarySerializer, 400: FIELD_ERRORS},
     )
     def patch(self, request: Request, library_id: int) -> Response:
-        library = managed_library(request, library_id, action="rename it")
+        library = managed_library(request, library_id, action="change it")
         payload = LibraryUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        library_rename(library, payload.validated_data["name"])
+        with transaction.atomic():
+            if "name" in payload.validated_data:
+                library_rename(library, payload.validated_data["name"])
+            if "upload_folder" in payload.validated_data:
+                library_set_upload_folder(library, payload.validated_data["upload_folder"])
         return Response(_library_data(request, library))
 
 

@@ -2,8 +2,9 @@
 
 Who may do what:
 
-- the library's **owners** rename it, switch watching on or off for a folder, and remove a
-  folder (an administrator who is a member of the library may too, as for its members);
+- the library's **owners** rename it, choose where its uploads are stored, switch watching on
+  or off for a folder, and remove a folder (an administrator who is a member of the library
+  may too, as for its members);
 - only an **administrator** (who is a member) adds a folder: a folder brings every photo in it
   into the library, whoever they belong to on the server, so choosing server folders stays with
   whoever runs the server — as for creating a library.
@@ -17,7 +18,9 @@ photos again as new ones.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -28,6 +31,40 @@ from photonix.library import services
 from photonix.library.models import Library, LibraryFolder, LibraryMember, PhotoFile
 
 Role = LibraryMember.Role
+
+
+def library_set_upload_folder(library: Library, raw: str) -> Library:
+    """Set the library's upload folder (empty: the default). It must be inside one of the
+    library's folders, so that what is stored there is the library's; it is created if need be."""
+    raw = raw.strip()
+    if not raw:
+        library.upload_folder = ""
+        library.save(update_fields=["upload_folder"])
+        return library
+    path = Path(raw)
+    if not path.is_absolute() or "\x00" in raw:
+        raise services.LibraryError("give an absolute path on the server", field="upload_folder")
+    path = Path(os.path.normpath(path))
+    roots = [Path(p) for p in library.folders.values_list("path", flat=True)]
+    inside = [root for root in roots if path != root and root in path.parents]
+    if not inside:
+        raise services.LibraryError(
+            "the upload folder must be inside one of the library's folders", field="upload_folder"
+        )
+    relative = path.relative_to(inside[0])
+    if any(part.startswith(".") for part in relative.parts):
+        raise services.LibraryError(
+            "a folder whose name starts with a dot is never scanned", field="upload_folder"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise services.LibraryError(
+            f"cannot create {path}: {exc.strerror or exc}", field="upload_folder"
+        ) from None
+    library.upload_folder = str(path)
+    library.save(update_fields=["upload_folder"])
+    return library
 
 
 def library_rename(library: Library, name: str) -> Library:

@@ -15,6 +15,9 @@ class Library(models.Model):
 
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Where uploaded files are stored: a folder inside one of the library's folders. Empty:
+    #: ``uploads`` in its first folder (``library.importing.uploads.upload_root``).
+    upload_folder = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name_plural = "libraries"
@@ -291,3 +294,43 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} {self.target}: {self.kind} {self.key}"
+
+
+class Upload(models.Model):
+    """A file a person sends to a library: the bytes received so far, then what became of it.
+
+    A resumable (tus) upload is ``receiving`` until its last byte arrives; a one-request upload
+    is written ``done`` at once. A ``done`` row remembers the file it stored (none for a
+    duplicate), which is what the uploader's quota counts.
+    """
+
+    class State(models.TextChoices):
+        RECEIVING = "receiving"
+        DONE = "done"
+
+    key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="uploads")
+    filename = models.CharField(max_length=255)
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    #: The client's checksum of the whole file, ``<algorithm> <hex>`` (sha1 or sha256), or empty.
+    checksum = models.CharField(max_length=80, blank=True, default="")
+    #: The file's modification time on the client: where it is filed when it has no date taken.
+    modified = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVING)
+    file = models.ForeignKey(
+        PhotoFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    duplicate = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="upload_state_expires"),
+            models.Index(fields=["user", "state"], name="upload_user_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"upload {self.key} of {self.filename}"

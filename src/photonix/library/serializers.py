@@ -79,5 +79,19 @@ class LibrarySerializer(serializers.ModelSerializer[Library]):
 
     class Meta:
         model = Library
-        fields = ("id", "name", "created_at", "folders", "photo_count", "error_count", "role")
+        fields = (
+            "id",
+            "name",
+            "created_at",
+            "folders",
+            "photo_count",
+            "error_count",
+            "role",
+            "upload_folder",
+        )
         read_only_fields = fields
+        extra_kwargs = {
+            "upload_folder": {
+                "help_text": "Where uploads are stored; empty: `uploads` in its first folder."
+            }
+        }

@@ -621,14 +621,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A library (members); its owners rename it. */
+        /** @description A library (members); its owners rename it and choose its upload folder. */
         get: operations["libraries_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description A library (members); its owners rename it. */
+        /** @description A library (members); its owners rename it and choose its upload folder. */
         patch: operations["libraries_update"];
         trace?: never;
     };
@@ -817,6 +817,47 @@ export interface paths {
         get: operations["libraries_tags_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/libraries/{library_id}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Upload one file to a library in one request (owners and editors): the raw bytes as the
+         *     body, the name and the optional checksum in the query string. Large files are better sent
+         *     resumably (tus, ``/api/uploads/tus``).
+         */
+        post: operations["libraries_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/libraries/{library_id}/upload/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Which of these files (by SHA-256) the library already has, so a client sends only the
+         *     others. Any member may ask.
+         */
+        post: operations["libraries_upload_check"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1559,6 +1600,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/uploads/tus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description tus: what the server supports (OPTIONS), and creating an upload (POST).
+         *
+         *     ``Upload-Metadata`` carries ``filename`` and ``library`` (its id), and may carry
+         *     ``checksum`` (``sha256 <hex>`` or ``sha1 <hex>`` of the whole file) and ``modified``.
+         */
+        post: operations["uploads_tus_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/tus/{upload_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description tus: one upload: its offset (HEAD), more bytes (PATCH), termination (DELETE). */
+        delete: operations["uploads_tus_terminate"];
+        options?: never;
+        head?: never;
+        /** @description tus: one upload: its offset (HEAD), more bytes (PATCH), termination (DELETE). */
+        patch: operations["uploads_tus_append"];
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1753,6 +1834,10 @@ export interface components {
         Candidate: {
             id: number;
             username: string;
+        };
+        ChecksumsRequest: {
+            /** @description SHA-256 digests (hex) of files the client has; at most 1000. */
+            checksums: string[];
         };
         ClassifierChoiceRequest: {
             name: string;
@@ -1977,7 +2062,7 @@ export interface components {
             photos: number;
         };
         Health: {
-            status: components["schemas"]["StatusEnum"];
+            status: components["schemas"]["HealthStatusEnum"];
             /** @description Administrators only. */
             version?: string;
             /** @description Signed-in callers only; each part's detail and latency for administrators. */
@@ -1992,6 +2077,12 @@ export interface components {
             broker: components["schemas"]["Component"];
             workers: components["schemas"]["Component"];
         };
+        /**
+         * @description * `ok` - ok
+         *     * `degraded` - degraded
+         * @enum {string}
+         */
+        HealthStatusEnum: "ok" | "degraded";
         /**
          * @description A job record, with enough of its photo to show it: the name and kind of the photo's
          *     preferred file and its thumbnails' version (list them with ``photo__preferred_file``
@@ -2047,6 +2138,16 @@ export interface components {
             /** @description False when the broker could not be asked. */
             broker_ok: boolean;
         };
+        KnownChecksums: {
+            /** @description For each checksum the library has (whatever the file's name or folder): its file and photo. Checksums it does not have are left out. */
+            known: {
+                [key: string]: components["schemas"]["KnownFile"];
+            };
+        };
+        KnownFile: {
+            file: number;
+            photo: number | null;
+        };
         Library: {
             readonly id: number;
             readonly name: string;
@@ -2063,6 +2164,8 @@ export interface components {
              *     * `viewer` - Viewer
              */
             readonly role: components["schemas"]["RoleEnum"];
+            /** @description Where uploads are stored; empty: `uploads` in its first folder. */
+            readonly upload_folder: string;
         };
         LibraryCreateRequest: {
             name: string;
@@ -2298,6 +2401,8 @@ export interface components {
         };
         PatchedLibraryUpdateRequest: {
             name?: string;
+            /** @description Where uploads are stored: a folder inside one of the library's folders (created if need be). Empty: `uploads` in its first folder. */
+            upload_folder?: string;
         };
         PatchedMemberRoleRequest: {
             role?: components["schemas"]["RoleEnum"];
@@ -2854,12 +2959,28 @@ export interface components {
             succeeded: number;
             paused: boolean;
         };
+        Stored: {
+            /**
+             * @description `created`: stored and being recorded; `duplicate`: the library already had this content, nothing was stored.
+             *
+             *     * `created` - created
+             *     * `duplicate` - duplicate
+             */
+            status: components["schemas"]["StoredStatusEnum"];
+            /** @description The file row (new, or the one that had it). */
+            file: number;
+            /** @description The photo of that file; null until a new file is recorded. */
+            photo: number | null;
+            /** @description Where the file is on the server. */
+            path: string;
+            sha256: string;
+        };
         /**
-         * @description * `ok` - ok
-         *     * `degraded` - degraded
+         * @description * `created` - created
+         *     * `duplicate` - duplicate
          * @enum {string}
          */
-        StatusEnum: "ok" | "degraded";
+        StoredStatusEnum: "created" | "duplicate";
         Suggestion: {
             /**
              * @description "words": every word of the text as its own filter, together
@@ -4847,6 +4968,127 @@ export interface operations {
             };
         };
     };
+    libraries_upload: {
+        parameters: {
+            query: {
+                /** @description `sha256 <hex>` or `sha1 <hex>` (base64 also taken) of the whole file: verified before it is stored. */
+                checksum?: string;
+                /** @description The file's name. */
+                filename: string;
+                /** @description The file's modification time (seconds since 1970, or ISO 8601): kept on the stored file, and its date when the file has none of its own. */
+                modified?: string;
+            };
+            header?: never;
+            path: {
+                library_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Already in the library. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stored"];
+                };
+            };
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stored"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    libraries_upload_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecksumsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnownChecksums"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     map_points: {
         parameters: {
             query?: {
@@ -6559,6 +6801,156 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    uploads_tus_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created: `Location` is the upload's URL. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    uploads_tus_terminate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    uploads_tus_append: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/offset+octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Received: `Upload-Offset` is the new offset. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            460: {
                 headers: {
                     [name: string]: unknown;
                 };

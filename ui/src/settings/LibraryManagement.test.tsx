@@ -13,6 +13,7 @@ function library(role: Library["role"], overrides: Partial<Library> = {}): Libra
     photo_count: 12,
     error_count: 0,
     role,
+    upload_folder: "",
     folders: [
       {
         id: 3,
@@ -219,5 +220,39 @@ describe("Settings: managing a library", () => {
     await user.type(name, "Holidays");
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByRole("article", { name: "Holidays" })).toBeInTheDocument();
+  });
+  it("shows where uploads go, and lets owners choose the folder", async () => {
+    let lib = library("owner");
+    serve(MEMBER_SESSION, lib, {
+      "GET /api/libraries": () => json([lib]),
+      "PATCH /api/libraries/7": async (request) => {
+        const { upload_folder } = (await request.json()) as { upload_folder: string };
+        if (!upload_folder.startsWith("/photos/family/")) {
+          return json({ upload_folder: ["the upload folder must be inside one of the library's folders"] }, 400);
+        }
+        lib = { ...lib, upload_folder };
+        return json(lib);
+      },
+    });
+    renderApp("/settings");
+    const user = userEvent.setup();
+    expect(await (await card()).findByTestId("upload-folder-7")).toHaveTextContent("/photos/family/uploads");
+    expect((await card()).getByText(/the default/)).toBeInTheDocument();
+    await user.click((await card()).getByRole("button", { name: "Change the upload folder of Family" }));
+    const path = screen.getByLabelText("Upload folder");
+    await user.type(path, "/elsewhere");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("must be inside one of the library's folders");
+    await user.clear(path);
+    await user.type(path, "/photos/family/phone");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(screen.getByTestId("upload-folder-7")).toHaveTextContent("/photos/family/phone"));
+  });
+
+  it("shows viewers where uploads go without a way to change it", async () => {
+    serve(MEMBER_SESSION, library("viewer", { upload_folder: "/photos/family/in" }));
+    renderApp("/settings");
+    expect(await (await card()).findByTestId("upload-folder-7")).toHaveTextContent("/photos/family/in");
+    expect((await card()).queryByRole("button", { name: /upload folder/ })).not.toBeInTheDocument();
   });
 });

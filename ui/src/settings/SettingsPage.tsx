@@ -12,6 +12,7 @@ import { LibraryDates } from "./LibraryDates";
 import { LibraryFolders } from "./LibraryFolders";
 import { LibraryMembers } from "./LibraryMembers";
 import { LibraryName } from "./LibraryName";
+import { LibraryUploads } from "./LibraryUploads";
 import { ROLES, canManage } from "./manage";
 import { MapSource } from "./MapSource";
 import { useClassifiers, useCreateLibrary, useLibraries, useScanLibrary, useSetClassifier } from "./queries";
@@ -97,6 +98,7 @@ function LibraryCard({ library, user }: { library: Library; user: User }) {
       </div>
       {scan.isError && <p className="field__error">{errorMessage(scan.error)}</p>}
       <LibraryFolders library={library} me={user} manage={manage} />
+      <LibraryUploads library={library} manage={manage} />
       <LibraryMembers library={library} me={user} manage={manage} />
       <Classifiers library={library} canEdit={manage} />
       <LibraryDates library={library} manage={manage} />

@@ -36,6 +36,12 @@ export function useRenameLibrary(id: number) {
   );
 }
 
+export function useSetUploadFolder(id: number) {
+  return useLibraryMutation(async (upload_folder: string) =>
+    unwrap(await api.PATCH("/api/libraries/{library_id}", { params: { path: { library_id: id } }, body: { upload_folder } })),
+  );
+}
+
 export function useAddFolder(id: number) {
   return useLibraryMutation(async (body: { path: string; watched: boolean }) =>
     unwrap(await api.POST("/api/libraries/{library_id}/folders", { params: { path: { library_id: id } }, body })),

@@ -224,4 +224,4 @@ export function photoItem(id: number, day: number) {
 }
 
 /** The one library the album dialogs offer ("Family"). */
-export const FAMILY_LIBRARIES: Library[] = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0, role: "owner" }];
+export const FAMILY_LIBRARIES: Library[] = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0, role: "owner", upload_folder: "" }];

@@ -9,7 +9,7 @@ from celery import shared_task
 from celery.signals import worker_process_shutdown
 from django.utils import timezone
 
-from photonix.library.importing import recording, scanning
+from photonix.library.importing import recording, scanning, uploads
 from photonix.library.models import LibraryFolder
 from photonix.media.exiftool import ExifTool
 from photonix.pipeline.base import PhotonixTask
@@ -94,3 +94,9 @@ def rescan_all() -> int:
 @shared_task(base=ScanTask, name="photonix.library.purge_missing")
 def purge_missing() -> int:
     return recording.files_purge_missing(MISSING_GRACE_SECONDS)
+
+
+@shared_task(base=ScanTask, name="photonix.library.expire_uploads")
+def expire_uploads() -> int:
+    """Periodic: delete incomplete uploads past their expiry, with their partial files."""
+    return uploads.uploads_expire()
