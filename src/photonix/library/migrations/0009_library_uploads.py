@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("library", "0007_search_terms"),
+        ("library", "0008_merge_exact_copies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
