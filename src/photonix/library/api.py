@@ -29,7 +29,13 @@ from photonix.core.http import (
 )
 from photonix.core.models import User
 from photonix.library import selectors, server_folders, services
-from photonix.library.folders import folder_add, folder_remove, folder_set_watched, library_rename
+from photonix.library.folders import (
+    folder_add,
+    folder_remove,
+    folder_set_watched,
+    library_rename,
+    library_set_delete_originals,
+)
 from photonix.library.members import GrantRefusedError, member_remove, member_set_role
 from photonix.library.models import Library, LibraryFolder, LibraryMember
 from photonix.library.serializers import LibrarySerializer
@@ -161,7 +167,12 @@ class ServerFoldersView(APIView):
 
 
 class LibraryUpdateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, required=False)
+    delete_originals = serializers.BooleanField(
+        required=False,
+        help_text="emptying the trash deletes the original files of photos found in the "
+        "library's folders too (off: they stay on disk, left out of future scans)",
+    )
 
 
 class FolderAddSerializer(serializers.Serializer[Any]):
@@ -194,7 +205,7 @@ def _library_data(request: Request, library: Library) -> dict[str, Any]:
 
 
 class LibraryDetailView(APIView):
-    """A library (members); its owners rename it."""
+    """A library (members); its owners rename it and choose its settings."""
 
     @extend_schema(operation_id="libraries_retrieve", responses=LibrarySerializer)
     def get(self, request: Request, library_id: int) -> Response:
@@ -208,10 +219,14 @@ class LibraryDetailView(APIView):
         responses={200: LibrarySerializer, 400: FIELD_ERRORS},
     )
     def patch(self, request: Request, library_id: int) -> Response:
-        library = managed_library(request, library_id, action="rename it")
+        library = managed_library(request, library_id, action="change its settings")
         payload = LibraryUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        library_rename(library, payload.validated_data["name"])
+        data = payload.validated_data
+        if "name" in data:
+            library_rename(library, data["name"])
+        if "delete_originals" in data:
+            library_set_delete_originals(library, data["delete_originals"])
         return Response(_library_data(request, library))
 
 
