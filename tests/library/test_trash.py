@@ -169,6 +169,7 @@ def test_trash_hides_everywhere_and_restore_brings_it_back(world: dict[str, Any]
     assert gps not in [r["id"] for r in _ok(editor.get("/api/search", {"q": "nikon"}))["results"]]
     assert _ok(editor.get("/api/map"))["points"] == []  # the only photo with a location
     assert _ok(editor.get("/api/timeline/facets"))["total"] == 2
+    assert gps not in [p["id"] for p in _ok(editor.get("/api/photos"))["results"]]
     assert sum(m["count"] for m in _ok(editor.get("/api/timeline/months"))) == 2
     listed = _ok(owner.get(f"/api/albums/{album['id']}/photos"))
     assert [p["id"] for p in listed["results"]] == [cat]

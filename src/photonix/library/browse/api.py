@@ -194,7 +194,8 @@ class PhotoListView(generics.ListAPIView[Photo]):
     pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Photo]:
-        photos = selectors.photos_for(request_user(self.request))
+        # Photos in the trash are listed by the trash alone (``/api/timeline?trashed=true``).
+        photos = selectors.photos_for(request_user(self.request)).filter(trashed_at__isnull=True)
         library = query_id(self.request, "library", "must be a library id")
         if library is not None:
             photos = photos.filter(library_id=library)
