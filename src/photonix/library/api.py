@@ -174,6 +174,11 @@ class LibraryUpdateSerializer(serializers.Serializer[Any]):
         "library's folders too (off: they stay on disk, left out of future scans)",
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError({"name": ["This field is required."]})
+        return attrs
+
 
 class FolderAddSerializer(serializers.Serializer[Any]):
     path = serializers.CharField(max_length=4096, help_text="Absolute path on the server.")
