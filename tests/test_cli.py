@@ -39,6 +39,9 @@ EXPORT_FIELDS = {
     "width",
     "height",
     "rating",
+    "favourite",
+    "archived",
+    "trashed_at",
     "tags",
     "people",
     "error",
@@ -143,6 +146,16 @@ def test_library_add_wait_and_export(
     written = photonix("export", "--library", "Holidays", "--output", str(out), env=process_env)
     assert written.returncode == 0 and written.stdout == ""
     assert out.read_text(encoding="utf-8") == exported.stdout
+
+    # A photo in the trash is left out, unless asked for.
+    Photo.objects.filter(pk=canon["photo_id"]).update(trashed_at=timezone.now())
+    without = photonix("export", "--library", "Holidays", env=process_env)
+    assert str(root / "canon.jpg") not in without.stdout
+    with_trash = photonix("export", "--library", "Holidays", "--include-trash", env=process_env)
+    trashed = [json.loads(line) for line in with_trash.stdout.splitlines()]
+    assert [r["trashed_at"] is not None for r in trashed if r["photo_id"] == canon["photo_id"]] == [
+        True
+    ]
 
     unknown = photonix("export", "--library", "Nope", env=process_env)
     assert unknown.returncode == 2

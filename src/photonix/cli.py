@@ -295,10 +295,10 @@ def cmd_export(args: argparse.Namespace, config: conf.Config) -> int:
         print(f"photonix export: no library named {args.library!r}", file=sys.stderr)
         return 2
     if args.output in (None, "-"):
-        export_library(library, sys.stdout)
+        export_library(library, sys.stdout, trashed=args.include_trash)
     else:
         with open(args.output, "w", encoding="utf-8") as out:  # noqa: PTH123
-            export_library(library, out)
+            export_library(library, out, trashed=args.include_trash)
     return 0
 
 
@@ -439,6 +439,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a library's catalogue as JSON Lines")
     p.add_argument("--library", required=True, help="library name")
     p.add_argument("--output", "-o", default=None, help="file to write (default: stdout)")
+    p.add_argument(
+        "--include-trash",
+        action="store_true",
+        help="list the files of photos in the trash too (left out by default)",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("models", help="list, download or verify classifier models")

@@ -180,6 +180,7 @@ class Config:
     flower_url: str
     watcher_enabled: bool
     rescan_minutes: int
+    trash_days: int
     max_folder_depth: int
     reconcile_after_minutes: int
     faces_group_delay: float
@@ -321,6 +322,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         flower_url=env_str(env, f"{PREFIX}FLOWER_URL", f"http://127.0.0.1:{flower_port}/"),
         watcher_enabled=env_bool(env, f"{PREFIX}WATCHER", True),
         rescan_minutes=env_int(env, f"{PREFIX}RESCAN_MINUTES", 360, lo=0, hi=7 * 24 * 60),
+        trash_days=env_int(env, f"{PREFIX}TRASH_DAYS", 30, lo=1, hi=3650),
         max_folder_depth=env_int(env, f"{PREFIX}MAX_FOLDER_DEPTH", 64, lo=1, hi=1000),
         sendfile=env_choice(env, f"{PREFIX}SENDFILE", "off", SENDFILE_MODES),
         accel_prefix=env_str(env, f"{PREFIX}ACCEL_PREFIX", "/protected"),

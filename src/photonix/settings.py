@@ -244,6 +244,8 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     "recluster-faces": {"task": "photonix.faces.recluster", "schedule": 300.0},
     # Uploads left incomplete past their expiry: their rows and partial files.
     "expire-uploads": {"task": "photonix.library.expire_uploads", "schedule": 3600.0},
+    # Photos in the trash for more than PHOTONIX_TRASH_DAYS days are deleted (docs/curate.md).
+    "empty-trash": {"task": "photonix.library.empty_trash", "schedule": 24 * 3600.0},
 }
 if CONFIG.rescan_minutes:
     CELERY_BEAT_SCHEDULE["rescan-library-folders"] = {
@@ -274,6 +276,7 @@ CACHES = {"default": _REDIS_CACHE, "shares": _REDIS_CACHE}
 # Photos unfinished and untouched this long, while the broker holds no work, were lost by it.
 PHOTONIX_RECONCILE_AFTER_MINUTES = CONFIG.reconcile_after_minutes
 PHOTONIX_MAX_FOLDER_DEPTH = CONFIG.max_folder_depth
+PHOTONIX_TRASH_DAYS = CONFIG.trash_days
 # People are grouped once a library's faces settle: this many seconds after the last faces were
 # stored, and no later than the max after the first (docs/faces.md).
 PHOTONIX_FACES_GROUP_DELAY = CONFIG.faces_group_delay

@@ -144,11 +144,15 @@ def test_the_timeline_is_newest_first_with_the_contracts_fields(world: dict[str,
         "thumbnail_version",
         "rating",
         "hidden",
+        "archived",
+        "favourite",
+        "trashed_at",
         "failed",
         "failure",
         "caption",
     }
     assert (cat["failed"], cat["failure"]) == (False, None)
+    assert (cat["archived"], cat["favourite"], cat["trashed_at"]) == (False, False, None)
     # The wall-clock time, with the offset the camera recorded; naive when it recorded none.
     assert cat["taken_at"] == "2019-07-14T09:00:00+02:00"
     assert body["results"][0]["taken_at"] == "2020-01-05T12:00:00"
@@ -772,13 +776,14 @@ def test_free_text_is_parsed_into_names_months_and_years() -> None:
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
-        ("cat", {"cat", "both"}),  # "cat", "Egyptian cat", and the rejected one excluded
+        # "cat", "Egyptian cat", and the rejected one excluded; a search finds archived photos
+        ("cat", {"cat", "both", "hidden"}),
         ("Egyptian", {"cat"}),
-        ("animal", {"cat", "dog", "both"}),  # a tag's descendants
+        ("animal", {"cat", "dog", "both", "hidden"}),  # a tag's descendants
         ("paris", {"cat"}),
         ("france", {"cat"}),  # places are a hierarchy too
-        ("canon", {"cat", "both"}),
-        ("eos", {"cat", "both"}),
+        ("canon", {"cat", "both", "hidden"}),
+        ("eos", {"cat", "both", "hidden"}),
         ("d750", {"dog", "rejected"}),
         ("50mm", {"cat"}),
         ("july", {"cat", "dog", "rejected"}),

@@ -126,6 +126,11 @@ TABLE: dict[str, str] = {
     "photos_retrieve": "member",
     "photos_update": "editor",
     "photos_bulk": "editor_bulk",
+    # The trash: its size for anyone signed in (their own trash); restoring and emptying name
+    # photos in the body like a bulk change (photos the caller may not see are skipped).
+    "trash_status": "signed_in",
+    "trash_restore": "editor_bulk",
+    "trash_empty": "editor_bulk",
     "photos_preferred": "editor",
     "files_metadata": "member",
     "files_original": "member",
@@ -344,6 +349,8 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "photos_preferred": lambda w: {"file_id": w.file.pk},
     "photos_tags_add": lambda w: {"type": "object", "name": "dog"},
     "photos_bulk": lambda w: {"ids": [w.photo.pk], "action": "hide"},
+    "trash_restore": lambda w: {"ids": [w.photo.pk]},
+    "trash_empty": lambda w: {"ids": [w.photo.pk]},
     "pipeline_process_missing": lambda w: {},
     "pipeline_reprocess": lambda w: {"library": w.library.pk},
     "pipeline_queue_state": lambda w: {"queue": "media", "paused": False},

@@ -25,7 +25,8 @@ from photonix.albums.models import Album, AlbumMember, AlbumPhoto, ShareLink, Sh
 from photonix.core.models import User
 from photonix.library.models import LibraryMember, Photo, PhotoFile
 
-SHOWN = Q(preferred_file__state=PhotoFile.State.OK)
+# What an album shows: recorded photos out of the trash.
+SHOWN = Q(preferred_file__state=PhotoFile.State.OK, trashed_at__isnull=True)
 #: A photo that can be a cover: one with an image (thumbnails made, nothing failed since).
 COVERABLE = Q(failure="", thumbnail_version__gt=0)
 # What a public link shows: recorded photos that nobody hid and whose image could be made. Members
@@ -50,18 +51,24 @@ def albums_with_summary(
     """The album list: each with its photo count, date range and cover (the chosen one, unless
     its image could not be made; else the newest photo that has an image), most recently
     changed first."""
-    shown = Q(entries__photo__preferred_file__state=PhotoFile.State.OK)
+    shown = Q(
+        entries__photo__preferred_file__state=PhotoFile.State.OK,
+        entries__photo__trashed_at__isnull=True,
+    )
     newest = (
         AlbumPhoto.objects.filter(
             album_id=OuterRef("pk"),
             photo__preferred_file__state=PhotoFile.State.OK,
+            photo__trashed_at__isnull=True,
             photo__failure="",
             photo__thumbnail_version__gt=0,
         )
         .order_by(F("photo__taken_local").desc(nulls_last=True), "-photo_id")
         .values("photo_id")[:1]
     )
-    chosen = Photo.objects.filter(pk=OuterRef("cover_id"), failure="").values("pk")[:1]
+    chosen = Photo.objects.filter(
+        pk=OuterRef("cover_id"), failure="", trashed_at__isnull=True
+    ).values("pk")[:1]
     albums = albums_for(user)
     if library_id is not None:
         albums = albums.filter(library_id=library_id)
@@ -119,6 +126,7 @@ def shares_for(user: User) -> QuerySet[ShareLink]:
             album_id=OuterRef("album_id"),
             photo__preferred_file__state=ok,
             photo__hidden=False,
+            photo__trashed_at__isnull=True,
             photo__failure="",
         )
         .values("album_id")
@@ -130,6 +138,7 @@ def shares_for(user: User) -> QuerySet[ShareLink]:
             share_id=OuterRef("pk"),
             photo__preferred_file__state=ok,
             photo__hidden=False,
+            photo__trashed_at__isnull=True,
             photo__failure="",
         )
         .values("share_id")

@@ -76,6 +76,9 @@ urlpatterns = [
     ),
     path("photos", browse_api.PhotoListView.as_view(), name="photos"),
     path("photos/bulk", browse_api.PhotoBulkView.as_view(), name="photos-bulk"),
+    path("trash", browse_api.TrashView.as_view(), name="trash"),
+    path("trash/restore", browse_api.TrashRestoreView.as_view(), name="trash-restore"),
+    path("trash/empty", browse_api.TrashEmptyView.as_view(), name="trash-empty"),
     path("photos/<int:photo_id>", browse_api.PhotoDetailView.as_view(), name="photo"),
     path(
         "photos/<int:photo_id>/preferred",

@@ -83,9 +83,8 @@ def _nearest(
         )
         candidates = {owners[i] for i, _ in hits if i in owners}
         visible = set(
-            visible_photos(user)
-            .filter(pk__in=candidates, hidden=False)
-            .values_list("pk", flat=True)
+            # archived photos are found too: the archive only keeps them off the timeline
+            visible_photos(user).filter(pk__in=candidates).values_list("pk", flat=True)
         )
         matches: list[Match] = []
         for embedding_id, distance in hits:

@@ -31,15 +31,19 @@ def can_edit(user: User, library_id: int) -> bool:
 
 
 def faces_for(user: User) -> QuerySet[Face]:
+    """Faces on the photos of the user's libraries, those in the trash left out."""
     libraries = library_selectors.libraries_for(user).values("pk")
-    return Face.objects.filter(library__in=libraries).select_related("person")
+    faces = Face.objects.filter(library__in=libraries, photo__trashed_at__isnull=True)
+    return faces.select_related("person")
 
 
 def best_faces(person_id: int | OuterRef) -> QuerySet[Face]:
     """A person's faces, the one that shows them best first: a face a person confirmed or put on
     them before the machine's guesses (those may be someone else's), then the larger."""
     return (
-        Face.objects.filter(person_id=person_id, verdict__in=ON_PERSON)
+        Face.objects.filter(
+            person_id=person_id, verdict__in=ON_PERSON, photo__trashed_at__isnull=True
+        )
         .annotate(guessed=Case(When(verdict=Face.Verdict.AUTO, then=Value(1)), default=Value(0)))
         .order_by("guessed", "-clusterable", "-size", "pk")
     )
@@ -49,10 +53,14 @@ def people_for(user: User) -> QuerySet[Person]:
     """People of the user's libraries with their counts and cover face: the one chosen when it is
     still one of theirs, else their best face (:func:`best_faces`)."""
     chosen = Face.objects.filter(
-        pk=OuterRef("cover_face_id"), person_id=OuterRef("pk"), verdict__in=ON_PERSON
+        pk=OuterRef("cover_face_id"),
+        person_id=OuterRef("pk"),
+        verdict__in=ON_PERSON,
+        photo__trashed_at__isnull=True,
     ).values("pk")[:1]
     best = best_faces(OuterRef("pk")).values("pk")[:1]
-    shown = Q(faces__verdict__in=ON_PERSON)
+    # Faces on photos in the trash count for nobody until the photo is restored.
+    shown = Q(faces__verdict__in=ON_PERSON, faces__photo__trashed_at__isnull=True)
     return (
         Person.objects.filter(library__in=library_selectors.libraries_for(user).values("pk"))
         .annotate(
@@ -67,7 +75,9 @@ def people_for(user: User) -> QuerySet[Person]:
 
 
 def person_faces(person: Person) -> QuerySet[Face]:
-    return person.faces.filter(verdict__in=ON_PERSON).order_by("photo_id", "pk")
+    return person.faces.filter(verdict__in=ON_PERSON, photo__trashed_at__isnull=True).order_by(
+        "photo_id", "pk"
+    )
 
 
 def unassigned_faces(user: User, library_id: int | None = None) -> QuerySet[Face]:

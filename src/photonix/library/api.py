@@ -34,6 +34,7 @@ from photonix.library.folders import (
     folder_remove,
     folder_set_watched,
     library_rename,
+    library_set_delete_originals,
     library_set_upload_folder,
 )
 from photonix.library.members import GrantRefusedError, member_remove, member_set_role
@@ -175,6 +176,16 @@ class LibraryUpdateSerializer(serializers.Serializer[Any]):
         help_text="Where uploads are stored: a folder inside one of the library's folders "
         "(created if need be). Empty: `uploads` in its first folder.",
     )
+    delete_originals = serializers.BooleanField(
+        required=False,
+        help_text="emptying the trash deletes the original files of photos found in the "
+        "library's folders too (off: they stay on disk, left out of future scans)",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError({"name": ["This field is required."]})
+        return attrs
 
 
 class FolderAddSerializer(serializers.Serializer[Any]):
@@ -207,7 +218,7 @@ def _library_data(request: Request, library: Library) -> dict[str, Any]:
 
 
 class LibraryDetailView(APIView):
-    """A library (members); its owners rename it and choose its upload folder."""
+    """A library (members); its owners rename it and choose its settings."""
 
     @extend_schema(operation_id="libraries_retrieve", responses=LibrarySerializer)
     def get(self, request: Request, library_id: int) -> Response:
@@ -221,14 +232,17 @@ class LibraryDetailView(APIView):
         responses={200: LibrarySerializer, 400: FIELD_ERRORS},
     )
     def patch(self, request: Request, library_id: int) -> Response:
-        library = managed_library(request, library_id, action="change it")
+        library = managed_library(request, library_id, action="change its settings")
         payload = LibraryUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = payload.validated_data
         with transaction.atomic():
-            if "name" in payload.validated_data:
-                library_rename(library, payload.validated_data["name"])
-            if "upload_folder" in payload.validated_data:
-                library_set_upload_folder(library, payload.validated_data["upload_folder"])
+            if "name" in data:
+                library_rename(library, data["name"])
+            if "upload_folder" in data:
+                library_set_upload_folder(library, data["upload_folder"])
+            if "delete_originals" in data:
+                library_set_delete_originals(library, data["delete_originals"])
         return Response(_library_data(request, library))
 
 

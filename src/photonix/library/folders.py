@@ -67,6 +67,14 @@ def library_set_upload_folder(library: Library, raw: str) -> Library:
     return library
 
 
+def library_set_delete_originals(library: Library, allowed: bool) -> Library:
+    """Whether emptying the trash deletes the originals of photos found in the library's
+    scanned folders (off: they are kept on disk and left out of future scans)."""
+    library.delete_originals = allowed
+    library.save(update_fields=["delete_originals"])
+    return library
+
+
 def library_rename(library: Library, name: str) -> Library:
     """Rename ``library``; names are unique whatever their case."""
     name = name.strip()

@@ -18,6 +18,10 @@ class Library(models.Model):
     #: Where uploaded files are stored: a folder inside one of the library's folders. Empty:
     #: ``uploads`` in its first folder (``library.importing.uploads.upload_root``).
     upload_folder = models.TextField(blank=True, default="")
+    # The owner's choice: emptying the trash deletes the original files of photos found in its
+    # scanned folders too. Off, such a photo is forgotten and left out of future scans instead.
+    # (Originals that came in through upload are deleted either way.)
+    delete_originals = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "libraries"
@@ -139,8 +143,14 @@ class Photo(models.Model):
     # A person's choices, which reprocessing never undoes: a rotation on top of the EXIF
     # orientation (degrees clockwise), hiding the photo from the timeline, and the version they
     # prefer (recording otherwise prefers the JPEG to the RAW).
+    # ``hidden`` is the archive: out of the timeline, still found by search, still in albums
+    # (the API calls it ``archived`` and keeps ``hidden`` as its old name). ``favourite`` is a
+    # heart. ``trashed_at``: in the trash since then — out of every listing until it is
+    # restored, or deleted when the trash is emptied (by hand, or after the trash days).
     user_rotation = models.PositiveSmallIntegerField(default=0)
     hidden = models.BooleanField(default=False)
+    favourite = models.BooleanField(default=False)
+    trashed_at = models.DateTimeField(null=True, blank=True)
     preferred_by_user = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -169,8 +179,15 @@ class Photo(models.Model):
                     "focal_length",
                     "flash_fired",
                     "rating",
+                    "trashed_at",
                 ],
                 name="photo_facets",
+            ),
+            # The trash (few photos), and the daily emptying of what has been in it too long.
+            models.Index(
+                fields=["trashed_at"],
+                name="photo_trashed",
+                condition=models.Q(trashed_at__isnull=False),
             ),
         ]
 
@@ -194,6 +211,8 @@ class PhotoFile(models.Model):
     Every discovered file gets a row, so nothing disappears silently: a file that cannot be
     imported is ``failed`` with its ``error``; a video is ``unsupported``. A file gone from disk is
     ``missing`` for a grace period, so a move seen as delete-then-create finds its photo again.
+    A file whose photo was deleted from the trash while its original was kept is ``excluded``:
+    scans and the watcher leave it alone, so it does not come back.
     """
 
     class State(models.TextChoices):
@@ -202,6 +221,7 @@ class PhotoFile(models.Model):
         FAILED = "failed"
         UNSUPPORTED = "unsupported"
         MISSING = "missing"
+        EXCLUDED = "excluded"
 
     class Kind(models.TextChoices):
         PHOTO = "photo"

@@ -88,6 +88,7 @@ class LibrarySerializer(serializers.ModelSerializer[Library]):
             "error_count",
             "role",
             "upload_folder",
+            "delete_originals",
         )
         read_only_fields = fields
         extra_kwargs = {

@@ -24,12 +24,31 @@ from photonix.pipeline.models import Job, PhotoPipeline, PhotoStage
 from photonix.pipeline.services import photo_dispatch
 from photonix.pipeline.services import reconcile as reconcile_lost
 from photonix.pipeline.services import restore_orphans as restore_orphaned_messages
+from photonix.storage.derived import photo_derived_delete
 
 logger = logging.getLogger(__name__)
 
+#: What a stage returns when its photo was deleted before or while it ran.
+PHOTO_DELETED = "photo deleted"
+
 
 class MediaTask(PhotonixTask):
+    """A stage of a photo's canvas. A photo deleted while its stage waits or runs (its trash
+    emptied) ends the task quietly: whatever the stage wrote for it is deleted, nothing fails
+    and nothing brings the photo back."""
+
     takes_photo = True
+
+    def attempt(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().attempt(*args, **kwargs)
+        except Exception:
+            photo_id = self.photo_id_for(args, kwargs)
+            if photo_id is None or Photo.objects.filter(pk=photo_id).exists():
+                raise
+            photo_derived_delete([photo_id])  # thumbnails written after the photo went
+            logger.info("photo %s was deleted: its %s stage has nothing to do", photo_id, self.name)
+            return PHOTO_DELETED
 
 
 class DevelopTask(MediaTask):

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "SIZE_BY_NAME",
     "developed_path",
+    "file_derived_delete",
     "photo_derived_delete",
     "thumbnail_content_type",
     "thumbnail_path",
@@ -103,4 +104,16 @@ def photo_derived_delete(photo_ids: Iterable[int]) -> None:
             try:
                 path.unlink()
             except OSError as exc:  # gone already, or not ours to delete: nothing to undo
+                logger.warning("could not delete %s: %s", path, exc)
+
+
+def file_derived_delete(file_ids: Iterable[int]) -> None:
+    """Delete the developed images of the RAW files ``file_ids`` (every version). Never raises
+    for a file that cannot be deleted: it is logged and left."""
+    for file_id in file_ids:
+        folder = Path(settings.DATA_DIR) / "developed" / _shard(file_id)
+        for path in folder.glob(f"{file_id}-v*.jpg"):
+            try:
+                path.unlink()
+            except OSError as exc:
                 logger.warning("could not delete %s: %s", path, exc)

@@ -621,14 +621,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A library (members); its owners rename it and choose its upload folder. */
+        /** @description A library (members); its owners rename it and choose its settings. */
         get: operations["libraries_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description A library (members); its owners rename it and choose its upload folder. */
+        /** @description A library (members); its owners rename it and choose its settings. */
         patch: operations["libraries_update"];
         trace?: never;
     };
@@ -995,7 +995,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Rate, hide or rotate a photo (editors and owners of its library). */
+        /** @description Rate, archive, favourite or rotate a photo (editors and owners of its library). */
         patch: operations["photos_update"];
         trace?: never;
     };
@@ -1600,6 +1600,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The trash: how long photos stay in it, and how many are in it. */
+        get: operations["trash_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash/empty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Delete photos of the trash for good: every photo in it, or those named. Their
+         *     originals go too when they came in through upload, or when the library's owner allowed
+         *     deleting originals; otherwise they stay on disk and future scans leave them out.
+         */
+        post: operations["trash_empty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Take photos out of the trash, back where they were. A photo whose original is gone
+         *     from disk stays in the trash and is listed in ``missing``.
+         */
+        post: operations["trash_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/uploads/tus": {
         parameters: {
             query?: never;
@@ -1714,13 +1772,18 @@ export interface components {
     schemas: {
         /**
          * @description * `rate` - rate
+         *     * `favourite` - favourite
+         *     * `unfavourite` - unfavourite
+         *     * `archive` - archive
+         *     * `unarchive` - unarchive
          *     * `hide` - hide
          *     * `unhide` - unhide
+         *     * `trash` - trash
          *     * `tag` - tag
          *     * `untag` - untag
          * @enum {string}
          */
-        ActionEnum: "rate" | "hide" | "unhide" | "tag" | "untag";
+        ActionEnum: "rate" | "favourite" | "unfavourite" | "archive" | "unarchive" | "hide" | "unhide" | "trash" | "tag" | "untag";
         AddResult: {
             added: number;
             /** @description ids already in the album, of another library, or not visible to you */
@@ -1805,6 +1868,20 @@ export interface components {
         };
         BulkRequest: {
             ids: number[];
+            /**
+             * @description hide and unhide are the old names of archive and unarchive; trash moves the photos to the trash (restore them with /api/trash/restore)
+             *
+             *     * `rate` - rate
+             *     * `favourite` - favourite
+             *     * `unfavourite` - unfavourite
+             *     * `archive` - archive
+             *     * `unarchive` - unarchive
+             *     * `hide` - hide
+             *     * `unhide` - unhide
+             *     * `trash` - trash
+             *     * `tag` - tag
+             *     * `untag` - untag
+             */
             action: components["schemas"]["ActionEnum"];
             rating?: number | null;
             tag?: string;
@@ -1911,6 +1988,16 @@ export interface components {
             name: string;
             /** @description how many photos it holds */
             photos: number;
+        };
+        EmptyResult: {
+            /** @description photos deleted for good */
+            deleted: number;
+            /** @description original files deleted from disk */
+            originals_deleted: number;
+            /** @description original files kept on disk, left out of future scans */
+            excluded: number;
+            /** @description originals that could not be deleted, and why */
+            errors: string[];
         };
         Face: {
             readonly id: number;
@@ -2034,9 +2121,10 @@ export interface components {
          *     * `failed` - Failed
          *     * `unsupported` - Unsupported
          *     * `missing` - Missing
+         *     * `excluded` - Excluded
          * @enum {string}
          */
-        FileStateEnum: "pending" | "ok" | "failed" | "unsupported" | "missing";
+        FileStateEnum: "pending" | "ok" | "failed" | "unsupported" | "missing" | "excluded";
         Folder: {
             readonly id: number;
             /** @description Absolute path of the folder. */
@@ -2166,6 +2254,7 @@ export interface components {
             readonly role: components["schemas"]["RoleEnum"];
             /** @description Where uploads are stored; empty: `uploads` in its first folder. */
             readonly upload_folder: string;
+            readonly delete_originals: boolean;
         };
         LibraryCreateRequest: {
             name: string;
@@ -2403,6 +2492,8 @@ export interface components {
             name?: string;
             /** @description Where uploads are stored: a folder inside one of the library's folders (created if need be). Empty: `uploads` in its first folder. */
             upload_folder?: string;
+            /** @description emptying the trash deletes the original files of photos found in the library's folders too (off: they stay on disk, left out of future scans) */
+            delete_originals?: boolean;
         };
         PatchedMemberRoleRequest: {
             role?: components["schemas"]["RoleEnum"];
@@ -2414,7 +2505,11 @@ export interface components {
         };
         PatchedPhotoPatchRequest: {
             rating?: number | null;
+            /** @description off the timeline, still found by search and in albums */
+            archived?: boolean;
+            /** @description the old name of archived */
             hidden?: boolean;
+            favourite?: boolean;
             /**
              * @description degrees clockwise, on top of the camera's orientation
              *
@@ -2513,6 +2608,11 @@ export interface components {
             readonly lens_id: number | null;
             readonly user_rotation: number;
             readonly hidden: boolean;
+            /** @description off the timeline (hidden is its old name) */
+            readonly archived: boolean;
+            readonly favourite: boolean;
+            /** Format: date-time */
+            readonly trashed_at: string | null;
             readonly tags: components["schemas"]["PhotoTagBrief"][];
             readonly people: components["schemas"]["PersonBrief"][];
         };
@@ -2639,6 +2739,15 @@ export interface components {
              */
             before?: number | null;
         };
+        RestoreMissing: {
+            id: number;
+            path: string;
+        };
+        RestoreResult: {
+            restored: number[];
+            /** @description photos left in the trash: their original file is gone from disk */
+            missing: components["schemas"]["RestoreMissing"][];
+        };
         RetryResult: {
             retried: number;
         };
@@ -2718,7 +2827,16 @@ export interface components {
             placeholder: string;
             thumbnail_version: number;
             rating: number | null;
+            /** @description the old name of archived */
             hidden: boolean;
+            /** @description off the timeline, still found and in albums */
+            archived: boolean;
+            favourite: boolean;
+            /**
+             * Format: date-time
+             * @description in the trash since then (null: not in the trash)
+             */
+            trashed_at: string | null;
             /** @description its image could not be made: shown as failed, never an album's cover */
             failed: boolean;
             /** @description why, in words (null unless failed) */
@@ -3043,7 +3161,16 @@ export interface components {
             placeholder: string;
             thumbnail_version: number;
             rating: number | null;
+            /** @description the old name of archived */
             hidden: boolean;
+            /** @description off the timeline, still found and in albums */
+            archived: boolean;
+            favourite: boolean;
+            /**
+             * Format: date-time
+             * @description in the trash since then (null: not in the trash)
+             */
+            trashed_at: string | null;
             /** @description its image could not be made: shown as failed, never an album's cover */
             failed: boolean;
             /** @description why, in words (null unless failed) */
@@ -3077,6 +3204,19 @@ export interface components {
             last_used_at: string | null;
             /** @description The token. Shown this once; only its hash is kept. */
             token: string;
+        };
+        TrashEmptyRequest: {
+            /** @description only these photos of the trash; not given: all of it (in the libraries where the caller may change photos) */
+            ids?: number[];
+        };
+        TrashIdsRequest: {
+            ids: number[];
+        };
+        TrashStatus: {
+            /** @description a photo stays this many days in the trash, then is deleted for good */
+            days: number;
+            /** @description photos in the caller's trash */
+            count: number;
         };
         UnlockRequest: {
             password: string;
@@ -5094,6 +5234,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description true: only archived photos; false: none of them; not given: none of them on the plain timeline, but a search (q), the favourites and the trash include them */
+                archived?: boolean;
                 /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
                 bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
@@ -5108,6 +5250,8 @@ export interface operations {
                 exposure_max?: number;
                 /** @description seconds */
                 exposure_min?: number;
+                /** @description only favourites (or not) */
+                favourite?: boolean;
                 /** @description the flash fired (or not) */
                 flash?: boolean;
                 /** @description millimetres */
@@ -5116,7 +5260,7 @@ export interface operations {
                 focal_min?: number;
                 /** @description with (or without) a location */
                 has_gps?: boolean;
-                /** @description true: only hidden photos; false: none of them */
+                /** @description the old name of archived (the same filter) */
                 hidden?: boolean;
                 iso_max?: number;
                 iso_min?: number;
@@ -5133,6 +5277,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: the photos in the trash (and only them); false: the others */
+                trashed?: boolean;
             };
             header?: never;
             path?: never;
@@ -6505,6 +6651,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description true: only archived photos; false: none of them; not given: none of them on the plain timeline, but a search (q), the favourites and the trash include them */
+                archived?: boolean;
                 /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
                 bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
@@ -6521,6 +6669,8 @@ export interface operations {
                 exposure_max?: number;
                 /** @description seconds */
                 exposure_min?: number;
+                /** @description only favourites (or not) */
+                favourite?: boolean;
                 /** @description the flash fired (or not) */
                 flash?: boolean;
                 /** @description millimetres */
@@ -6529,7 +6679,7 @@ export interface operations {
                 focal_min?: number;
                 /** @description with (or without) a location */
                 has_gps?: boolean;
-                /** @description true: only hidden photos; false: none of them */
+                /** @description the old name of archived (the same filter) */
                 hidden?: boolean;
                 iso_max?: number;
                 iso_min?: number;
@@ -6548,6 +6698,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: the photos in the trash (and only them); false: the others */
+                trashed?: boolean;
             };
             header?: never;
             path?: never;
@@ -6581,6 +6733,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description true: only archived photos; false: none of them; not given: none of them on the plain timeline, but a search (q), the favourites and the trash include them */
+                archived?: boolean;
                 /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
                 bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
@@ -6595,6 +6749,8 @@ export interface operations {
                 exposure_max?: number;
                 /** @description seconds */
                 exposure_min?: number;
+                /** @description only favourites (or not) */
+                favourite?: boolean;
                 /** @description the flash fired (or not) */
                 flash?: boolean;
                 /** @description millimetres */
@@ -6603,7 +6759,7 @@ export interface operations {
                 focal_min?: number;
                 /** @description with (or without) a location */
                 has_gps?: boolean;
-                /** @description true: only hidden photos; false: none of them */
+                /** @description the old name of archived (the same filter) */
                 hidden?: boolean;
                 iso_max?: number;
                 iso_min?: number;
@@ -6620,6 +6776,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: the photos in the trash (and only them); false: the others */
+                trashed?: boolean;
             };
             header?: never;
             path?: never;
@@ -6653,6 +6811,8 @@ export interface operations {
             query?: {
                 aperture_max?: number;
                 aperture_min?: number;
+                /** @description true: only archived photos; false: none of them; not given: none of them on the plain timeline, but a search (q), the favourites and the trash include them */
+                archived?: boolean;
                 /** @description taken inside this area: west,south,east,north in degrees (WGS 84); a west greater than east crosses the antimeridian (170,-50,-170,-30) */
                 bbox?: string;
                 /** @description camera id; repeated: any of them (OR) */
@@ -6667,6 +6827,8 @@ export interface operations {
                 exposure_max?: number;
                 /** @description seconds */
                 exposure_min?: number;
+                /** @description only favourites (or not) */
+                favourite?: boolean;
                 /** @description the flash fired (or not) */
                 flash?: boolean;
                 /** @description millimetres */
@@ -6675,7 +6837,7 @@ export interface operations {
                 focal_min?: number;
                 /** @description with (or without) a location */
                 has_gps?: boolean;
-                /** @description true: only hidden photos; false: none of them */
+                /** @description the old name of archived (the same filter) */
                 hidden?: boolean;
                 iso_max?: number;
                 iso_min?: number;
@@ -6692,6 +6854,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: the photos in the trash (and only them); false: the others */
+                trashed?: boolean;
             };
             header?: never;
             path?: never;
@@ -6801,6 +6965,109 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    trash_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrashStatus"];
+                };
+            };
+        };
+    };
+    trash_empty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TrashEmptyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyResult"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    trash_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrashIdsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreResult"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -54,6 +54,9 @@ export type MapPoints = JsonOf<paths["/api/map"]["get"]["responses"][200]>;
 export type PhotoDetail = JsonOf<paths["/api/photos/{photo_id}"]["get"]["responses"][200]>;
 export type PhotoUpdate = BodyOf<paths["/api/photos/{photo_id}"]["patch"]>;
 export type BulkRequest = BodyOf<paths["/api/photos/bulk"]["post"]>;
+export type TrashStatus = JsonOf<paths["/api/trash"]["get"]["responses"][200]>;
+export type RestoreResult = JsonOf<paths["/api/trash/restore"]["post"]["responses"][200]>;
+export type EmptyResult = JsonOf<paths["/api/trash/empty"]["post"]["responses"][200]>;
 
 // ---------------------------------------------------------------------------------------------
 // Libraries, settings, classifiers

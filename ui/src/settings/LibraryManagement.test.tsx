@@ -14,6 +14,7 @@ function library(role: Library["role"], overrides: Partial<Library> = {}): Libra
     error_count: 0,
     role,
     upload_folder: "",
+    delete_originals: false,
     folders: [
       {
         id: 3,

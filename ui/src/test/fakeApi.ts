@@ -216,6 +216,9 @@ export function photoItem(id: number, day: number) {
     height: 80,
     rating: null,
     hidden: false,
+    archived: false,
+    favourite: false,
+    trashed_at: null as string | null,
     placeholder: "",
     thumbnail_version: 1,
     failed: false,
@@ -224,4 +227,4 @@ export function photoItem(id: number, day: number) {
 }
 
 /** The one library the album dialogs offer ("Family"). */
-export const FAMILY_LIBRARIES: Library[] = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0, role: "owner", upload_folder: "" }];
+export const FAMILY_LIBRARIES: Library[] = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0, role: "owner", upload_folder: "", delete_originals: false }];

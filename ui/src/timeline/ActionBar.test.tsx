@@ -5,13 +5,14 @@ import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
 import { FAMILY_LIBRARIES, albumFixture, fakeApi, json } from "../test/fakeApi";
 import { ActionBar } from "./ActionBar";
+import type { CurateView } from "./curate";
 
-function renderBar(ids: number[]) {
+function renderBar(ids: number[], view: CurateView = "all") {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter>
-        <ActionBar ids={ids} items={[]} showingHidden={false} onSelectAll={() => {}} onClear={() => {}} />
+        <ActionBar ids={ids} items={[]} showingHidden={false} view={view} keys onSelectAll={() => {}} onClear={() => {}} />
       </MemoryRouter>
     </QueryClientProvider>,
   );
@@ -69,5 +70,42 @@ describe("ActionBar", () => {
         strip_metadata: false,
       },
     ]);
+  });
+
+  it("favourites, archives and trashes the selection from the keyboard", async () => {
+    const user = userEvent.setup();
+    const bodies: unknown[] = [];
+    fakeApi({
+      "POST /api/photos/bulk": async (request) => {
+        bodies.push(await request.json());
+        return json({ updated: 2 });
+      },
+    });
+    renderBar([5, 6]);
+    await user.keyboard("h");
+    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent("Added 2 photos to the favourites."));
+    await user.keyboard("a");
+    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent("Archived 2 photos."));
+    await user.keyboard("{Delete}");
+    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent("Moved 2 photos to the trash."));
+    expect(bodies).toEqual([
+      { ids: [5, 6], action: "favourite" },
+      { ids: [5, 6], action: "archive" },
+      { ids: [5, 6], action: "trash" },
+    ]);
+  });
+
+  it("says which photos of the trash could not be restored, and why", async () => {
+    const user = userEvent.setup();
+    fakeApi({
+      "POST /api/trash/restore": () => json({ restored: [5], missing: [{ id: 6, path: "/photos/gone.jpg" }] }),
+    });
+    renderBar([5, 6], "trash");
+    await user.click(screen.getByRole("button", { name: "Restore" }));
+    await waitFor(() =>
+      expect(screen.getByRole("status")).toHaveTextContent(
+        "Restored 1 photo. 1 photo stayed in the trash: the original file is gone from disk (/photos/gone.jpg).",
+      ),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
@@ -11,23 +11,37 @@ import { photoKeys } from "../shared/photos";
 import { downloadZip, saveLink } from "../shared/downloads";
 import { CreateShareDialog } from "../shared/ShareLinkDialog";
 import { originalUrl } from "../shared/photoUrls";
+import { isTyping } from "../shared/keys";
+import { ConfirmModal } from "../shared/Modal";
+import { type CurateView, emptiedText, restoredText, useEmptyTrash, useRestore } from "./curate";
 import { useBulkAction } from "./queries";
 
-/** What can be done to the selected photos. */
+/**
+ * What can be done to the selected photos. In the trash: restore them, or delete them for good.
+ * With `keys`, the keyboard does the same: `h` favourite, `a` archive, Delete to the trash, and in
+ * the trash `r` restore.
+ */
 export function ActionBar({
   ids,
   items,
   showingHidden,
+  view = showingHidden ? "archive" : "all",
+  keys = false,
   onSelectAll,
   onClear,
 }: {
   ids: number[];
   items: TimelineItem[];
   showingHidden: boolean;
+  view?: CurateView;
+  keys?: boolean;
   onSelectAll: () => void;
   onClear: () => void;
 }) {
   const bulk = useBulkAction();
+  const restore = useRestore();
+  const empty = useEmptyTrash();
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const queryClient = useQueryClient();
   const [tagging, setTagging] = useState(false);
   const [tag, setTag] = useState("");
@@ -83,6 +97,105 @@ export function ActionBar({
     );
 
   const count = ids.length;
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const allFavourites = ids.length > 0 && ids.every((id) => byId.get(id)?.favourite);
+  const archived = view === "archive";
+  const inTrash = view === "trash";
+  const busy = bulk.isPending || restore.isPending || empty.isPending;
+
+  const favourite = () =>
+    allFavourites
+      ? run({ action: "unfavourite" }, `Took ${plural(count, "photo")} out of the favourites.`, view === "favourites")
+      : run({ action: "favourite" }, `Added ${plural(count, "photo")} to the favourites.`);
+  const archive = () =>
+    archived
+      ? run({ action: "unarchive" }, `Unarchived ${plural(count, "photo")}.`, true)
+      : run({ action: "archive" }, `Archived ${plural(count, "photo")}.`, true);
+  const trash = () => run({ action: "trash" }, `Moved ${plural(count, "photo")} to the trash.`, true);
+  const restoreSelected = () => {
+    setNotice("");
+    restore.mutate(ids, {
+      onSuccess: (result) => {
+        setNotice(restoredText(result));
+        if (!result.missing.length) onClear();
+      },
+    });
+  };
+  const deleteForGood = () => {
+    setNotice("");
+    empty.mutate(ids, {
+      onSuccess: (result) => {
+        setConfirmDelete(false);
+        setNotice(emptiedText(result));
+        onClear();
+      },
+      onError: () => setConfirmDelete(false),
+    });
+  };
+
+  // The shortcuts call the latest handlers (the selection changes between renders).
+  const actions = useRef({ favourite, archive, trash, restoreSelected });
+  useEffect(() => {
+    actions.current = { favourite, archive, trash, restoreSelected };
+  });
+  useEffect(() => {
+    if (!keys) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (document.querySelector("dialog[open]")) return;
+      const act = actions.current;
+      if (inTrash) {
+        if (event.key === "r") act.restoreSelected();
+        return;
+      }
+      if (event.key === "h") act.favourite();
+      else if (event.key === "a") act.archive();
+      else if (event.key === "Delete" || event.key === "Backspace") {
+        event.preventDefault();
+        act.trash();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [keys, inTrash]);
+
+  const error = bulk.error ?? restore.error ?? empty.error;
+  if (inTrash) {
+    return (
+      <div className="action-bar" role="toolbar" aria-label="Selected photos">
+        <strong className="action-bar__count" data-testid="selection-count">
+          {formatCount(count)} selected
+        </strong>
+        <button type="button" className="button button--small" onClick={onSelectAll}>
+          Select all
+        </button>
+        <button type="button" className="button button--small" disabled={busy} onClick={restoreSelected} title="Restore (r)">
+          Restore
+        </button>
+        <button type="button" className="button button--small button--danger" disabled={busy} onClick={() => setConfirmDelete(true)}>
+          Delete for good
+        </button>
+        <button type="button" className="button button--small" onClick={onClear}>
+          Clear
+        </button>
+        <span className="action-bar__status" role="status">
+          {error ? <span className="field__error">{errorMessage(error)}</span> : notice}
+        </span>
+        {confirmDelete && (
+          <ConfirmModal
+            title={`Delete ${plural(count, "photo")} for good?`}
+            confirmLabel="Delete for good"
+            busy={empty.isPending}
+            onConfirm={deleteForGood}
+            onCancel={() => setConfirmDelete(false)}
+          >
+            They leave their albums and share links. Their original files are deleted only if they were uploaded or the
+            library allows deleting originals; otherwise they stay on disk and are left out of future scans.
+          </ConfirmModal>
+        )}
+      </div>
+    );
+  }
   return (
     <div className="action-bar" role="toolbar" aria-label="Selected photos">
       <strong className="action-bar__count" data-testid="selection-count">
@@ -147,15 +260,16 @@ export function ActionBar({
           Add tag
         </button>
       )}
-      {showingHidden ? (
-        <button type="button" className="button button--small" disabled={bulk.isPending} onClick={() => run({ action: "unhide" }, `Unhid ${plural(count, "photo")}.`, true)}>
-          Unhide
-        </button>
-      ) : (
-        <button type="button" className="button button--small" disabled={bulk.isPending} onClick={() => run({ action: "hide" }, `Hid ${plural(count, "photo")}.`, true)}>
-          Hide
-        </button>
-      )}
+      <button type="button" className="button button--small" disabled={busy} onClick={favourite} aria-pressed={allFavourites} title="Favourite (h)">
+        <span aria-hidden="true">{allFavourites ? "♥ " : "♡ "}</span>
+        {allFavourites ? "Unfavourite" : "Favourite"}
+      </button>
+      <button type="button" className="button button--small" disabled={busy} onClick={archive} title="Archive (a)">
+        {archived ? "Unarchive" : "Archive"}
+      </button>
+      <button type="button" className="button button--small" disabled={busy} onClick={trash} title="Move to the trash (Delete)">
+        Delete
+      </button>
       <button
         type="button"
         className="button button--small"
@@ -176,7 +290,7 @@ export function ActionBar({
         Clear
       </button>
       <span className="action-bar__status" role="status">
-        {bulk.isError ? <span className="field__error">{errorMessage(bulk.error)}</span> : notice}
+        {error ? <span className="field__error">{errorMessage(error)}</span> : notice}
         {downloadError && <span className="field__error">{downloadError}</span>}
       </span>
       {dialog === "album" && <AddToAlbumDialog photoIds={ids} onClose={() => setDialog(null)} onDone={addedToAlbum} />}

@@ -374,7 +374,7 @@ export function FilterPanel({
             </label>
             <label className="facet__option">
               <input type="checkbox" checked={filters.hidden === true} onChange={(e) => set("hidden", e.target.checked || undefined)} />
-              <span className="facet__name">Only hidden photos</span>
+              <span className="facet__name">Only archived photos</span>
             </label>
           </fieldset>
         </>
@@ -407,7 +407,7 @@ export function ActiveFilters({ filters, onChange }: { filters: Filters; onChang
   single("date_from", filters.date_from && `From ${filters.date_from}`);
   single("date_to", filters.date_to && `Until ${filters.date_to}`);
   single("has_gps", filters.has_gps ? "With location" : undefined);
-  single("hidden", filters.hidden ? "Hidden photos" : undefined);
+  single("hidden", filters.hidden ? "Archived photos" : undefined);
   const area = filters.bbox === undefined ? undefined : parseBBox(filters.bbox);
   single("bbox", area && bboxLabel(area));
   const plain = (n: number) => formatNumber(n);

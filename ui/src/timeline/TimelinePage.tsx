@@ -2,13 +2,15 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useMatch, useOutlet } from "react-router";
 import { errorMessage } from "../api/errors";
 import { formatMonth } from "../shared/format";
-import { activeFilterCount, type Filters, hasFilters } from "../shared/filters";
+import { activeFilterCount, type Filters } from "../shared/filters";
 import { isTyping } from "../shared/keys";
 import { useFilters, useTimeline } from "../shared/photos";
 import { ROUTES } from "../shared/routes";
 import { ShellOverlay } from "../shared/AppShell";
 import { useShellUser } from "../shared/shell";
 import { ActionBar } from "./ActionBar";
+import { CurateViews, TrashNotice } from "./CurateViews";
+import { curateView } from "./curate";
 import { ActiveFilters, FilterPanel } from "./FilterPanel";
 import { useMonths, useRefreshAsPhotosArrive } from "./queries";
 import { SimilarInMeaning } from "../smartsearch/SimilarInMeaning";
@@ -16,6 +18,13 @@ import { SearchBox } from "./SearchBox";
 import { SearchMatches } from "./SearchMatches";
 import { clickSelect, EMPTY_SELECTION, keepListed, orderedSelection, selectAll, type Selection } from "./selection";
 import { TimelineView } from "./TimelineView";
+
+const EMPTY_VIEW = {
+  all: "No photos yet.",
+  favourites: "No favourites yet: select photos and press Favourite (or h).",
+  archive: "Nothing archived. Archived photos leave the timeline but stay in search and albums.",
+  trash: "The trash is empty.",
+} as const;
 
 const wide = () => typeof window !== "undefined" && window.matchMedia?.("(min-width: 1100px)").matches;
 
@@ -86,8 +95,10 @@ export function TimelinePage() {
   }, [viewerOpen, order, panelOpen, showPanel]);
 
   const selected = orderedSelection(listedSelection, order);
-  const count = activeFilterCount(filters);
-  const filtered = hasFilters(filters);
+  const view = curateView(filters);
+  // The view (favourites, archive, trash) is not a filter the person set: it is the page.
+  const count = activeFilterCount(filters) - (view === "all" ? 0 : 1);
+  const filtered = count > 0;
 
   const header = (
     <>
@@ -103,6 +114,8 @@ export function TimelinePage() {
           Filters{count ? ` (${count})` : ""}
         </button>
       </div>
+      <CurateViews filters={filters} onChange={changeFilters} />
+      {view === "trash" && <TrashNotice empty={timeline.isSuccess && items.length === 0} />}
       <ActiveFilters filters={filters} onChange={changeFilters} />
       <SearchMatches q={filters.q} />
       {at && (
@@ -127,9 +140,11 @@ export function TimelinePage() {
                 Clear filters
               </button>
             </>
+          ) : view !== "all" ? (
+            <p>{EMPTY_VIEW[view]}</p>
           ) : (
             <>
-              <p>No photos yet.</p>
+              <p>{EMPTY_VIEW[view]}</p>
               {user.is_admin ? (
                 <p className="muted">
                   <Link to={ROUTES.welcome}>Add your first library</Link> (or more in{" "}
@@ -181,7 +196,9 @@ export function TimelinePage() {
         <ActionBar
           ids={selected}
           items={items}
-          showingHidden={filters.hidden === true}
+          showingHidden={view === "archive"}
+          view={view}
+          keys={!viewerOpen}
           onSelectAll={() => setSelection(selectAll(order))}
           onClear={() => setSelection(EMPTY_SELECTION)}
         />

@@ -204,6 +204,11 @@ export function TimelineView(props: TimelineViewProps) {
               >
                 <span aria-hidden="true">✓</span>
               </button>
+              {item.favourite ? (
+                <span className="tile__favourite" role="img" aria-label="Favourite">
+                  ♥
+                </span>
+              ) : null}
               {item.rating ? (
                 <span className="tile__rating" role="img" aria-label={item.rating === 1 ? "1 star" : `${item.rating} stars`}>
                   {"★".repeat(item.rating)}

@@ -252,8 +252,17 @@ export function InfoPanel({
         >
           Rotate
         </button>
-        <button type="button" className="button button--small" onClick={() => update.mutate({ hidden: !photo.hidden })}>
-          {photo.hidden ? "Unhide" : "Hide"}
+        <button
+          type="button"
+          className="button button--small"
+          aria-pressed={photo.favourite}
+          onClick={() => update.mutate({ favourite: !photo.favourite })}
+        >
+          <span aria-hidden="true">{photo.favourite ? "♥ " : "♡ "}</span>
+          Favourite
+        </button>
+        <button type="button" className="button button--small" onClick={() => update.mutate({ archived: !photo.archived })}>
+          {photo.archived ? "Unarchive" : "Archive"}
         </button>
         {file && (
           <a className="button button--small" href={originalUrl(file.id)} download>

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -26,7 +29,15 @@ from photonix.core.http import (
 )
 from photonix.core.models import User
 from photonix.library import selectors
-from photonix.library.browse import edits, filters, people, search, timeline, visibility
+from photonix.library.browse import (
+    curation,
+    edits,
+    filters,
+    people,
+    search,
+    timeline,
+    visibility,
+)
 from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Photo, PhotoFile, SearchTerm
 from photonix.library.serializers import FileSerializer, PhotoFailureSerializer
@@ -81,6 +92,9 @@ class PhotoSerializer(PhotoListSerializer):
     lens_id = serializers.IntegerField(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     people = serializers.SerializerMethodField()
+    archived = serializers.BooleanField(
+        source="hidden", read_only=True, help_text="off the timeline (hidden is its old name)"
+    )
 
     class Meta:
         model = Photo
@@ -120,6 +134,9 @@ class PhotoSerializer(PhotoListSerializer):
             "lens_id",
             "user_rotation",
             "hidden",
+            "archived",
+            "favourite",
+            "trashed_at",
             "tags",
             "people",
         )
@@ -177,7 +194,8 @@ class PhotoListView(generics.ListAPIView[Photo]):
     pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Photo]:
-        photos = selectors.photos_for(request_user(self.request))
+        # Photos in the trash are listed by the trash alone (``/api/timeline?trashed=true``).
+        photos = selectors.photos_for(request_user(self.request)).filter(trashed_at__isnull=True)
         library = query_id(self.request, "library", "must be a library id")
         if library is not None:
             photos = photos.filter(library_id=library)
@@ -193,7 +211,11 @@ class PhotoListView(generics.ListAPIView[Photo]):
 
 class PhotoPatchSerializer(serializers.Serializer[Any]):
     rating = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
-    hidden = serializers.BooleanField(required=False)
+    archived = serializers.BooleanField(
+        required=False, help_text="off the timeline, still found by search and in albums"
+    )
+    hidden = serializers.BooleanField(required=False, help_text="the old name of archived")
+    favourite = serializers.BooleanField(required=False)
     rotation = serializers.ChoiceField(
         choices=edits.ROTATIONS,
         required=False,
@@ -226,13 +248,19 @@ class PhotoDetailView(APIView):
         responses={200: PhotoSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
     )
     def patch(self, request: Request, photo_id: int) -> Response:
-        """Rate, hide or rotate a photo (editors and owners of its library)."""
+        """Rate, archive, favourite or rotate a photo (editors and owners of its library)."""
         user = request_user(request)
         photo = _photo_detail(user, photo_id)
         _editable(user, photo)
         payload = PhotoPatchSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        edits.photo_update(photo, payload.validated_data)
+        changes = dict(payload.validated_data)
+        if "archived" in changes:
+            changes["hidden"] = changes.pop("archived")
+        one = Photo.objects.filter(pk=photo.pk)
+        if "favourite" in changes:
+            curation.photos_favourite(one, changes.pop("favourite"))
+        edits.photo_update(photo, changes)
         return Response(PhotoSerializer(_photo_detail(user, photo_id)).data)
 
 
@@ -269,7 +297,22 @@ class BulkSerializer(serializers.Serializer[Any]):
         min_length=1,
         max_length=edits.BULK_LIMIT,
     )
-    action = serializers.ChoiceField(choices=("rate", "hide", "unhide", "tag", "untag"))
+    action = serializers.ChoiceField(
+        choices=(
+            "rate",
+            "favourite",
+            "unfavourite",
+            "archive",
+            "unarchive",
+            "hide",
+            "unhide",
+            "trash",
+            "tag",
+            "untag",
+        ),
+        help_text="hide and unhide are the old names of archive and unarchive; trash moves the "
+        "photos to the trash (restore them with /api/trash/restore)",
+    )
     rating = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
     tag = serializers.CharField(max_length=200, required=False)
 
@@ -307,8 +350,129 @@ class PhotoBulkView(APIView):
             )
         options = {k: data[k] for k in ("rating", "tag") if k in data}
         targets = Photo.objects.filter(pk__in=list(photos.values_list("pk", flat=True)))
-        updated = edits.photos_bulk(targets, data["action"], **options)
+        action = data["action"]
+        if action in CURATE_ACTIONS:
+            updated = CURATE_ACTIONS[action](targets)
+        else:
+            updated = edits.photos_bulk(targets, action, **options)
         return Response({"updated": updated})
+
+
+CURATE_ACTIONS: dict[str, Callable[[QuerySet[Photo]], int]] = {
+    "favourite": lambda photos: curation.photos_favourite(photos, True),
+    "unfavourite": lambda photos: curation.photos_favourite(photos, False),
+    "archive": lambda photos: curation.photos_archive(photos, True),
+    "unarchive": lambda photos: curation.photos_archive(photos, False),
+    "hide": lambda photos: curation.photos_archive(photos, True),
+    "unhide": lambda photos: curation.photos_archive(photos, False),
+    "trash": curation.photos_trash,
+}
+
+
+class TrashIdsSerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(child=IdField(), min_length=1, max_length=edits.BULK_LIMIT)
+
+
+class TrashEmptySerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(
+        child=IdField(),
+        min_length=1,
+        max_length=edits.BULK_LIMIT,
+        required=False,
+        help_text="only these photos of the trash; not given: all of it (in the libraries "
+        "where the caller may change photos)",
+    )
+
+
+class TrashStatusSerializer(serializers.Serializer[Any]):
+    days = serializers.IntegerField(
+        help_text="a photo stays this many days in the trash, then is deleted for good"
+    )
+    count = serializers.IntegerField(help_text="photos in the caller's trash")
+
+
+class RestoreMissingSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    path = serializers.CharField()
+
+
+class RestoreResultSerializer(serializers.Serializer[Any]):
+    restored = serializers.ListField(child=serializers.IntegerField())
+    missing = RestoreMissingSerializer(
+        many=True,
+        help_text="photos left in the trash: their original file is gone from disk",
+    )
+
+
+class EmptyResultSerializer(serializers.Serializer[Any]):
+    deleted = serializers.IntegerField(help_text="photos deleted for good")
+    originals_deleted = serializers.IntegerField(help_text="original files deleted from disk")
+    excluded = serializers.IntegerField(
+        help_text="original files kept on disk, left out of future scans"
+    )
+    errors = serializers.ListField(  # type: ignore[assignment]  # a field, not .errors
+        child=serializers.CharField(), help_text="originals that could not be deleted, and why"
+    )
+
+
+def _trash_targets(user: User, ids: list[int] | None) -> QuerySet[Photo]:
+    """The photos of the user's trash named by ``ids`` (all of it when None) that they may
+    change. 403 when ``ids`` names a photo they see but may not change; ids they cannot see
+    are skipped."""
+    editable = edits.editable_library_ids(user)
+    if ids is None:
+        return visibility.visible_photos(user, trashed=True).filter(library_id__in=editable)
+    seen = Photo.objects.filter(
+        Q(pk__in=ids) & (visibility.visible_q(user) | visibility.visible_q(user, trashed=True))
+    )
+    forbid_unless(
+        set(seen.values_list("library_id", flat=True).distinct()) <= editable,
+        "Your role in this library does not allow changing its photos.",
+    )
+    return visibility.visible_photos(user, trashed=True).filter(pk__in=ids)
+
+
+class TrashView(APIView):
+    """The trash: how long photos stay in it, and how many are in it."""
+
+    @extend_schema(operation_id="trash_status", responses=TrashStatusSerializer)
+    def get(self, request: Request) -> Response:
+        count = visibility.visible_photos(request_user(request), trashed=True).count()
+        return Response({"days": settings.PHOTONIX_TRASH_DAYS, "count": count})
+
+
+class TrashRestoreView(APIView):
+    """Take photos out of the trash, back where they were. A photo whose original is gone
+    from disk stays in the trash and is listed in ``missing``."""
+
+    @extend_schema(
+        operation_id="trash_restore",
+        request=TrashIdsSerializer,
+        responses={200: RestoreResultSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = TrashIdsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        photos = _trash_targets(request_user(request), payload.validated_data["ids"])
+        outcome = curation.photos_restore(photos)
+        return Response(asdict(outcome))
+
+
+class TrashEmptyView(APIView):
+    """Delete photos of the trash for good: every photo in it, or those named. Their
+    originals go too when they came in through upload, or when the library's owner allowed
+    deleting originals; otherwise they stay on disk and future scans leave them out."""
+
+    @extend_schema(
+        operation_id="trash_empty",
+        request=TrashEmptySerializer,
+        responses={200: EmptyResultSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = TrashEmptySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        photos = _trash_targets(request_user(request), payload.validated_data.get("ids"))
+        return Response(asdict(curation.trash_empty(photos)))
 
 
 class TimelineItemSerializer(serializers.Serializer[Any]):
@@ -321,7 +485,12 @@ class TimelineItemSerializer(serializers.Serializer[Any]):
     placeholder = serializers.CharField()
     thumbnail_version = serializers.IntegerField()
     rating = serializers.IntegerField(allow_null=True)
-    hidden = serializers.BooleanField()
+    hidden = serializers.BooleanField(help_text="the old name of archived")
+    archived = serializers.BooleanField(help_text="off the timeline, still found and in albums")
+    favourite = serializers.BooleanField()
+    trashed_at = serializers.DateTimeField(
+        allow_null=True, help_text="in the trash since then (null: not in the trash)"
+    )
     failed = serializers.BooleanField(
         help_text="its image could not be made: shown as failed, never an album's cover"
     )

@@ -85,13 +85,17 @@ def _state(file: PhotoFile, photo: Photo | None, states: dict[int, str]) -> str:
     return state if state in ("processed", "failed") else "pending"
 
 
-def export_rows(library: Library) -> Iterator[dict[str, Any]]:
+def export_rows(library: Library, *, trashed: bool = False) -> Iterator[dict[str, Any]]:
+    """The library's files, those of photos in the trash only when ``trashed`` (files whose
+    photo was deleted from the trash are never listed: they are no longer the library's)."""
     files = (
         PhotoFile.objects.filter(library=library)
-        .exclude(state__in=(PhotoFile.State.MISSING,))
+        .exclude(state__in=(PhotoFile.State.MISSING, PhotoFile.State.EXCLUDED))
         .select_related("photo", "photo__camera", "photo__lens")
         .order_by("path")
     )
+    if not trashed:
+        files = files.exclude(photo__trashed_at__isnull=False)
     chunk: list[PhotoFile] = []
     for file in files.iterator(chunk_size=CHUNK):
         chunk.append(file)
@@ -124,6 +128,11 @@ def _rows(files: list[PhotoFile]) -> Iterator[dict[str, Any]]:
             "width": file.width,
             "height": file.height,
             "rating": None if photo is None else photo.rating,
+            "favourite": photo is not None and photo.favourite,
+            "archived": photo is not None and photo.hidden,
+            "trashed_at": (
+                None if photo is None or photo.trashed_at is None else photo.trashed_at.isoformat()
+            ),
             "tags": [] if photo is None else tags.get(photo.pk, []),
             "people": [] if photo is None else persons.get(photo.pk, []),
             "error": error,
@@ -142,9 +151,9 @@ def _error(file: PhotoFile) -> str | None:
     return None
 
 
-def export_library(library: Library, out: TextIO) -> int:
+def export_library(library: Library, out: TextIO, *, trashed: bool = False) -> int:
     count = 0
-    for row in export_rows(library):
+    for row in export_rows(library, trashed=trashed):
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     return count

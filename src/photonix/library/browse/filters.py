@@ -92,8 +92,19 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
         help_text="taken inside this area: west,south,east,north in degrees (WGS 84); a west "
         "greater than east crosses the antimeridian (170,-50,-170,-30)",
     )
+    archived = serializers.BooleanField(
+        required=False,
+        help_text="true: only archived photos; false: none of them; not given: none of them on "
+        "the plain timeline, but a search (q), the favourites and the trash include them",
+    )
     hidden = serializers.BooleanField(
-        required=False, default=False, help_text="true: only hidden photos; false: none of them"
+        required=False, help_text="the old name of archived (the same filter)"
+    )
+    favourite = serializers.BooleanField(required=False, help_text="only favourites (or not)")
+    trashed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: the photos in the trash (and only them); false: the others",
     )
     q = serializers.CharField(
         required=False,
@@ -112,6 +123,10 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
+        if "hidden" in attrs:
+            if attrs.setdefault("archived", attrs["hidden"]) != attrs["hidden"]:
+                errors["hidden"] = ["hidden is the old name of archived: give one, or the same"]
+            del attrs["hidden"]
         pairs = [(low, high) for _, low, high in RANGES] + [("date_from", "date_to")]
         for low, high in pairs:
             if low in attrs and high in attrs and attrs[low] > attrs[high]:
@@ -190,7 +205,16 @@ def filter_q(
     ``words``: ``search.query_q`` of the free text ``q``, worked out beforehand.
     """
     # ``hidden IN (x)`` rather than ``NOT hidden``: the form an index on ``hidden`` can serve.
-    q = Q(hidden__in=[filters.get("hidden", False)])
+    # Archived photos stay out of the plain timeline; searching, the favourites and the trash
+    # reach them too unless the filter says otherwise.
+    if "archived" in filters:
+        q = Q(hidden__in=[filters["archived"]])
+    elif filters.get("q", "").strip() or filters.get("favourite") or filters.get("trashed"):
+        q = Q()
+    else:
+        q = Q(hidden__in=[False])
+    if "favourite" in filters:
+        q &= Q(favourite=filters["favourite"])
     if "library" in filters:
         q &= Q(library_id=filters["library"])
     tags = list(filters.get("tag", []))
@@ -250,7 +274,10 @@ def selection_q(
     words: Q | None = None,
 ) -> Q:
     """The user's photos that pass ``filters`` (``whole``, ``trees``, ``words``: ``filter_q``)."""
-    return visible_q(user, whole=whole) & filter_q(filters, whole=whole, trees=trees, words=words)
+    trashed = bool(filters.get("trashed"))
+    return visible_q(user, whole=whole, trashed=trashed) & filter_q(
+        filters, whole=whole, trees=trees, words=words
+    )
 
 
 def filtered_photos(

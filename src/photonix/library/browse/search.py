@@ -410,7 +410,8 @@ def explain(user: User, text: str, limit: int = 100) -> dict[str, Any]:
         }
         for m in matches
     ]
-    base = visible_photos(user).filter(hidden=False).filter(date_q(parsed))
+    # Archived photos are found too: the archive only keeps them off the timeline.
+    base = visible_photos(user).filter(date_q(parsed))
     trees = match_trees(matches)
     results: list[dict[str, Any]] = []
     if parsed.words or parsed.years or parsed.months:
@@ -462,7 +463,9 @@ def _member_libraries(user: User) -> QuerySet[LibraryMember, Any]:
 
 def _visible_photos(user: User) -> QuerySet[Photo]:
     return Photo.objects.filter(
-        library_id__in=_member_libraries(user), preferred_file__state=PhotoFile.State.OK
+        library_id__in=_member_libraries(user),
+        preferred_file__state=PhotoFile.State.OK,
+        trashed_at__isnull=True,
     )
 
 

@@ -47,6 +47,8 @@ TIMELINE_FIELDS = (
     "rating",
     "hidden",
     "failure",
+    "favourite",
+    "trashed_at",
 )
 
 
@@ -103,6 +105,9 @@ def timeline_page(
             "thumbnail_version": version,
             "rating": rating,
             "hidden": hidden,
+            "archived": hidden,
+            "favourite": favourite,
+            "trashed_at": None if trashed_at is None else trashed_at.isoformat(),
             "failed": bool(failure),
             "failure": failure or None,
         }
@@ -117,6 +122,8 @@ def timeline_page(
             rating,
             hidden,
             failure,
+            favourite,
+            trashed_at,
         ) in rows
     ]
     texts = captions.captions([item["id"] for item in results])

@@ -1,6 +1,8 @@
-"""Which photos a user sees on the timeline: recorded, dated, in a library they belong to.
+"""Which photos a user sees on the timeline: recorded, dated, in a library they belong to, and
+not in the trash.
 
-The base every browse query (filters, search, facets, map) starts from.
+The base every browse query (filters, search, facets, map) starts from. A photo in the trash is
+seen only by the trash's own listing (``trashed=True``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ NOTHING = Q(pk__isnull=True)
 NOT_RECORDED = tuple(state for state in PhotoFile.State if state != PhotoFile.State.OK)
 
 
-def visible_q(user: User, *, whole: bool = False) -> Q:
+def visible_q(user: User, *, whole: bool = False, trashed: bool = False) -> Q:
     """Photos of the user's libraries that are on the timeline (recorded, dated).
 
     ``whole``: for a query that reads the whole selection (an aggregate), not its first rows.
+    ``trashed``: the photos in the trash instead of those out of it.
     """
-    if whole and connection.vendor == "sqlite":
+    if trashed:
+        # The trash lists its photos whatever became of their files (one gone from disk is
+        # shown, so it can be deleted for good; restoring it says why it cannot be).
+        recorded = Q(preferred_file_id__isnull=False)
+    elif whole and connection.vendor == "sqlite":
         # A correlated EXISTS looks each photo's file up (100,000 lookups for 100,000 photos);
         # the files that are not recorded are few, and SQLite lists them once from the state
         # index. (PostgreSQL turns the EXISTS into a hash join by itself.)
@@ -36,9 +43,10 @@ def visible_q(user: User, *, whole: bool = False) -> Q:
     return recorded & Q(
         library_id__in=LibraryMember.objects.filter(user=user).values("library_id"),
         taken_local__isnull=False,
+        trashed_at__isnull=not trashed,
     )
 
 
-def visible_photos(user: User, *, whole: bool = False) -> QuerySet[Photo]:
+def visible_photos(user: User, *, whole: bool = False, trashed: bool = False) -> QuerySet[Photo]:
     """The photos of ``visible_q``, unordered."""
-    return Photo.objects.filter(visible_q(user, whole=whole))
+    return Photo.objects.filter(visible_q(user, whole=whole, trashed=trashed))

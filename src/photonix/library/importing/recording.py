@@ -174,7 +174,7 @@ def photo_choose_preferred(photo: Photo) -> PhotoFile | None:
 def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
     """Record one file. Returns the file row, or None when it no longer exists."""
     file = PhotoFile.objects.filter(pk=file_id).first()
-    if file is None or file.state == PhotoFile.State.MISSING:
+    if file is None or file.state in (PhotoFile.State.MISSING, PhotoFile.State.EXCLUDED):
         return None
     previous_hash = file.content_hash
     path = Path(file.path)
@@ -207,6 +207,8 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
     with transaction.atomic():
         _lock_content(digest)
         file = PhotoFile.objects.select_for_update().get(pk=file.pk)
+        if file.state == PhotoFile.State.EXCLUDED:  # its photo was deleted from the trash meanwhile
+            return None
         file.size, file.mtime_ns, file.content_hash = st.st_size, st.st_mtime_ns, digest
         file.state = PhotoFile.State.OK
         file.error = ""

@@ -222,6 +222,9 @@ def folder_scan(folder: LibraryFolder) -> ScanStats:
             continue
         if record is not None:
             size, mtime_ns, state, pk, sidecar = record
+            if state == PhotoFile.State.EXCLUDED:  # its photo was deleted from the trash
+                stats.unchanged += 1
+                continue
             if (
                 size == st.st_size
                 and mtime_ns == st.st_mtime_ns

@@ -73,6 +73,8 @@ def path_changed(path: str) -> PhotoFile | None:
             },
         )
         if not created:
+            if file.state == PhotoFile.State.EXCLUDED:  # its photo was deleted from the trash
+                return file
             if (
                 file.size == st.st_size
                 and file.mtime_ns == st.st_mtime_ns
@@ -103,7 +105,7 @@ def sidecar_changed(path: str) -> list[PhotoFile]:
     owners = [
         file
         for file in PhotoFile.objects.filter(Q(path=base) | Q(path__startswith=base + "."))
-        .exclude(state=PhotoFile.State.MISSING)
+        .exclude(state__in=(PhotoFile.State.MISSING, PhotoFile.State.EXCLUDED))
         .exclude(kind=PhotoFile.Kind.VIDEO)
         if path in sidecar_candidates(file.path)
     ]

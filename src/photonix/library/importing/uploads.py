@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from photonix.core.errors import Category, PhotonixError
 from photonix.core.models import User
-from photonix.library import selectors
+from photonix.library import provenance, selectors
 from photonix.library.importing import services
 from photonix.library.importing.scanning import storable_path
 from photonix.library.models import Library, LibraryMember, PhotoFile, Upload
@@ -58,7 +58,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 INCOMING = ".incoming"
-DEFAULT_FOLDER = "uploads"
+DEFAULT_FOLDER = provenance.DEFAULT_UPLOAD_FOLDER
 #: The checksums a client may send, by name.
 ALGORITHMS: dict[str, Callable[[], hashlib._Hash]] = {
     "sha1": hashlib.sha1,
@@ -127,15 +127,13 @@ def library_for_upload(user: User, library_id: int) -> Library:
 
 def upload_root(library: Library) -> Path:
     """Where the library's uploads are stored: its upload folder, else ``uploads`` in its
-    first folder."""
-    if library.upload_folder:
-        return Path(library.upload_folder)
-    first = library.folders.order_by("pk").first()
-    if first is None:
+    first folder (:func:`photonix.library.provenance.upload_root`)."""
+    root = provenance.upload_root(library)
+    if root is None:
         raise UploadError(
             "This library has no folder to store uploads in: an administrator adds one first."
         )
-    return Path(first.path) / DEFAULT_FOLDER
+    return root
 
 
 # --- Checking what the client says --------------------------------------------------------
@@ -260,7 +258,9 @@ def known_checksums(library: Library, checksums: list[str]) -> dict[str, PhotoFi
     found: dict[str, PhotoFile] = {}
     for file in (
         PhotoFile.objects.filter(library=library, content_hash__in=wanted)
-        .exclude(state=PhotoFile.State.MISSING)
+        # A file gone from disk, or one whose photo a person deleted (kept on disk, excluded
+        # from scans): sending it again brings it back.
+        .exclude(state__in=[PhotoFile.State.MISSING, PhotoFile.State.EXCLUDED])
         .order_by("pk")
     ):
         found.setdefault(file.content_hash, file)
