@@ -29,7 +29,13 @@ from photonix.core.http import (
 )
 from photonix.core.models import User
 from photonix.library import selectors, server_folders, services
-from photonix.library.folders import folder_add, folder_remove, folder_set_watched, library_rename
+from photonix.library.folders import (
+    folder_add,
+    folder_remove,
+    folder_set_watched,
+    library_rename,
+    library_set_write_originals,
+)
 from photonix.library.members import GrantRefusedError, member_remove, member_set_role
 from photonix.library.models import Library, LibraryFolder, LibraryMember
 from photonix.library.serializers import LibrarySerializer
@@ -161,7 +167,16 @@ class ServerFoldersView(APIView):
 
 
 class LibraryUpdateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, required=False)
+    write_originals = serializers.BooleanField(
+        required=False,
+        help_text="write people's edits into the original files instead of XMP sidecars",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError({"name": ["give a name or write_originals"]})
+        return attrs
 
 
 class FolderAddSerializer(serializers.Serializer[Any]):
@@ -194,7 +209,7 @@ def _library_data(request: Request, library: Library) -> dict[str, Any]:
 
 
 class LibraryDetailView(APIView):
-    """A library (members); its owners rename it."""
+    """A library (members); its owners rename it and choose where edits are written."""
 
     @extend_schema(operation_id="libraries_retrieve", responses=LibrarySerializer)
     def get(self, request: Request, library_id: int) -> Response:
@@ -208,10 +223,14 @@ class LibraryDetailView(APIView):
         responses={200: LibrarySerializer, 400: FIELD_ERRORS},
     )
     def patch(self, request: Request, library_id: int) -> Response:
-        library = managed_library(request, library_id, action="rename it")
+        library = managed_library(request, library_id, action="change it")
         payload = LibraryUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        library_rename(library, payload.validated_data["name"])
+        data = payload.validated_data
+        if "name" in data:
+            library_rename(library, data["name"])
+        if "write_originals" in data:
+            library_set_write_originals(library, data["write_originals"])
         return Response(_library_data(request, library))
 
 

@@ -79,5 +79,14 @@ class LibrarySerializer(serializers.ModelSerializer[Library]):
 
     class Meta:
         model = Library
-        fields = ("id", "name", "created_at", "folders", "photo_count", "error_count", "role")
+        fields = (
+            "id",
+            "name",
+            "created_at",
+            "folders",
+            "photo_count",
+            "error_count",
+            "role",
+            "write_originals",
+        )
         read_only_fields = fields

@@ -621,14 +621,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A library (members); its owners rename it. */
+        /** @description A library (members); its owners rename it and choose where edits are written. */
         get: operations["libraries_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description A library (members); its owners rename it. */
+        /** @description A library (members); its owners rename it and choose where edits are written. */
         patch: operations["libraries_update"];
         trace?: never;
     };
@@ -954,7 +954,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Rate, hide or rotate a photo (editors and owners of its library). */
+        /**
+         * @description Rate, hide, rotate a photo, or correct its date, time zone, place, title or
+         *     description (editors and owners of its library).
+         */
         patch: operations["photos_update"];
         trace?: never;
     };
@@ -1635,9 +1638,10 @@ export interface components {
          *     * `unhide` - unhide
          *     * `tag` - tag
          *     * `untag` - untag
+         *     * `edit` - edit
          * @enum {string}
          */
-        ActionEnum: "rate" | "hide" | "unhide" | "tag" | "untag";
+        ActionEnum: "rate" | "hide" | "unhide" | "tag" | "untag" | "edit";
         AddResult: {
             added: number;
             /** @description ids already in the album, of another library, or not visible to you */
@@ -1720,8 +1724,37 @@ export interface components {
             /** Format: double */
             height: number;
         };
+        /** @description The facts a person corrects; every one is optional, and kept when files are read again. */
         BulkRequest: {
+            /**
+             * Format: date-time
+             * @description when the photo was taken, ISO 8601; with an offset the zone is set too
+             */
+            taken_at?: string;
+            /** @description minutes added to the date taken (after taken_at), the zone unchanged */
+            taken_shift?: number;
+            /** @description the zone, in minutes east of UTC (null: unknown); the clock time stays */
+            taken_offset?: number | null;
+            /** @description where it was taken (null: nowhere known) */
+            location?: components["schemas"]["LocationRequest"] | null;
+            /**
+             * Format: int64
+             * @description copy the place of this photo (one the user can see)
+             */
+            location_from?: number;
+            title?: string;
+            description?: string;
             ids: number[];
+            /**
+             * @description edit: set the facts given (taken_at, taken_shift, taken_offset, location, location_from, title, description) on every photo
+             *
+             *     * `rate` - rate
+             *     * `hide` - hide
+             *     * `unhide` - unhide
+             *     * `tag` - tag
+             *     * `untag` - untag
+             *     * `edit` - edit
+             */
             action: components["schemas"]["ActionEnum"];
             rating?: number | null;
             tag?: string;
@@ -2061,6 +2094,7 @@ export interface components {
              *     * `viewer` - Viewer
              */
             readonly role: components["schemas"]["RoleEnum"];
+            readonly write_originals: boolean;
         };
         LibraryCreateRequest: {
             name: string;
@@ -2085,6 +2119,17 @@ export interface components {
             readonly name: string;
             readonly parent_id: number | null;
             readonly photo_count: number;
+        };
+        LocationRequest: {
+            /** Format: double */
+            latitude: number;
+            /** Format: double */
+            longitude: number;
+            /**
+             * Format: double
+             * @description metres
+             */
+            altitude?: number | null;
         };
         LoginRequest: {
             username: string;
@@ -2296,6 +2341,8 @@ export interface components {
         };
         PatchedLibraryUpdateRequest: {
             name?: string;
+            /** @description write people's edits into the original files instead of XMP sidecars */
+            write_originals?: boolean;
         };
         PatchedMemberRoleRequest: {
             role?: components["schemas"]["RoleEnum"];
@@ -2305,7 +2352,26 @@ export interface components {
             /** Format: int64 */
             cover_face?: number;
         };
+        /** @description The facts a person corrects; every one is optional, and kept when files are read again. */
         PatchedPhotoPatchRequest: {
+            /**
+             * Format: date-time
+             * @description when the photo was taken, ISO 8601; with an offset the zone is set too
+             */
+            taken_at?: string;
+            /** @description minutes added to the date taken (after taken_at), the zone unchanged */
+            taken_shift?: number;
+            /** @description the zone, in minutes east of UTC (null: unknown); the clock time stays */
+            taken_offset?: number | null;
+            /** @description where it was taken (null: nowhere known) */
+            location?: components["schemas"]["LocationRequest"] | null;
+            /**
+             * Format: int64
+             * @description copy the place of this photo (one the user can see)
+             */
+            location_from?: number;
+            title?: string;
+            description?: string;
             rating?: number | null;
             hidden?: boolean;
             /**
@@ -2317,6 +2383,17 @@ export interface components {
              *     * `270` - 270
              */
             rotation?: components["schemas"]["RotationEnum"];
+            /**
+             * @description degrees clockwise added to the rotation the photo has when this arrives: quick turns in a row all count (rotation, if given too, is overridden)
+             *
+             *     * `-270` - -270
+             *     * `-180` - -180
+             *     * `-90` - -90
+             *     * `90` - 90
+             *     * `180` - 180
+             *     * `270` - 270
+             */
+            turn?: components["schemas"]["TurnEnum"];
         };
         PatchedSharePatchRequest: {
             label?: string;
@@ -2390,6 +2467,7 @@ export interface components {
             readonly height: number | null;
             readonly orientation: number;
             readonly rating: number | null;
+            readonly title: string;
             readonly description: string;
             readonly artist: string;
             readonly keywords: unknown;
@@ -2407,6 +2485,12 @@ export interface components {
             readonly hidden: boolean;
             readonly tags: components["schemas"]["PhotoTagBrief"][];
             readonly people: components["schemas"]["PersonBrief"][];
+            /** @description its date is only its file's time (taken_source mtime): offer a date edit */
+            readonly undated: boolean;
+            /** @description the facts a person set: reading the files again keeps them */
+            readonly edited: unknown;
+            /** @description why the last edit could not be written to the sidecar (kept here) */
+            readonly sidecar_error: string;
         };
         PhotoCounts: {
             pending: number;
@@ -2440,6 +2524,8 @@ export interface components {
             readonly failed: boolean;
             /** @description why, in words (null unless failed) */
             readonly failure: string | null;
+            /** @description its date is only its file's time (taken_source mtime): offer a date edit */
+            readonly undated: boolean;
         };
         PhotoTag: {
             readonly id: number;
@@ -2615,6 +2701,8 @@ export interface components {
             failed: boolean;
             /** @description why, in words (null unless failed) */
             failure: string | null;
+            /** @description its date is only its file's time */
+            undated: boolean;
             /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
             caption: string;
             /**
@@ -2909,6 +2997,8 @@ export interface components {
             failed: boolean;
             /** @description why, in words (null unless failed) */
             failure: string | null;
+            /** @description its date is only its file's time */
+            undated: boolean;
             /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
             caption: string;
         };
@@ -2939,6 +3029,16 @@ export interface components {
             /** @description The token. Shown this once; only its hash is kept. */
             token: string;
         };
+        /**
+         * @description * `-270` - -270
+         *     * `-180` - -180
+         *     * `-90` - -90
+         *     * `90` - 90
+         *     * `180` - 180
+         *     * `270` - 270
+         * @enum {integer}
+         */
+        TurnEnum: -270 | -180 | -90 | 90 | 180 | 270;
         UnlockRequest: {
             password: string;
         };
@@ -4873,6 +4973,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;
@@ -6288,6 +6390,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;
@@ -6360,6 +6464,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;
@@ -6432,6 +6538,8 @@ export interface operations {
                 rating_min?: number;
                 /** @description tag id, or a tag under it; repeated: every one of them (AND) */
                 tag?: number[];
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;

@@ -32,6 +32,7 @@ from photonix.library.browse import captions, people, search
 from photonix.library.browse.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
 from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Camera, Lens, Photo
+from photonix.media.metadata import UNDATED_SOURCES
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 500
@@ -47,6 +48,7 @@ TIMELINE_FIELDS = (
     "rating",
     "hidden",
     "failure",
+    "taken_source",
 )
 
 
@@ -105,6 +107,7 @@ def timeline_page(
             "hidden": hidden,
             "failed": bool(failure),
             "failure": failure or None,
+            "undated": taken_source in UNDATED_SOURCES,
         }
         for (
             pk,
@@ -117,6 +120,7 @@ def timeline_page(
             rating,
             hidden,
             failure,
+            taken_source,
         ) in rows
     ]
     texts = captions.captions([item["id"] for item in results])
