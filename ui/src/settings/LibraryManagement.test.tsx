@@ -13,6 +13,7 @@ function library(role: Library["role"], overrides: Partial<Library> = {}): Libra
     photo_count: 12,
     error_count: 0,
     role,
+    write_originals: false,
     folders: [
       {
         id: 3,

@@ -12,6 +12,7 @@ import { QueryState } from "../shared/QueryState";
 import { exposureLine, flattenMetadata, rawMethodLabel, tagsByType } from "./format";
 import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
+import { DateEditor } from "./DateEditor";
 
 const MiniMap = lazy(() => import("./MiniMap"));
 
@@ -83,6 +84,7 @@ export function InfoPanel({
   const albums = usePhotoAlbums(photo.id);
   const [metadataFile, setMetadataFile] = useState<number | null>(null);
   const [addingToAlbum, setAddingToAlbum] = useState(false);
+  const [editingDate, setEditingDate] = useState(false);
   const [albumNotice, setAlbumNotice] = useState("");
   const [removing, setRemoving] = useState(false);
   const [removeError, setRemoveError] = useState("");
@@ -102,10 +104,28 @@ export function InfoPanel({
       </div>
       <StarRating value={photo.rating ?? 0} onChange={(rating) => update.mutate({ rating })} />
       {update.isError && <p className="field__error">{errorMessage(update.error)}</p>}
+      {photo.sidecar_error && (
+        <p className="field__error" data-testid="info-sidecar-error">
+          Your edits are saved here, but could not be written next to the file: {photo.sidecar_error}
+        </p>
+      )}
       <dl className="info__list">
         <div>
           <dt>Date</dt>
-          <dd data-testid="info-date">{formatTakenAt(photo.taken_at)}</dd>
+          <dd className="info__date">
+            <span data-testid="info-date">{formatTakenAt(photo.taken_at)}</span>
+            {photo.undated && (
+              <span className="badge" data-testid="info-undated" title="The file holds no date: this is when the file was last written.">
+                Undated: the file’s time
+              </span>
+            )}
+            {!editingDate && (
+              <button type="button" className="button button--small" onClick={() => setEditingDate(true)}>
+                {photo.undated ? "Set date" : "Edit date"}
+              </button>
+            )}
+            {editingDate && <DateEditor photo={photo} onDone={() => setEditingDate(false)} />}
+          </dd>
         </div>
         {photo.camera && (
           <div>
@@ -147,6 +167,12 @@ export function InfoPanel({
                 </span>
               )}
             </dd>
+          </div>
+        )}
+        {photo.title && (
+          <div>
+            <dt>Title</dt>
+            <dd>{photo.title}</dd>
           </div>
         )}
         {photo.description && (
@@ -248,7 +274,7 @@ export function InfoPanel({
         <button
           type="button"
           className="button button--small"
-          onClick={() => update.mutate({ rotation: (((photo.user_rotation ?? 0) + 90) % 360) as 0 | 90 | 180 | 270 })}
+          onClick={() => update.mutate({ turn: 90 })}
         >
           Rotate
         </button>
