@@ -15,7 +15,7 @@ const NUMBER_KEYS = [
   "focal_min",
   "focal_max",
 ] as const;
-const BOOL_KEYS = ["flash", "has_gps", "hidden"] as const;
+const BOOL_KEYS = ["flash", "has_gps", "hidden", "undated"] as const;
 const DATE_KEYS = ["date_from", "date_to"] as const;
 const TEXT_KEYS = ["q"] as const;
 
@@ -37,6 +37,7 @@ export const FILTER_KEYS: readonly (keyof Filters)[] = [
   ...DATE_KEYS,
   "has_gps",
   "hidden",
+  "undated",
   "q",
   "bbox",
 ];
