@@ -242,6 +242,51 @@ describe("editing from the viewer", () => {
   });
 });
 
+describe("placing a photo from the viewer", () => {
+  it("saves typed coordinates, and gives a copied place to another photo", async () => {
+    const user = userEvent.setup();
+    window.sessionStorage.clear();
+    const bodies: unknown[] = [];
+    const placed: PhotoDetail = { ...detail(20), latitude: 48.8584, longitude: 2.2945 };
+    fakeApi(
+      routes("editor", {
+        "GET /api/photos/20": () => json(placed),
+        "PATCH /api/photos/10": async (request) => {
+          bodies.push(await request.json());
+          return json({ ...detail(10), latitude: 48.8584, longitude: 2.2945 });
+        },
+      }),
+    );
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    let info = await screen.findByRole("complementary", { name: "Photo information" });
+    await user.click(within(info).getByRole("button", { name: "Set place" }));
+    let form = within(info).getByRole("form", { name: "Edit place" });
+    await user.type(within(form).getByLabelText("Latitude"), "95");
+    await user.type(within(form).getByLabelText("Longitude"), "2.29");
+    await user.click(within(form).getByRole("button", { name: "Save place" }));
+    expect(within(form).getByText("A latitude is from -90 to 90.")).toBeInTheDocument();
+    await user.clear(within(form).getByLabelText("Latitude"));
+    await user.type(within(form).getByLabelText("Latitude"), "-33,86");
+    await user.click(within(form).getByRole("button", { name: "Save place" }));
+    await waitFor(() => expect(bodies).toEqual([{ location: { latitude: -33.86, longitude: 2.29 } }]));
+
+    // Copy the place of photo 20, then give it to photo 10.
+    await user.keyboard("{ArrowRight}");
+    await waitFor(() => expect(location()).toBe("/albums/3/photos/20"));
+    info = await screen.findByRole("complementary", { name: "Photo information" });
+    await user.click(await within(info).findByRole("button", { name: "Copy place" }));
+    await user.click(screen.getByRole("button", { name: "Previous photo" }));
+    await waitFor(() => expect(location()).toBe("/albums/3/photos/10"));
+    info = await screen.findByRole("complementary", { name: "Photo information" });
+    await user.click(await within(info).findByRole("button", { name: /^(Set|Edit) place$/ }));
+    form = within(info).getByRole("form", { name: "Edit place" });
+    await user.click(within(form).getByRole("button", { name: /Use the copied place/ }));
+    await waitFor(() => expect(bodies).toHaveLength(2));
+    expect(bodies[1]).toEqual({ location_from: 20 });
+  });
+});
+
 describe("the viewer of a failed photo", () => {
   const reason = "The file is damaged: it ends too soon";
   const failed = { ...detail(10), thumbnail_version: 0, failed: true, failure: reason };

@@ -13,6 +13,8 @@ import { exposureLine, flattenMetadata, rawMethodLabel, tagsByType } from "./for
 import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
 import { DateEditor } from "./DateEditor";
+import { LocationEditor } from "./LocationEditor";
+import { copyPlace } from "./places";
 
 const MiniMap = lazy(() => import("./MiniMap"));
 
@@ -85,6 +87,8 @@ export function InfoPanel({
   const [metadataFile, setMetadataFile] = useState<number | null>(null);
   const [addingToAlbum, setAddingToAlbum] = useState(false);
   const [editingDate, setEditingDate] = useState(false);
+  const [editingPlace, setEditingPlace] = useState(false);
+  const [placeNotice, setPlaceNotice] = useState("");
   const [albumNotice, setAlbumNotice] = useState("");
   const [removing, setRemoving] = useState(false);
   const [removeError, setRemoveError] = useState("");
@@ -181,15 +185,37 @@ export function InfoPanel({
             <dd>{photo.description}</dd>
           </div>
         )}
-        {hasGps && (
-          <div>
-            <dt>Location</dt>
-            <dd>
-              {formatCoordinates(photo.latitude ?? 0, photo.longitude ?? 0)}
-              {photo.altitude !== null && ` · ${formatNumber(Math.round(photo.altitude))} m`}
-            </dd>
-          </div>
-        )}
+        <div>
+          <dt>Location</dt>
+          <dd className="info__date">
+            {hasGps ? (
+              <span data-testid="info-location">
+                {formatCoordinates(photo.latitude ?? 0, photo.longitude ?? 0)}
+                {photo.altitude !== null && ` · ${formatNumber(Math.round(photo.altitude))} m`}
+              </span>
+            ) : (
+              <span className="muted">Unknown</span>
+            )}
+            {!editingPlace && (
+              <button type="button" className="button button--small" onClick={() => setEditingPlace(true)}>
+                {hasGps ? "Edit place" : "Set place"}
+              </button>
+            )}
+            {hasGps && !editingPlace && (
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => {
+                  copyPlace({ photoId: photo.id, latitude: photo.latitude ?? 0, longitude: photo.longitude ?? 0 });
+                  setPlaceNotice("Place copied: give it to another photo with “Set place”.");
+                }}
+              >
+                Copy place
+              </button>
+            )}
+            {editingPlace && <LocationEditor photo={photo} onDone={() => setEditingPlace(false)} />}
+          </dd>
+        </div>
       </dl>
       {hasGps && (
         <Suspense fallback={<div className="minimap" />}>
@@ -319,6 +345,7 @@ export function InfoPanel({
         )}
       </div>
       <p className="info__status" role="status">
+        {placeNotice}
         {albumNotice}
         {removeError && <span className="field__error">{removeError}</span>}
       </p>
