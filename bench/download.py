@@ -57,6 +57,7 @@ def _crc_all(paths: list[Path]) -> int:
 def _zip_all(paths: list[Path]) -> tuple[int, int]:
     chunks, size = stream(Entry(name=path.name, path=path) for path in paths)
     total = sum(len(piece) for piece in chunks)
+    assert size is not None  # files read as they are: the size is known before the first byte
     return total, size
 
 

@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photonix.settings")
 app = Celery("photonix")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Tasks that live below an app's top package (the library's import and trash tasks).
+# Tasks that live below an app's top package (the library's import, trash and edit tasks).
 app.autodiscover_tasks(["photonix.library.importing", "photonix.library.browse"])
 # Every worker keeps its state (name, queues) on the broker for the health check.
 app.steps["consumer"].add(WorkerStateStep)

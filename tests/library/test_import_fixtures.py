@@ -456,5 +456,11 @@ def test_export_rows(imported: dict[str, PhotoFile]) -> None:
     assert rows["broken/zero_bytes.jpg"]["taken_at"] is None
     assert set(iphone) >= {
         "path", "taken_at", "camera_make", "camera_model", "lens", "latitude", "longitude",
-        "altitude", "width", "height", "rating", "tags", "people", "error",
+        "altitude", "width", "height", "rating", "tags", "people", "error", "taken_source",
+        "undated", "title", "edited",
     }  # fmt: skip
+    # Undated: the date is only the file's time.
+    assert (iphone["taken_source"], iphone["undated"]) == ("exif:DateTimeOriginal", False)
+    assert {r["undated"] for r in rows.values() if r["taken_source"] == "mtime"} == {True}
+    assert not any(r["undated"] for r in rows.values() if r["taken_source"] != "mtime")
+    assert any(r["undated"] for r in rows.values())

@@ -7,6 +7,7 @@ version reprocesses the photo: both go through ``photo_dispatch``, replaced here
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Any
 
@@ -430,3 +431,121 @@ def test_rotating_turns_the_tag_boxes_without_the_faces_app(
     boxed.save(update_fields=["box"])
     assert _patch(setup["owner"], photo.pk, {"rotation": 90}).status_code == 200
     assert PhotoTag.objects.get(pk=boxed.pk).box == pytest.approx(TURNED[90], abs=1e-12)
+
+
+# --- facts a person corrects: date, zone, place, title; relative turns ------------------------
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The photos whose edits are sent to be written to their sidecars (after commit)."""
+    calls: list[list[int]] = []
+    monkeypatch.setattr(pipeline_services, "send_write_edits", lambda ids: calls.append(list(ids)))
+    return calls
+
+
+def test_turns_add_to_the_rotation_the_photo_has(
+    setup: dict[str, Any], dispatched: list[tuple[int, list[str]]]
+) -> None:
+    photo = setup["photo"]
+    for _ in range(3):  # three quick clicks on Rotate, each sent as "a quarter more"
+        assert _patch(setup["editor"], photo.pk, {"turn": 90}).status_code == 200
+    body = _patch(setup["editor"], photo.pk, {"turn": -180}).json()
+    assert body["user_rotation"] == 90
+    assert (body["width"], body["height"]) == (3000, 4000)
+    saved = Photo.objects.get(pk=photo.pk)
+    assert saved.user_rotation == 90 and len(dispatched) == 4
+
+
+def test_date_zone_place_and_title_edits_through_the_api(
+    setup: dict[str, Any], written: list[list[int]], django_capture_on_commit_callbacks: Any
+) -> None:
+    photo, other = setup["photo"], make.photo(setup["folder"], make.at(2023, 1, 1))
+    Photo.objects.filter(pk=other.pk).update(latitude=51.5, longitude=-0.12, altitude=11.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        body = _patch(
+            setup["editor"],
+            photo.pk,
+            {"taken_at": "2021-06-05T14:30:00+02:00", "location_from": other.pk, "title": "Ada"},
+        ).json()
+    assert body["taken_at"] == "2021-06-05T14:30:00+02:00"
+    assert body["taken_source"] == "person" and body["undated"] is False
+    assert (body["latitude"], body["longitude"], body["altitude"]) == (51.5, -0.12, 11.0)
+    assert body["title"] == "Ada" and body["sidecar_error"] == ""
+    assert sorted(body["edited"]) == ["location", "taken", "title"]
+    assert written == [[photo.pk]]
+
+    # The clock an hour late, the zone unknown after all, and the place taken away.
+    body = _patch(
+        setup["editor"], photo.pk, {"taken_shift": 60, "taken_offset": None, "location": None}
+    ).json()
+    assert body["taken_at"] == "2021-06-05T15:30:00"
+    assert body["latitude"] is None and body["longitude"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"taken_at": "yesterday"}, "taken_at"),
+        ({"taken_at": "1700-01-01T00:00:00"}, "taken_at"),
+        ({"taken_offset": 15 * 60}, "taken_offset"),
+        ({"taken_shift": 10**12}, "taken_shift"),
+        ({"location": {"latitude": 91, "longitude": 0}}, "location"),
+        ({"location_from": 999_999}, "location_from"),
+        ({"turn": 45}, "turn"),
+    ],
+)
+def test_bad_fact_edits_are_400_and_change_nothing(
+    setup: dict[str, Any], body: dict[str, Any], field: str
+) -> None:
+    photo = setup["photo"]
+    response = _patch(setup["owner"], photo.pk, body)
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    saved = Photo.objects.get(pk=photo.pk)
+    assert saved.taken_local == photo.taken_local and saved.edited == []
+
+
+def test_a_place_cannot_be_copied_from_a_photo_one_cannot_see(setup: dict[str, Any]) -> None:
+    stranger_photo = setup["stranger_photo"]
+    Photo.objects.filter(pk=stranger_photo.pk).update(latitude=1.0, longitude=2.0)
+    body = {"location_from": stranger_photo.pk}
+    response = _patch(setup["owner"], setup["photo"].pk, body)
+    assert response.status_code == 400 and "location_from" in response.json()
+    assert _patch(setup["viewer"], setup["photo"].pk, {"title": "x"}).status_code == 403
+
+
+def test_bulk_edit_sets_a_date_for_a_selection(
+    setup: dict[str, Any], written: list[list[int]], django_capture_on_commit_callbacks: Any
+) -> None:
+    ids = [setup["photo"].pk, make.photo(setup["folder"], make.at(2024, 5, 9)).pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _bulk(
+            setup["editor"],
+            {"ids": ids, "action": "edit", "taken_at": "2010-10-10T10:10:00", "title": "Party"},
+        )
+    assert response.json() == {"updated": 2}
+    for photo in Photo.objects.filter(pk__in=ids):
+        assert photo.taken_at == dt.datetime(2010, 10, 10, 10, 10)
+        assert photo.title == "Party" and sorted(photo.edited) == ["taken", "title"]
+    assert written == [ids]
+    missing = _bulk(setup["editor"], {"ids": ids, "action": "edit"})
+    assert missing.status_code == 400 and "action" in missing.json()
+    assert _bulk(setup["viewer"], {"ids": ids, "action": "edit", "title": "x"}).status_code == 403
+
+
+def test_undated_photos_are_marked_and_listed_apart(setup: dict[str, Any]) -> None:
+    dated = setup["photo"]
+    Photo.objects.filter(pk=dated.pk).update(taken_source="exif:DateTimeOriginal")
+    undated = make.photo(setup["folder"], make.at(2024, 6, 1), taken_source="mtime")
+    client = setup["owner"]
+    assert client.get(f"/api/photos/{undated.pk}").json()["undated"] is True
+    assert client.get(f"/api/photos/{dated.pk}").json()["undated"] is False
+    everything = client.get("/api/timeline").json()["results"]
+    assert {p["id"]: p["undated"] for p in everything} == {undated.pk: True, dated.pk: False}
+    only = client.get("/api/timeline", {"undated": "true"}).json()["results"]
+    assert [p["id"] for p in only] == [undated.pk]
+    rest = client.get("/api/timeline", {"undated": "false"}).json()["results"]
+    assert [p["id"] for p in rest] == [dated.pk]
+    listed = client.get("/api/photos").json()["results"]
+    assert {p["id"]: p["undated"] for p in listed} == {undated.pk: True, dated.pk: False}

@@ -150,6 +150,7 @@ def test_the_timeline_is_newest_first_with_the_contracts_fields(world: dict[str,
         "failed",
         "failure",
         "caption",
+        "undated",
     }
     assert (cat["failed"], cat["failure"]) == (False, None)
     assert (cat["archived"], cat["favourite"], cat["trashed_at"]) == (False, False, None)

@@ -25,6 +25,7 @@ photos_to_process = Signal()  # photo_ids: list[int], force_stages: list[str]
 library_to_process = Signal()  # library_id: int
 library_to_recluster = Signal()  # library_id: int
 models_to_download = Signal()  # names: list[str]
+edits_to_write = Signal()  # photo_ids: list[int]
 
 
 def record_files(file_ids: Iterable[int]) -> None:
@@ -78,3 +79,10 @@ def download_models(names: Iterable[str]) -> None:
     wanted = list(names)
     if wanted:
         models_to_download.send(sender=None, names=wanted)
+
+
+def write_edits(photo_ids: Iterable[int]) -> None:
+    """After commit, write the person's edits of these photos to their sidecars (or files)."""
+    ids = list(photo_ids)
+    if ids:
+        edits_to_write.send(sender=None, photo_ids=ids)

@@ -36,6 +36,7 @@ from photonix.library.folders import (
     library_rename,
     library_set_delete_originals,
     library_set_upload_folder,
+    library_set_write_originals,
 )
 from photonix.library.members import GrantRefusedError, member_remove, member_set_role
 from photonix.library.models import Library, LibraryFolder, LibraryMember
@@ -181,6 +182,10 @@ class LibraryUpdateSerializer(serializers.Serializer[Any]):
         help_text="emptying the trash deletes the original files of photos found in the "
         "library's folders too (off: they stay on disk, left out of future scans)",
     )
+    write_originals = serializers.BooleanField(
+        required=False,
+        help_text="write people's edits into the original files instead of XMP sidecars",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
@@ -243,6 +248,14 @@ class LibraryDetailView(APIView):
                 library_set_upload_folder(library, data["upload_folder"])
             if "delete_originals" in data:
                 library_set_delete_originals(library, data["delete_originals"])
+        library = managed_library(request, library_id, action="change it")
+        payload = LibraryUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if "name" in data:
+            library_rename(library, data["name"])
+        if "write_originals" in data:
+            library_set_write_originals(library, data["write_originals"])
         return Response(_library_data(request, library))
 
 

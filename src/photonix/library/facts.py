@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.db.models import Case, Q, Value, When
 
-from photonix.library.models import Camera, Lens, Photo, PhotoFile
+from photonix.library.models import EDITED_FACTS, Camera, Lens, Photo, PhotoFile
 from photonix.media.metadata import Metadata
 
 _QUARTER_TURN = Q(user_rotation=90) | Q(user_rotation=270)
@@ -47,7 +47,16 @@ def photo_size_set(photo_id: int, width: int | None, height: int | None) -> None
 
 
 def photo_apply_metadata(photo: Photo, meta: Metadata, file: PhotoFile) -> None:
-    """Copy the facts of the photo's preferred ``file`` (read as ``meta``) onto the photo."""
+    """Copy the facts of the photo's preferred ``file`` (read as ``meta``) onto the photo.
+
+    The facts a person set (``Photo.edited``) stay as they are: re-reading a file never undoes
+    an edit.
+    """
+    kept = {
+        column: getattr(photo, column)
+        for fact in photo.edited or []
+        for column in EDITED_FACTS.get(fact, ())
+    }
     taken = meta.taken_at
     if taken is None:
         photo.taken_local, photo.taken_offset = None, None
@@ -75,6 +84,9 @@ def photo_apply_metadata(photo: Photo, meta: Metadata, file: PhotoFile) -> None:
         photo.width, photo.height = photo.height, photo.width
     photo.orientation = meta.orientation
     photo.rating = meta.rating
+    photo.title = (meta.title or "")[:500]
     photo.description = meta.description or ""
     photo.artist = (meta.artist or "")[:200]
     photo.keywords = list(meta.keywords)
+    for column, value in kept.items():
+        setattr(photo, column, value)

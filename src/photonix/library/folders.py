@@ -97,6 +97,14 @@ def library_rename(library: Library, name: str) -> Library:
 
 
 @transaction.atomic
+def library_set_write_originals(library: Library, write_originals: bool) -> Library:
+    """Choose where a person's edits of the library's photos are written besides the database:
+    into the originals (true) or into XMP sidecars next to them (false, the default)."""
+    library.write_originals = write_originals
+    library.save(update_fields=["write_originals"])
+    return library
+
+
 def folder_add(library: Library, raw: str, *, watched: bool = True) -> LibraryFolder:
     """Add the folder ``raw`` (absolute, existing, readable) to ``library`` and scan it."""
     if not raw.startswith("/"):

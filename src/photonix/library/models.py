@@ -22,6 +22,9 @@ class Library(models.Model):
     # scanned folders too. Off, such a photo is forgotten and left out of future scans instead.
     # (Originals that came in through upload are deleted either way.)
     delete_originals = models.BooleanField(default=False)
+    #: Where a person's edits (date, place, rating, title…) are written besides the database:
+    #: an XMP sidecar next to each original (the default), or the originals themselves.
+    write_originals = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "libraries"
@@ -94,6 +97,16 @@ class Lens(models.Model):
         return self.name
 
 
+#: The facts a person can set, as named in ``Photo.edited``: each keeps its columns on recording.
+EDITED_FACTS: dict[str, tuple[str, ...]] = {
+    "taken": ("taken_local", "taken_offset", "taken_source"),
+    "location": ("latitude", "longitude", "altitude"),
+    "rating": ("rating",),
+    "title": ("title",),
+    "description": ("description",),
+}
+
+
 class Photo(models.Model):
     """One shot. Its facts come from its preferred file; other files are versions of it.
 
@@ -128,6 +141,7 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True, help_text="As displayed.")
     orientation = models.PositiveSmallIntegerField(default=1)
     rating = models.SmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True, default="")
     description = models.TextField(blank=True, default="")
     artist = models.CharField(max_length=200, blank=True, default="")
     keywords = models.JSONField(default=list, blank=True)
@@ -152,6 +166,12 @@ class Photo(models.Model):
     favourite = models.BooleanField(default=False)
     trashed_at = models.DateTimeField(null=True, blank=True)
     preferred_by_user = models.BooleanField(default=False)
+    #: The facts a person set (``EDITED_FACTS``): recording a file again (a rescan, another
+    #: version) keeps them, whatever the file says.
+    edited = models.JSONField(default=list, blank=True)
+    #: Why the person's last edit could not be written to the sidecar (or the original); empty
+    #: when it was. The edit itself is kept in the database either way.
+    sidecar_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -89,6 +89,7 @@ class LibrarySerializer(serializers.ModelSerializer[Library]):
             "role",
             "upload_folder",
             "delete_originals",
+            "write_originals",
         )
         read_only_fields = fields
         extra_kwargs = {

@@ -45,6 +45,10 @@ def _on_models_to_download(names: list[str], **_: Any) -> None:
     transaction.on_commit(lambda: services.download_models(names))
 
 
+def _on_edits_to_write(photo_ids: list[int], **_: Any) -> None:
+    transaction.on_commit(lambda: services.send_write_edits(photo_ids))
+
+
 def connect() -> None:
     work.files_to_record.connect(_on_files_to_record, dispatch_uid="pipeline-record")
     work.folders_to_scan.connect(_on_folders_to_scan, dispatch_uid="pipeline-scan")
@@ -53,3 +57,4 @@ def connect() -> None:
     work.library_to_process.connect(_on_library_to_process, dispatch_uid="pipeline-library")
     work.library_to_recluster.connect(_on_library_to_recluster, dispatch_uid="pipeline-recluster")
     work.models_to_download.connect(_on_models_to_download, dispatch_uid="pipeline-models")
+    work.edits_to_write.connect(_on_edits_to_write, dispatch_uid="pipeline-edits")

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 RECORD_FILE = "photonix.library.record_file"
 SCAN_FOLDER = "photonix.library.scan_folder"
+WRITE_EDITS = "photonix.library.write_edits"
 
 
 DOWNLOAD_MODELS = "photonix.classify.download_models"
@@ -57,6 +58,11 @@ def send_record(file_ids: Iterable[int]) -> None:
 def send_scan(folder_ids: Iterable[int]) -> None:
     """Send a ``scan_folder`` task for each folder, now."""
     _send(SCAN_FOLDER, folder_ids)
+
+
+def send_write_edits(photo_ids: Iterable[int]) -> None:
+    """Send a ``write_edits`` task for each photo, now (a person's edits to its sidecars)."""
+    _send(WRITE_EDITS, photo_ids)
 
 
 def photo_dispatch(

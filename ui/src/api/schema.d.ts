@@ -995,7 +995,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Rate, archive, favourite or rotate a photo (editors and owners of its library). */
+        /**
+         * @description Rate, archive, favourite or rotate a photo, or correct its date, time zone, place,
+         *     title or description (editors and owners of its library).
+         */
         patch: operations["photos_update"];
         trace?: never;
     };
@@ -1781,9 +1784,10 @@ export interface components {
          *     * `trash` - trash
          *     * `tag` - tag
          *     * `untag` - untag
+         *     * `edit` - edit
          * @enum {string}
          */
-        ActionEnum: "rate" | "favourite" | "unfavourite" | "archive" | "unarchive" | "hide" | "unhide" | "trash" | "tag" | "untag";
+        ActionEnum: "rate" | "favourite" | "unfavourite" | "archive" | "unarchive" | "hide" | "unhide" | "trash" | "tag" | "untag" | "edit";
         AddResult: {
             added: number;
             /** @description ids already in the album, of another library, or not visible to you */
@@ -1866,10 +1870,29 @@ export interface components {
             /** Format: double */
             height: number;
         };
+        /** @description The facts a person corrects; every one is optional, and kept when files are read again. */
         BulkRequest: {
+            /**
+             * Format: date-time
+             * @description when the photo was taken, ISO 8601; with an offset the zone is set too
+             */
+            taken_at?: string;
+            /** @description minutes added to the date taken (after taken_at), the zone unchanged */
+            taken_shift?: number;
+            /** @description the zone, in minutes east of UTC (null: unknown); the clock time stays */
+            taken_offset?: number | null;
+            /** @description where it was taken (null: nowhere known) */
+            location?: components["schemas"]["LocationRequest"] | null;
+            /**
+             * Format: int64
+             * @description copy the place of this photo (one the user can see)
+             */
+            location_from?: number;
+            title?: string;
+            description?: string;
             ids: number[];
             /**
-             * @description hide and unhide are the old names of archive and unarchive; trash moves the photos to the trash (restore them with /api/trash/restore)
+             * @description hide and unhide are the old names of archive and unarchive; trash moves the photos to the trash (restore them with /api/trash/restore); edit: set the facts given (taken_at, taken_shift, taken_offset, location, location_from, title, description) on every photo
              *
              *     * `rate` - rate
              *     * `favourite` - favourite
@@ -1881,6 +1904,7 @@ export interface components {
              *     * `trash` - trash
              *     * `tag` - tag
              *     * `untag` - untag
+             *     * `edit` - edit
              */
             action: components["schemas"]["ActionEnum"];
             rating?: number | null;
@@ -2255,6 +2279,7 @@ export interface components {
             /** @description Where uploads are stored; empty: `uploads` in its first folder. */
             readonly upload_folder: string;
             readonly delete_originals: boolean;
+            readonly write_originals: boolean;
         };
         LibraryCreateRequest: {
             name: string;
@@ -2279,6 +2304,17 @@ export interface components {
             readonly name: string;
             readonly parent_id: number | null;
             readonly photo_count: number;
+        };
+        LocationRequest: {
+            /** Format: double */
+            latitude: number;
+            /** Format: double */
+            longitude: number;
+            /**
+             * Format: double
+             * @description metres
+             */
+            altitude?: number | null;
         };
         LoginRequest: {
             username: string;
@@ -2494,6 +2530,8 @@ export interface components {
             upload_folder?: string;
             /** @description emptying the trash deletes the original files of photos found in the library's folders too (off: they stay on disk, left out of future scans) */
             delete_originals?: boolean;
+            /** @description write people's edits into the original files instead of XMP sidecars */
+            write_originals?: boolean;
         };
         PatchedMemberRoleRequest: {
             role?: components["schemas"]["RoleEnum"];
@@ -2503,7 +2541,26 @@ export interface components {
             /** Format: int64 */
             cover_face?: number;
         };
+        /** @description The facts a person corrects; every one is optional, and kept when files are read again. */
         PatchedPhotoPatchRequest: {
+            /**
+             * Format: date-time
+             * @description when the photo was taken, ISO 8601; with an offset the zone is set too
+             */
+            taken_at?: string;
+            /** @description minutes added to the date taken (after taken_at), the zone unchanged */
+            taken_shift?: number;
+            /** @description the zone, in minutes east of UTC (null: unknown); the clock time stays */
+            taken_offset?: number | null;
+            /** @description where it was taken (null: nowhere known) */
+            location?: components["schemas"]["LocationRequest"] | null;
+            /**
+             * Format: int64
+             * @description copy the place of this photo (one the user can see)
+             */
+            location_from?: number;
+            title?: string;
+            description?: string;
             rating?: number | null;
             /** @description off the timeline, still found by search and in albums */
             archived?: boolean;
@@ -2519,6 +2576,17 @@ export interface components {
              *     * `270` - 270
              */
             rotation?: components["schemas"]["RotationEnum"];
+            /**
+             * @description degrees clockwise added to the rotation the photo has when this arrives: quick turns in a row all count (rotation, if given too, is overridden)
+             *
+             *     * `-270` - -270
+             *     * `-180` - -180
+             *     * `-90` - -90
+             *     * `90` - 90
+             *     * `180` - 180
+             *     * `270` - 270
+             */
+            turn?: components["schemas"]["TurnEnum"];
         };
         PatchedSharePatchRequest: {
             label?: string;
@@ -2593,6 +2661,7 @@ export interface components {
             readonly height: number | null;
             readonly orientation: number;
             readonly rating: number | null;
+            readonly title: string;
             readonly description: string;
             readonly artist: string;
             readonly keywords: unknown;
@@ -2615,6 +2684,12 @@ export interface components {
             readonly trashed_at: string | null;
             readonly tags: components["schemas"]["PhotoTagBrief"][];
             readonly people: components["schemas"]["PersonBrief"][];
+            /** @description its date is only its file's time (taken_source mtime): offer a date edit */
+            readonly undated: boolean;
+            /** @description the facts a person set: reading the files again keeps them */
+            readonly edited: unknown;
+            /** @description why the last edit could not be written to the sidecar (kept here) */
+            readonly sidecar_error: string;
         };
         PhotoCounts: {
             pending: number;
@@ -2648,6 +2723,8 @@ export interface components {
             readonly failed: boolean;
             /** @description why, in words (null unless failed) */
             readonly failure: string | null;
+            /** @description its date is only its file's time (taken_source mtime): offer a date edit */
+            readonly undated: boolean;
         };
         PhotoTag: {
             readonly id: number;
@@ -2841,6 +2918,8 @@ export interface components {
             failed: boolean;
             /** @description why, in words (null unless failed) */
             failure: string | null;
+            /** @description its date is only its file's time */
+            undated: boolean;
             /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
             caption: string;
             /**
@@ -3175,6 +3254,8 @@ export interface components {
             failed: boolean;
             /** @description why, in words (null unless failed) */
             failure: string | null;
+            /** @description its date is only its file's time */
+            undated: boolean;
             /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
             caption: string;
         };
@@ -3218,6 +3299,16 @@ export interface components {
             /** @description photos in the caller's trash */
             count: number;
         };
+        /**
+         * @description * `-270` - -270
+         *     * `-180` - -180
+         *     * `-90` - -90
+         *     * `90` - 90
+         *     * `180` - 180
+         *     * `270` - 270
+         * @enum {integer}
+         */
+        TurnEnum: -270 | -180 | -90 | 90 | 180 | 270;
         UnlockRequest: {
             password: string;
         };
@@ -5279,6 +5370,8 @@ export interface operations {
                 tag?: number[];
                 /** @description true: the photos in the trash (and only them); false: the others */
                 trashed?: boolean;
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;
@@ -6700,6 +6793,8 @@ export interface operations {
                 tag?: number[];
                 /** @description true: the photos in the trash (and only them); false: the others */
                 trashed?: boolean;
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;
@@ -6778,6 +6873,8 @@ export interface operations {
                 tag?: number[];
                 /** @description true: the photos in the trash (and only them); false: the others */
                 trashed?: boolean;
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;
@@ -6856,6 +6953,8 @@ export interface operations {
                 tag?: number[];
                 /** @description true: the photos in the trash (and only them); false: the others */
                 trashed?: boolean;
+                /** @description true: only photos whose date is only their file's time; false: none of them */
+                undated?: boolean;
             };
             header?: never;
             path?: never;

@@ -5,7 +5,7 @@ import type { ImportError, Library } from "../api/types";
 import { fakeApi, HEALTHY, json, SIGNED_IN_SESSION } from "../test/fakeApi";
 import { renderApp } from "../test/render";
 
-const LIBRARY: Library = { id: 4, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 2, role: "owner", upload_folder: "", delete_originals: false };
+const LIBRARY: Library = { id: 4, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 2, role: "owner", upload_folder: "", delete_originals: false, write_originals: false };
 
 const file = (id: number, path: string, state: "failed" | "unsupported", error: string): ImportError => ({
   id,

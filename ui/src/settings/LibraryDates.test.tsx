@@ -7,7 +7,7 @@ import { renderApp } from "../test/render";
 import { describeNamedDate } from "./namedDates";
 
 function library(role: Library["role"]): Library {
-  return { id: 7, name: "Family", created_at: "2024-01-01T00:00:00Z", photo_count: 1, error_count: 0, role, folders: [], upload_folder: "", delete_originals: false };
+  return { id: 7, name: "Family", created_at: "2024-01-01T00:00:00Z", photo_count: 1, error_count: 0, role, folders: [], upload_folder: "", delete_originals: false, write_originals: false };
 }
 
 function serve(session: Session, lib: Library, dates: NamedDate[], posted: unknown[] = []) {

@@ -15,6 +15,7 @@ function library(role: Library["role"], overrides: Partial<Library> = {}): Libra
     role,
     upload_folder: "",
     delete_originals: false,
+    write_originals: false,
     folders: [
       {
         id: 3,

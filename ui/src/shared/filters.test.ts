@@ -15,7 +15,7 @@ describe("URL ⇄ filters", () => {
     const filters = parseFilters(
       "tag=3&tag=7&camera=2&person=9&lens=4&place=11&colour=5&rating_min=3&flash=1&aperture_min=1.8&aperture_max=4" +
         "&exposure_max=0.01&iso_min=100&iso_max=800&focal_min=24&focal_max=70&date_from=2024-01-01&date_to=2024-05-31" +
-        "&has_gps=true&hidden=0&q=beach&library=1",
+        "&has_gps=true&hidden=0&undated=false&q=beach&library=1",
     );
     expect(filters).toEqual({
       library: 1,
@@ -38,6 +38,7 @@ describe("URL ⇄ filters", () => {
       date_to: "2024-05-31",
       has_gps: true,
       hidden: false,
+      undated: false,
       q: "beach",
     });
   });

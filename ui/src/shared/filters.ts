@@ -15,7 +15,7 @@ const NUMBER_KEYS = [
   "focal_min",
   "focal_max",
 ] as const;
-const BOOL_KEYS = ["flash", "has_gps", "hidden", "archived", "favourite", "trashed"] as const;
+const BOOL_KEYS = ["flash", "has_gps", "hidden", "archived", "favourite", "trashed", "undated"] as const;
 const DATE_KEYS = ["date_from", "date_to"] as const;
 const TEXT_KEYS = ["q"] as const;
 
@@ -40,6 +40,7 @@ export const FILTER_KEYS: readonly (keyof Filters)[] = [
   "archived",
   "favourite",
   "trashed",
+  "undated",
   "q",
   "bbox",
 ];

@@ -223,8 +223,9 @@ export function photoItem(id: number, day: number) {
     thumbnail_version: 1,
     failed: false,
     failure: null as string | null,
+    undated: false,
   };
 }
 
 /** The one library the album dialogs offer ("Family"). */
-export const FAMILY_LIBRARIES: Library[] = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0, role: "owner", upload_folder: "", delete_originals: false }];
+export const FAMILY_LIBRARIES: Library[] = [{ id: 1, name: "Family", created_at: "", folders: [], photo_count: 9, error_count: 0, role: "owner", upload_folder: "", delete_originals: false, write_originals: false }];

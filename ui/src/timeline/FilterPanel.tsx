@@ -376,6 +376,14 @@ export function FilterPanel({
               <input type="checkbox" checked={filters.hidden === true} onChange={(e) => set("hidden", e.target.checked || undefined)} />
               <span className="facet__name">Only archived photos</span>
             </label>
+            <label className="facet__option" title="Photos whose files hold no date: they are placed by the file's time.">
+              <input type="checkbox" checked={filters.undated === true} onChange={(e) => set("undated", e.target.checked || undefined)} />
+              <span className="facet__name">Only undated photos</span>
+            </label>
+            <label className="facet__option" title="Leave out the photos whose files hold no date (see them apart with “Only undated photos”).">
+              <input type="checkbox" checked={filters.undated === false} onChange={(e) => set("undated", e.target.checked ? false : undefined)} />
+              <span className="facet__name">Leave out undated photos</span>
+            </label>
           </fieldset>
         </>
       )}
@@ -408,6 +416,7 @@ export function ActiveFilters({ filters, onChange }: { filters: Filters; onChang
   single("date_to", filters.date_to && `Until ${filters.date_to}`);
   single("has_gps", filters.has_gps ? "With location" : undefined);
   single("hidden", filters.hidden ? "Archived photos" : undefined);
+  single("undated", filters.undated === undefined ? undefined : filters.undated ? "Undated photos" : "Dated photos");
   const area = filters.bbox === undefined ? undefined : parseBBox(filters.bbox);
   single("bbox", area && bboxLabel(area));
   const plain = (n: number) => formatNumber(n);

@@ -49,6 +49,9 @@ const detail = (id: number): PhotoDetail => ({
   user_rotation: 0,
   tags: [],
   people: [],
+  title: "",
+  edited: [],
+  sidecar_error: "",
 });
 
 // The album's own order (manual): 30 comes first, so previous and next are not the date order.
@@ -183,6 +186,104 @@ describe("the viewer opened in an album", () => {
     expect(within(things).getAllByRole("link").map((a) => a.textContent)).toEqual(["geyser", "landscape"]);
     expect(within(styles).getAllByRole("link").map((a) => a.textContent)).toEqual(["bright"]);
     expect(within(info).getAllByRole("link", { name: /landscape/i })).toHaveLength(1);
+  });
+});
+
+describe("editing from the viewer", () => {
+  it("sends each click on Rotate as a quarter turn, so quick clicks all count", async () => {
+    const user = userEvent.setup();
+    const bodies: unknown[] = [];
+    fakeApi(
+      routes("editor", {
+        "PATCH /api/photos/10": async (request) => {
+          bodies.push(await request.json());
+          return json(detail(10));
+        },
+      }),
+    );
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    const info = await screen.findByRole("complementary", { name: "Photo information" });
+    const rotate = within(info).getByRole("button", { name: "Rotate" });
+    await user.click(rotate);
+    await user.click(rotate);
+    await user.click(rotate);
+    await waitFor(() => expect(bodies).toHaveLength(3));
+    expect(bodies).toEqual([{ turn: 90 }, { turn: 90 }, { turn: 90 }]);
+  });
+
+  it("marks an undated photo and sets its date and zone", async () => {
+    const user = userEvent.setup();
+    const bodies: unknown[] = [];
+    const undated: PhotoDetail = { ...detail(10), undated: true, taken_source: "mtime", taken_at: "2024-01-05T10:00:00+00:00" };
+    fakeApi(
+      routes("editor", {
+        "GET /api/photos/10": () => json(undated),
+        "PATCH /api/photos/10": async (request) => {
+          bodies.push(await request.json());
+          return json({ ...undated, undated: false, taken_source: "person", taken_at: "2019-07-14T09:30:00-04:00" });
+        },
+      }),
+    );
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    const info = await screen.findByRole("complementary", { name: "Photo information" });
+    expect(within(info).getByTestId("info-undated")).toHaveTextContent("Undated");
+    await user.click(within(info).getByRole("button", { name: "Set date" }));
+    const form = within(info).getByRole("form", { name: "Edit date" });
+    const when = within(form).getByLabelText("Taken on");
+    expect(when).toHaveValue("2024-01-05T10:00");
+    await user.clear(when);
+    await user.type(when, "2019-07-14T09:30");
+    await user.selectOptions(within(form).getByLabelText("Time zone"), "UTC-04:00");
+    await user.click(within(form).getByRole("button", { name: "Save date" }));
+    await waitFor(() => expect(bodies).toEqual([{ taken_at: "2019-07-14T09:30:00-04:00" }]));
+    await waitFor(() => expect(within(info).queryByRole("form", { name: "Edit date" })).not.toBeInTheDocument());
+  });
+});
+
+describe("placing a photo from the viewer", () => {
+  it("saves typed coordinates, and gives a copied place to another photo", async () => {
+    const user = userEvent.setup();
+    window.sessionStorage.clear();
+    const bodies: unknown[] = [];
+    const placed: PhotoDetail = { ...detail(20), latitude: 48.8584, longitude: 2.2945 };
+    fakeApi(
+      routes("editor", {
+        "GET /api/photos/20": () => json(placed),
+        "PATCH /api/photos/10": async (request) => {
+          bodies.push(await request.json());
+          return json({ ...detail(10), latitude: 48.8584, longitude: 2.2945 });
+        },
+      }),
+    );
+    renderApp("/albums/3/photos/10");
+    await user.click(await screen.findByRole("button", { name: "Info" }));
+    let info = await screen.findByRole("complementary", { name: "Photo information" });
+    await user.click(within(info).getByRole("button", { name: "Set place" }));
+    let form = within(info).getByRole("form", { name: "Edit place" });
+    await user.type(within(form).getByLabelText("Latitude"), "95");
+    await user.type(within(form).getByLabelText("Longitude"), "2.29");
+    await user.click(within(form).getByRole("button", { name: "Save place" }));
+    expect(within(form).getByText("A latitude is from -90 to 90.")).toBeInTheDocument();
+    await user.clear(within(form).getByLabelText("Latitude"));
+    await user.type(within(form).getByLabelText("Latitude"), "-33,86");
+    await user.click(within(form).getByRole("button", { name: "Save place" }));
+    await waitFor(() => expect(bodies).toEqual([{ location: { latitude: -33.86, longitude: 2.29 } }]));
+
+    // Copy the place of photo 20, then give it to photo 10.
+    await user.keyboard("{ArrowRight}");
+    await waitFor(() => expect(location()).toBe("/albums/3/photos/20"));
+    info = await screen.findByRole("complementary", { name: "Photo information" });
+    await user.click(await within(info).findByRole("button", { name: "Copy place" }));
+    await user.click(screen.getByRole("button", { name: "Previous photo" }));
+    await waitFor(() => expect(location()).toBe("/albums/3/photos/10"));
+    info = await screen.findByRole("complementary", { name: "Photo information" });
+    await user.click(await within(info).findByRole("button", { name: /^(Set|Edit) place$/ }));
+    form = within(info).getByRole("form", { name: "Edit place" });
+    await user.click(within(form).getByRole("button", { name: /Use the copied place/ }));
+    await waitFor(() => expect(bodies).toHaveLength(2));
+    expect(bodies[1]).toEqual({ location_from: 20 });
   });
 });
 

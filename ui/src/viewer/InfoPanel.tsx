@@ -12,6 +12,9 @@ import { QueryState } from "../shared/QueryState";
 import { exposureLine, flattenMetadata, rawMethodLabel, tagsByType } from "./format";
 import { useFileMetadata, usePhotoAlbums, useSetPreferred, useUpdatePhoto } from "./queries";
 import { StarRating } from "./StarRating";
+import { DateEditor } from "./DateEditor";
+import { LocationEditor } from "./LocationEditor";
+import { copyPlace } from "./places";
 
 const MiniMap = lazy(() => import("./MiniMap"));
 
@@ -83,6 +86,9 @@ export function InfoPanel({
   const albums = usePhotoAlbums(photo.id);
   const [metadataFile, setMetadataFile] = useState<number | null>(null);
   const [addingToAlbum, setAddingToAlbum] = useState(false);
+  const [editingDate, setEditingDate] = useState(false);
+  const [editingPlace, setEditingPlace] = useState(false);
+  const [placeNotice, setPlaceNotice] = useState("");
   const [albumNotice, setAlbumNotice] = useState("");
   const [removing, setRemoving] = useState(false);
   const [removeError, setRemoveError] = useState("");
@@ -102,10 +108,28 @@ export function InfoPanel({
       </div>
       <StarRating value={photo.rating ?? 0} onChange={(rating) => update.mutate({ rating })} />
       {update.isError && <p className="field__error">{errorMessage(update.error)}</p>}
+      {photo.sidecar_error && (
+        <p className="field__error" data-testid="info-sidecar-error">
+          Your edits are saved here, but could not be written next to the file: {photo.sidecar_error}
+        </p>
+      )}
       <dl className="info__list">
         <div>
           <dt>Date</dt>
-          <dd data-testid="info-date">{formatTakenAt(photo.taken_at)}</dd>
+          <dd className="info__date">
+            <span data-testid="info-date">{formatTakenAt(photo.taken_at)}</span>
+            {photo.undated && (
+              <span className="badge" data-testid="info-undated" title="The file holds no date: this is when the file was last written.">
+                Undated: the file’s time
+              </span>
+            )}
+            {!editingDate && (
+              <button type="button" className="button button--small" onClick={() => setEditingDate(true)}>
+                {photo.undated ? "Set date" : "Edit date"}
+              </button>
+            )}
+            {editingDate && <DateEditor photo={photo} onDone={() => setEditingDate(false)} />}
+          </dd>
         </div>
         {photo.camera && (
           <div>
@@ -149,21 +173,49 @@ export function InfoPanel({
             </dd>
           </div>
         )}
+        {photo.title && (
+          <div>
+            <dt>Title</dt>
+            <dd>{photo.title}</dd>
+          </div>
+        )}
         {photo.description && (
           <div>
             <dt>Description</dt>
             <dd>{photo.description}</dd>
           </div>
         )}
-        {hasGps && (
-          <div>
-            <dt>Location</dt>
-            <dd>
-              {formatCoordinates(photo.latitude ?? 0, photo.longitude ?? 0)}
-              {photo.altitude !== null && ` · ${formatNumber(Math.round(photo.altitude))} m`}
-            </dd>
-          </div>
-        )}
+        <div>
+          <dt>Location</dt>
+          <dd className="info__date">
+            {hasGps ? (
+              <span data-testid="info-location">
+                {formatCoordinates(photo.latitude ?? 0, photo.longitude ?? 0)}
+                {photo.altitude !== null && ` · ${formatNumber(Math.round(photo.altitude))} m`}
+              </span>
+            ) : (
+              <span className="muted">Unknown</span>
+            )}
+            {!editingPlace && (
+              <button type="button" className="button button--small" onClick={() => setEditingPlace(true)}>
+                {hasGps ? "Edit place" : "Set place"}
+              </button>
+            )}
+            {hasGps && !editingPlace && (
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => {
+                  copyPlace({ photoId: photo.id, latitude: photo.latitude ?? 0, longitude: photo.longitude ?? 0 });
+                  setPlaceNotice("Place copied: give it to another photo with “Set place”.");
+                }}
+              >
+                Copy place
+              </button>
+            )}
+            {editingPlace && <LocationEditor photo={photo} onDone={() => setEditingPlace(false)} />}
+          </dd>
+        </div>
       </dl>
       {hasGps && (
         <Suspense fallback={<div className="minimap" />}>
@@ -248,7 +300,7 @@ export function InfoPanel({
         <button
           type="button"
           className="button button--small"
-          onClick={() => update.mutate({ rotation: (((photo.user_rotation ?? 0) + 90) % 360) as 0 | 90 | 180 | 270 })}
+          onClick={() => update.mutate({ turn: 90 })}
         >
           Rotate
         </button>
@@ -302,6 +354,7 @@ export function InfoPanel({
         )}
       </div>
       <p className="info__status" role="status">
+        {placeNotice}
         {albumNotice}
         {removeError && <span className="field__error">{removeError}</span>}
       </p>

@@ -186,7 +186,7 @@ export function Viewer({
     else if (key === "0" && !event.shiftKey) setView(FIT);
     else if (key === ")" || (key === "0" && event.shiftKey)) update.mutate({ rating: 0 });
     else if (/^[1-5]$/.test(key)) update.mutate({ rating: Number(key) });
-    else if (key === "r" && detail.data) update.mutate({ rotation: ((detail.data.user_rotation + 90) % 360) as 0 | 90 | 180 | 270 });
+    else if (key === "r") update.mutate({ turn: 90 });
     else if (key === "d" && file) window.location.assign(originalUrl(file.id));
     else return;
     event.preventDefault();

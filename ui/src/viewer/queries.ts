@@ -18,6 +18,8 @@ export function useUpdatePhoto(id: number) {
         const next = { ...previous };
         if (body.rating !== undefined) next.rating = body.rating;
         if (body.hidden !== undefined) next.hidden = body.hidden;
+        // A turn adds to what the server has when it arrives: quick turns in a row all count.
+        if (body.turn !== undefined) next.user_rotation = (((next.user_rotation + body.turn) % 360) + 360) % 360;
         queryClient.setQueryData(photoKeys.detail(id), next);
       }
       return { previous };

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -41,12 +42,16 @@ from photonix.library.browse import (
 from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Photo, PhotoFile, SearchTerm
 from photonix.library.serializers import FileSerializer, PhotoFailureSerializer
+from photonix.media.metadata import UNDATED_SOURCES
 
 SEARCH_LIMIT = 500
 
 
 class PhotoListSerializer(PhotoFailureSerializer):
     taken_at = serializers.SerializerMethodField()
+    undated = serializers.SerializerMethodField(
+        help_text="its date is only its file's time (taken_source mtime): offer a date edit"
+    )
 
     class Meta:
         model = Photo
@@ -62,8 +67,12 @@ class PhotoListSerializer(PhotoFailureSerializer):
             "thumbnail_version",
             "failed",
             "failure",
+            "undated",
         )
         read_only_fields = fields
+
+    def get_undated(self, obj: Photo) -> bool:
+        return obj.taken_source in UNDATED_SOURCES
 
     def get_taken_at(self, obj: Photo) -> str | None:
         taken = obj.taken_at
@@ -121,6 +130,7 @@ class PhotoSerializer(PhotoListSerializer):
             "height",
             "orientation",
             "rating",
+            "title",
             "description",
             "artist",
             "keywords",
@@ -139,8 +149,17 @@ class PhotoSerializer(PhotoListSerializer):
             "trashed_at",
             "tags",
             "people",
+            "undated",
+            "edited",
+            "sidecar_error",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "edited": {"help_text": "the facts a person set: reading the files again keeps them"},
+            "sidecar_error": {
+                "help_text": "why the last edit could not be written to the sidecar (kept here)"
+            },
+        }
 
     def get_camera(self, obj: Photo) -> str | None:
         return None if obj.camera is None else str(obj.camera)
@@ -209,7 +228,90 @@ class PhotoListView(generics.ListAPIView[Photo]):
         return super().get(request, *args, **kwargs)
 
 
-class PhotoPatchSerializer(serializers.Serializer[Any]):
+class TakenAtField(serializers.Field):  # type: ignore[type-arg]
+    """A date and time as ISO 8601, with its zone (``2021-06-05T14:30:00+02:00``) or without
+    (``2021-06-05T14:30:00``: the zone is unknown). Kept as given, never converted."""
+
+    default_error_messages = {
+        "invalid": "an ISO 8601 date and time, e.g. 2021-06-05T14:30:00+02:00"
+    }
+
+    def to_internal_value(self, data: Any) -> dt.datetime:
+        if not isinstance(data, str) or len(data) > 40:
+            self.fail("invalid")
+        try:
+            return dt.datetime.fromisoformat(data)
+        except ValueError:
+            self.fail("invalid")
+
+    def to_representation(self, value: dt.datetime) -> str:
+        return value.isoformat()
+
+
+class LocationSerializer(serializers.Serializer[Any]):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    altitude = serializers.FloatField(
+        min_value=-500, max_value=10_000, required=False, allow_null=True, help_text="metres"
+    )
+
+
+class FactsSerializer(serializers.Serializer[Any]):
+    """The facts a person corrects; every one is optional, and kept when files are read again."""
+
+    taken_at = extend_schema_field({"type": "string", "format": "date-time"})(TakenAtField)(
+        required=False,
+        help_text="when the photo was taken, ISO 8601; with an offset the zone is set too",
+    )
+    taken_shift = serializers.IntegerField(
+        min_value=-edits.MAX_SHIFT_MINUTES,
+        max_value=edits.MAX_SHIFT_MINUTES,
+        required=False,
+        help_text="minutes added to the date taken (after taken_at), the zone unchanged",
+    )
+    taken_offset = serializers.IntegerField(
+        min_value=-14 * 60,
+        max_value=14 * 60,
+        required=False,
+        allow_null=True,
+        help_text="the zone, in minutes east of UTC (null: unknown); the clock time stays",
+    )
+    location = LocationSerializer(
+        required=False, allow_null=True, help_text="where it was taken (null: nowhere known)"
+    )
+    location_from = IdField(
+        required=False, help_text="copy the place of this photo (one the user can see)"
+    )
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "location" in attrs and "location_from" in attrs:
+            raise ValidationError({"location_from": ["give location or location_from, not both"]})
+        return attrs
+
+
+def _fact_changes(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The service's changes from a validated :class:`FactsSerializer`'s data."""
+    changes = {k: v for k, v in data.items() if k != "location_from"}
+    if "location" in data:
+        place = data["location"]
+        changes["location"] = (
+            None
+            if place is None
+            else (place["latitude"], place["longitude"], place.get("altitude"))
+        )
+    if "location_from" in data:
+        source = selectors.photos_for(user).filter(pk=data["location_from"]).first()
+        if source is None:
+            raise ValidationError({"location_from": ["no such photo"]})
+        if source.latitude is None or source.longitude is None:
+            raise ValidationError({"location_from": ["that photo has no place"]})
+        changes["location"] = (source.latitude, source.longitude, source.altitude)
+    return changes
+
+
+class PhotoPatchSerializer(FactsSerializer):
     rating = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
     archived = serializers.BooleanField(
         required=False, help_text="off the timeline, still found by search and in albums"
@@ -220,6 +322,12 @@ class PhotoPatchSerializer(serializers.Serializer[Any]):
         choices=edits.ROTATIONS,
         required=False,
         help_text="degrees clockwise, on top of the camera's orientation",
+    )
+    turn = serializers.ChoiceField(
+        choices=edits.TURNS,
+        required=False,
+        help_text="degrees clockwise added to the rotation the photo has when this arrives: "
+        "quick turns in a row all count (rotation, if given too, is overridden)",
     )
 
 
@@ -248,13 +356,14 @@ class PhotoDetailView(APIView):
         responses={200: PhotoSerializer, 400: FIELD_ERRORS, 403: DetailSerializer},
     )
     def patch(self, request: Request, photo_id: int) -> Response:
-        """Rate, archive, favourite or rotate a photo (editors and owners of its library)."""
+        """Rate, archive, favourite or rotate a photo, or correct its date, time zone, place,
+        title or description (editors and owners of its library)."""
         user = request_user(request)
         photo = _photo_detail(user, photo_id)
         _editable(user, photo)
         payload = PhotoPatchSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        changes = dict(payload.validated_data)
+        changes = _fact_changes(user, payload.validated_data)
         if "archived" in changes:
             changes["hidden"] = changes.pop("archived")
         one = Photo.objects.filter(pk=photo.pk)
@@ -291,7 +400,7 @@ class PhotoPreferredView(APIView):
         return Response(PhotoSerializer(_photo_detail(user, photo_id)).data)
 
 
-class BulkSerializer(serializers.Serializer[Any]):
+class BulkSerializer(FactsSerializer):
     ids = serializers.ListField(
         child=IdField(),
         min_length=1,
@@ -309,14 +418,21 @@ class BulkSerializer(serializers.Serializer[Any]):
             "trash",
             "tag",
             "untag",
+            "edit",
         ),
         help_text="hide and unhide are the old names of archive and unarchive; trash moves the "
-        "photos to the trash (restore them with /api/trash/restore)",
+        "photos to the trash (restore them with /api/trash/restore); edit: set the facts given "
+        "(taken_at, taken_shift, taken_offset, location, location_from, title, description) on "
+        "every photo",
     )
     rating = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
     tag = serializers.CharField(max_length=200, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        facts = set(FactsSerializer().fields) & set(attrs)
+        if attrs["action"] == "edit" and not facts:
+            raise ValidationError({"action": ["edit needs at least one fact to set"]})
         if attrs["action"] == "rate" and "rating" not in attrs:
             raise ValidationError({"rating": ["required to rate"]})
         if attrs["action"] in ("tag", "untag") and not attrs.get("tag", "").strip():
@@ -349,6 +465,9 @@ class PhotoBulkView(APIView):
                 status=status.HTTP_403_FORBIDDEN,
             )
         options = {k: data[k] for k in ("rating", "tag") if k in data}
+        if data["action"] == "edit":
+            facts = {k: v for k, v in data.items() if k in FactsSerializer().fields}
+            options = _fact_changes(user, facts)
         targets = Photo.objects.filter(pk__in=list(photos.values_list("pk", flat=True)))
         action = data["action"]
         if action in CURATE_ACTIONS:
@@ -495,6 +614,7 @@ class TimelineItemSerializer(serializers.Serializer[Any]):
         help_text="its image could not be made: shown as failed, never an album's cover"
     )
     failure = serializers.CharField(allow_null=True, help_text="why, in words (null unless failed)")
+    undated = serializers.BooleanField(help_text="its date is only its file's time")
     caption = serializers.CharField(
         help_text="what it shows, for its alt text: top tags, named people, place "
         '("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known'

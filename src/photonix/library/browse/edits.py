@@ -1,12 +1,21 @@
-"""A person's changes to photos: rating, hiding, rotating, tagging, choosing the preferred version.
+"""A person's changes to photos: rating, hiding, rotating, tagging, choosing the preferred
+version, and the facts they correct (date and time with its zone, place, title, description).
 
 These are the only code paths that write them, so the follow-up work (re-rendering the
-thumbnails after a rotation, reprocessing after a new preferred version) cannot be forgotten.
-Callers check the user's role first (:func:`editable_library_ids`).
+thumbnails after a rotation, reprocessing after a new preferred version, writing the edited
+facts to the photo's XMP sidecars) cannot be forgotten. Callers check the user's role first
+(:func:`editable_library_ids`).
+
+An edited fact is named in ``Photo.edited``: recording the file again (a rescan, "reprocess
+all", another version) keeps it. It is also written, after the edit commits, to an XMP sidecar
+next to each version's file (or into the file, when the library says so), where other programs
+and a later import read it; a write that fails leaves the edit in the database and says why in
+``Photo.sidecar_error``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,16 +26,24 @@ from django.db.models import QuerySet
 
 from photonix.classifiers.models import PhotoTag, Tag
 from photonix.core import work
+from photonix.core.errors import PhotonixError
 from photonix.core.models import User
 from photonix.library.browse import people
 from photonix.library.facts import photo_apply_metadata
 from photonix.library.models import LibraryMember, Photo, PhotoFile
-from photonix.media.metadata import parse
+from photonix.media import metadata
+from photonix.media.exiftool import ExifTool
+from photonix.media.metadata import Edits, MetadataWriteError, parse, write_edits
 
 logger = logging.getLogger(__name__)
 
 EDITOR_ROLES = (LibraryMember.Role.OWNER, LibraryMember.Role.EDITOR)
 ROTATIONS = (0, 90, 180, 270)
+TURNS = (-270, -180, -90, 90, 180, 270)
+#: The facts a person may set (``Photo.edited``), each written to the sidecar.
+FACTS = ("taken", "location", "rating", "title", "description")
+#: How far a date may be shifted at once: a century either way.
+MAX_SHIFT_MINUTES = 100 * 366 * 24 * 60
 PERSON_SOURCE = "person"
 KEYWORD = "keyword"
 BULK_LIMIT = 1000
@@ -42,21 +59,101 @@ def editable_library_ids(user: User) -> set[int]:
     )
 
 
+class EditError(PhotonixError):
+    """An edit that cannot be made as asked (a date out of range, a place off the globe)."""
+
+
+def _mark(photo: Photo, fact: str, fields: list[str]) -> None:
+    if fact not in photo.edited:
+        photo.edited = [*photo.edited, fact]
+    if "edited" not in fields:
+        fields.append("edited")
+
+
+def _facts_apply(photo: Photo, changes: Mapping[str, Any], fields: list[str]) -> bool:
+    """Apply the fact changes in ``changes`` to ``photo`` (not saved); True when any applied.
+
+    ``taken_at`` sets the date and time (aware: its zone too; naive: the zone is unknown);
+    ``taken_shift`` then moves it by that many minutes (the zone stays); ``taken_offset`` then
+    sets the zone (minutes east of UTC, or None: unknown), keeping the clock time.
+    ``location`` is ``(latitude, longitude, altitude)`` or None (no place); ``title`` and
+    ``description`` are text.
+    """
+    changed = False
+    if "taken_at" in changes or "taken_shift" in changes or "taken_offset" in changes:
+        local, offset = photo.taken_local, photo.taken_offset
+        if "taken_at" in changes:
+            taken: dt.datetime = changes["taken_at"]
+            utc_offset = taken.utcoffset()
+            offset = None if utc_offset is None else int(utc_offset.total_seconds() // 60)
+            local = taken.replace(tzinfo=dt.UTC)
+        if changes.get("taken_shift"):
+            if local is None:
+                raise EditError(
+                    "a photo with no date cannot be shifted: set its date", field="taken_shift"
+                )
+            try:
+                local = local + dt.timedelta(minutes=int(changes["taken_shift"]))
+            except OverflowError as exc:
+                raise EditError("the shifted date is out of range", field="taken_shift") from exc
+        if "taken_offset" in changes:
+            offset = changes["taken_offset"]
+        if local is None or not (1826 <= local.year <= 9998):
+            raise EditError("a date taken is between the years 1826 and 9998", field="taken_at")
+        photo.taken_local, photo.taken_offset = local, offset
+        photo.taken_source = metadata.PERSON_SOURCE
+        fields += ["taken_local", "taken_offset", "taken_source"]
+        _mark(photo, "taken", fields)
+        changed = True
+    if "location" in changes:
+        location = changes["location"]
+        if location is None:
+            photo.latitude = photo.longitude = photo.altitude = None
+        else:
+            latitude, longitude, altitude = location
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                raise EditError(
+                    "a place is a latitude in -90..90 and a longitude in -180..180",
+                    field="location",
+                )
+            photo.latitude, photo.longitude, photo.altitude = latitude, longitude, altitude
+        fields += ["latitude", "longitude", "altitude"]
+        _mark(photo, "location", fields)
+        changed = True
+    for text in ("title", "description"):
+        if text in changes:
+            setattr(photo, text, str(changes[text] or "").strip())
+            fields.append(text)
+            _mark(photo, text, fields)
+            changed = True
+    return changed
+
+
 @transaction.atomic
 def photo_update(photo: Photo, changes: Mapping[str, Any]) -> Photo:
-    """Change what a person decides about one photo: ``rating``, ``hidden``, ``rotation``.
+    """Change what a person decides about one photo: ``rating``, ``hidden``, ``rotation`` (the
+    absolute rotation) or ``turn`` (degrees clockwise added to the rotation the photo has when
+    the change is made: quick turns in a row all count), and the facts of
+    :func:`_facts_apply`.
 
-    Only the keys present change. A new rotation swaps the displayed width and height when it
-    turns the photo a quarter, and re-renders the thumbnails.
+    Only the keys present change. The row is locked for the change, so two edits at once both
+    land. A new rotation swaps the displayed width and height when it turns the photo a
+    quarter, and re-renders the thumbnails; an edited fact or rating is written to the
+    sidecars after commit.
     """
+    photo = Photo.objects.select_for_update().get(pk=photo.pk)
     fields: list[str] = []
     if "rating" in changes:
         photo.rating = changes["rating"]
         fields.append("rating")
+        _mark(photo, "rating", fields)
     if "hidden" in changes:
         photo.hidden = bool(changes["hidden"])
         fields.append("hidden")
+    facts = _facts_apply(photo, changes, fields)
     rotation = int(changes.get("rotation", photo.user_rotation)) % 360
+    if "turn" in changes:
+        rotation = (photo.user_rotation + int(changes["turn"])) % 360
     rotated = rotation != photo.user_rotation
     if rotated:
         turn = (rotation - photo.user_rotation) % 360
@@ -67,10 +164,84 @@ def photo_update(photo: Photo, changes: Mapping[str, Any]) -> Photo:
         fields.append("user_rotation")
         _boxes_rotate(photo, turn)
     if fields:
-        photo.save(update_fields=[*fields, "updated_at"])
+        photo.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     if rotated:
         work.process_photo(photo.pk, force_stages=["thumbnails"])
+    if facts or "rating" in changes:
+        work.write_edits([photo.pk])
     return photo
+
+
+def photos_edit_facts(photos: QuerySet[Photo], changes: Mapping[str, Any]) -> int:
+    """Apply the same fact changes (see :func:`_facts_apply`) to many photos: a date set or
+    shifted, a zone, a place. Returns how many photos changed. Each photo's edit is written to
+    its sidecars after commit."""
+    ids: list[int] = []
+    with transaction.atomic():
+        for photo in photos.select_for_update().order_by("pk"):
+            fields: list[str] = []
+            if _facts_apply(photo, changes, fields):
+                photo.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+                ids.append(photo.pk)
+        work.write_edits(ids)
+    return len(ids)
+
+
+def photo_edits(photo: Photo) -> Edits:
+    """What the person set on ``photo``, as it is to be written to its sidecars."""
+    edited = set(photo.edited or [])
+    clear = set()
+    location = None
+    if "location" in edited:
+        if photo.latitude is None or photo.longitude is None:
+            clear.add("location")
+        else:
+            location = (photo.latitude, photo.longitude, photo.altitude)
+    if "rating" in edited and photo.rating is None:
+        clear.add("rating")
+    for text in ("title", "description"):
+        if text in edited and not getattr(photo, text):
+            clear.add(text)
+    return Edits(
+        taken_at=photo.taken_at if "taken" in edited else None,
+        location=location,
+        rating=photo.rating if "rating" in edited else None,
+        title=photo.title if "title" in edited and photo.title else None,
+        description=photo.description if "description" in edited and photo.description else None,
+        clear=frozenset(clear),
+    )
+
+
+def photo_write_edits(photo_id: int, exiftool: ExifTool) -> str:
+    """Write the person's edits of a photo to each of its versions' sidecars (or, when its
+    library says so, into the files). Returns what went wrong, in words ("" when nothing did);
+    the same is kept in ``Photo.sidecar_error`` for the viewer to show.
+
+    A sidecar written here gets its new modification time recorded, so the next scan does not
+    take it for someone else's change.
+    """
+    photo = Photo.objects.select_related("library").filter(pk=photo_id).first()
+    if photo is None or not photo.edited:
+        return ""
+    edits = photo_edits(photo)
+    original = photo.library.write_originals
+    problems: list[str] = []
+    for file in photo.files.filter(state=PhotoFile.State.OK).order_by("pk"):
+        try:
+            written = write_edits(exiftool, Path(file.path), edits, original=original)
+        except MetadataWriteError as exc:
+            problems.append(str(exc))
+            logger.warning("edits of photo %s not written: %s", photo_id, exc)
+            continue
+        if not original:
+            try:
+                mtime_ns = written.stat().st_mtime_ns
+            except OSError:
+                continue
+            PhotoFile.objects.filter(pk=file.pk).update(sidecar_mtime_ns=mtime_ns)
+    error = "; ".join(problems)
+    Photo.objects.filter(pk=photo_id).update(sidecar_error=error)
+    return error
 
 
 @transaction.atomic
@@ -189,7 +360,17 @@ def _untag_photos(photos: QuerySet[Photo], name: str) -> int:
 def photos_bulk(photos: QuerySet[Photo], action: str, **options: Any) -> int:
     """Apply one action to many photos; returns how many photos it changed."""
     if action == "rate":
-        return photos.update(rating=options.get("rating"))
+        rated = 0
+        for photo in photos.select_for_update().order_by("pk"):
+            fields = ["rating"]
+            photo.rating = options.get("rating")
+            _mark(photo, "rating", fields)
+            photo.save(update_fields=[*fields, "updated_at"])
+            rated += 1
+        work.write_edits(list(photos.values_list("pk", flat=True)))
+        return rated
+    if action == "edit":
+        return photos_edit_facts(photos, options)
     if action in ("hide", "unhide"):
         return photos.update(hidden=action == "hide")
     if action == "tag":

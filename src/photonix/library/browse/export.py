@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from photonix.classifiers.models import PhotoTag
 from photonix.library.browse import people
 from photonix.library.models import Library, Photo, PhotoFile
+from photonix.media.metadata import UNDATED_SOURCES
 from photonix.pipeline.models import Job, PhotoPipeline
 
 
@@ -119,6 +120,8 @@ def _rows(files: list[PhotoFile]) -> Iterator[dict[str, Any]]:
             "photo_id": None if photo is None else photo.pk,
             "file_type": file.file_type or None,
             "taken_at": _taken_at(photo),
+            "taken_source": (photo.taken_source or None) if photo is not None else None,
+            "undated": photo is not None and photo.taken_source in UNDATED_SOURCES,
             "camera_make": (camera.make or None) if camera else None,
             "camera_model": (camera.model or None) if camera else None,
             "lens": photo.lens.name if photo is not None and photo.lens is not None else None,
@@ -133,6 +136,8 @@ def _rows(files: list[PhotoFile]) -> Iterator[dict[str, Any]]:
             "trashed_at": (
                 None if photo is None or photo.trashed_at is None else photo.trashed_at.isoformat()
             ),
+            "title": (photo.title or None) if photo is not None else None,
+            "edited": [] if photo is None else list(photo.edited or []),
             "tags": [] if photo is None else tags.get(photo.pk, []),
             "people": [] if photo is None else persons.get(photo.pk, []),
             "error": error,

@@ -23,6 +23,7 @@ from photonix.library.browse import people, search
 from photonix.library.browse.search import LIST_PARAMS
 from photonix.library.browse.visibility import NOTHING, visible_q
 from photonix.library.models import Photo
+from photonix.media.metadata import UNDATED_SOURCES
 
 RANGES = (
     ("aperture", "aperture_min", "aperture_max"),
@@ -86,6 +87,10 @@ class PhotoFilterSerializer(serializers.Serializer[Any]):
         help_text=f"local date taken, inclusive (up to {LAST_DATE.isoformat()})",
     )
     has_gps = serializers.BooleanField(required=False, help_text="with (or without) a location")
+    undated = serializers.BooleanField(
+        required=False,
+        help_text="true: only photos whose date is only their file's time; false: none of them",
+    )
     bbox = serializers.CharField(
         required=False,
         max_length=200,
@@ -258,6 +263,9 @@ def filter_q(
     if "has_gps" in filters:
         with_gps = Q(latitude__isnull=False, longitude__isnull=False)
         q &= with_gps if filters["has_gps"] else ~with_gps
+    if "undated" in filters:
+        undated = Q(taken_source__in=UNDATED_SOURCES)
+        q &= undated if filters["undated"] else ~undated
     if "bbox" in filters:
         q &= bbox_q(filters["bbox"])
     if filters.get("q", "").strip():

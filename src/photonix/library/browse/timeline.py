@@ -32,6 +32,7 @@ from photonix.library.browse import captions, people, search
 from photonix.library.browse.filters import OWN_FACET_PARAMS, filtered_photos, selection_q
 from photonix.library.browse.search import SHOWN_VERDICTS
 from photonix.library.models import Camera, Lens, Photo
+from photonix.media.metadata import UNDATED_SOURCES
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 500
@@ -49,6 +50,7 @@ TIMELINE_FIELDS = (
     "failure",
     "favourite",
     "trashed_at",
+    "taken_source",
 )
 
 
@@ -110,6 +112,7 @@ def timeline_page(
             "trashed_at": None if trashed_at is None else trashed_at.isoformat(),
             "failed": bool(failure),
             "failure": failure or None,
+            "undated": taken_source in UNDATED_SOURCES,
         }
         for (
             pk,
@@ -124,6 +127,7 @@ def timeline_page(
             failure,
             favourite,
             trashed_at,
+            taken_source,
         ) in rows
     ]
     texts = captions.captions([item["id"] for item in results])

@@ -221,7 +221,15 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
             file.raw_method = ""
         file.warnings = list(meta.warnings)
         file.metadata = meta.raw  # made JSON-safe by media.metadata.parse
+        previous_sidecar_ns = file.sidecar_mtime_ns
         file.sidecar_mtime_ns = sidecar.stat().st_mtime_ns if sidecar else None
+        # The sidecar changed since it was last read or written by Photonix: another program
+        # (darktable, digiKam, Lightroom) edited it, and what it says now wins over the
+        # person's earlier edits here (which it holds too, unless writing them failed).
+        sidecar_edited = sidecar is not None and previous_sidecar_ns not in (
+            None,
+            file.sidecar_mtime_ns,
+        )
         file.recorded_at = timezone.now()
         left: Photo | None = None
         if _was_a_copy(file, previous_hash):
@@ -245,6 +253,8 @@ def file_record(file_id: int, exiftool: ExifTool) -> PhotoFile | None:
             if photo.preferred_file_id != file.pk or (previous_hash and previous_hash != digest):
                 redo = ["*"]  # new pixels: every derived thing is stale
             photo.preferred_file = file
+            if sidecar_edited and not photo.sidecar_error:
+                photo.edited = []
             photo_apply_metadata(photo, meta, file)
             photo.save()
         work.process_photo(photo.pk, force_stages=redo)

@@ -14,7 +14,8 @@ The modules, each importing only those above it:
 - ``dates``, ``camera``, ``gps``, ``geometry`` (orientation, size), ``regions``,
   ``annotations`` (rating, keywords, description, artist): one concern each;
 - ``parsing``: :func:`parse`, which combines them;
-- ``reading``: :func:`read_metadata` and :func:`find_sidecar`, the file and exiftool I/O.
+- ``reading``: :func:`read_metadata` and :func:`find_sidecar`, the file and exiftool I/O;
+- ``writing``: :func:`write_edits`, a person's edits to a sidecar (or the file) with exiftool.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from photonix.media.metadata.dates import (
     DATE_SOURCES,
     EARLIEST_YEAR,
     GPS_OFFSET_SLACK,
+    PERSON_SOURCE,
+    SIDECAR_SOURCE,
+    UNDATED_SOURCES,
     date_from_filename,
     parse_date,
 )
@@ -31,15 +35,21 @@ from photonix.media.metadata.gps import ALTITUDE_RANGE, parse_coordinate
 from photonix.media.metadata.model import Metadata, MetadataError, MetadataResult, Region
 from photonix.media.metadata.parsing import parse
 from photonix.media.metadata.reading import find_sidecar, read_metadata
+from photonix.media.metadata.writing import Edits, MetadataWriteError, sidecar_path, write_edits
 
 __all__ = [
     "ALTITUDE_RANGE",
     "DATE_SOURCES",
     "EARLIEST_YEAR",
     "GPS_OFFSET_SLACK",
+    "PERSON_SOURCE",
+    "SIDECAR_SOURCE",
+    "UNDATED_SOURCES",
+    "Edits",
     "Metadata",
     "MetadataError",
     "MetadataResult",
+    "MetadataWriteError",
     "Region",
     "date_from_filename",
     "find_sidecar",
@@ -48,4 +58,6 @@ __all__ = [
     "parse_coordinate",
     "parse_date",
     "read_metadata",
+    "sidecar_path",
+    "write_edits",
 ]

@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from photonix.media.metadata.values import Warnings, clean_text, first_value, to_number
 
-__all__ = ["read_artist", "read_description", "read_keywords", "read_rating"]
+__all__ = ["read_artist", "read_description", "read_keywords", "read_rating", "read_title"]
 
 
 # Descriptions cameras write by default; they describe nothing.
@@ -78,6 +78,15 @@ def read_description(raw: Mapping[str, Any]) -> str | None:
         text = clean_text(raw.get(key))
         if text and text.casefold() not in _PLACEHOLDER_DESCRIPTIONS:
             return text
+    return None
+
+
+def read_title(raw: Mapping[str, Any]) -> str | None:
+    """The photo's title (a short name, distinct from its description)."""
+    for key in ("XMP-dc:Title", "IPTC:ObjectName", "XMP-photoshop:Headline"):
+        text = clean_text(raw.get(key))
+        if text:
+            return text[:500]
     return None
 
 

@@ -17,13 +17,19 @@ __all__ = [
     "DATE_SOURCES",
     "EARLIEST_YEAR",
     "GPS_OFFSET_SLACK",
+    "PERSON_SOURCE",
+    "SIDECAR_SOURCE",
+    "UNDATED_SOURCES",
     "date_from_filename",
     "parse_date",
+    "read_sidecar_taken_at",
     "read_taken_at",
 ]
 
 
-#: Every value ``Metadata.taken_at_source`` can take, in the order they are tried.
+#: The values ``Metadata.taken_at_source`` takes from the file itself, in the order they are
+#: tried. Before all of them comes :data:`SIDECAR_SOURCE`; a person's edit is
+#: :data:`PERSON_SOURCE` (in ``Photo.taken_source``, never read from a file).
 DATE_SOURCES: Final[tuple[str, ...]] = (
     "exif:DateTimeOriginal",
     "xmp:DateTimeOriginal",
@@ -35,6 +41,12 @@ DATE_SOURCES: Final[tuple[str, ...]] = (
     "exif:ModifyDate",
     "mtime",
 )
+#: The XMP sidecar's DateTimeOriginal, DateCreated or CreateDate: it wins over the file's.
+SIDECAR_SOURCE: Final = "sidecar"
+#: Set by a person in Photonix.
+PERSON_SOURCE: Final = "person"
+#: Sources that say nothing about when the photo was taken, only when its file was written.
+UNDATED_SOURCES: Final[tuple[str, ...]] = ("mtime",)
 EARLIEST_YEAR: Final = 1826  # the oldest surviving photograph; anything earlier is a wrong clock
 GPS_OFFSET_SLACK: Final = timedelta(minutes=2)
 _XMP_DTO_KEYS: Final = ("XMP-exif:DateTimeOriginal", "XMP-photoshop:DateCreated")
@@ -160,6 +172,23 @@ def _plausible(value: datetime, what: str, warn: Warnings, now: datetime) -> boo
         warn.add(f"{what} {value.isoformat(sep=' ')} is in the future; ignored")
         return False
     return True
+
+
+def read_sidecar_taken_at(
+    side: Mapping[str, Any], warn: Warnings, now: datetime
+) -> datetime | None:
+    """The date an XMP sidecar gives (what a person set in another program): its
+    DateTimeOriginal, else DateCreated, else CreateDate; None when it gives none."""
+    for key in (*_XMP_DTO_KEYS, "XMP-xmp:CreateDate"):
+        stored = side.get(key)
+        if not (isinstance(stored, str) and stored.strip()):
+            continue
+        value = parse_date(stored)
+        if value is None:
+            warn.add(f"sidecar {key.split(':')[1]} {stored.strip()!r} is not a valid date; ignored")
+        elif _plausible(value, f"sidecar {key.split(':')[1]}", warn, now):
+            return value
+    return None
 
 
 def read_taken_at(

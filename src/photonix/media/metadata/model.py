@@ -55,6 +55,7 @@ class Metadata:
     height: int | None = None
     rating: int | None = None  #: 0-5
     keywords: tuple[str, ...] = ()
+    title: str | None = None
     description: str | None = None
     artist: str | None = None
     regions: tuple[Region, ...] = ()

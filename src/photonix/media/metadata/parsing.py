@@ -18,9 +18,10 @@ from photonix.media.metadata.annotations import (
     read_description,
     read_keywords,
     read_rating,
+    read_title,
 )
 from photonix.media.metadata.camera import normalise_camera, read_drive_mode, read_lens
-from photonix.media.metadata.dates import read_taken_at
+from photonix.media.metadata.dates import SIDECAR_SOURCE, read_sidecar_taken_at, read_taken_at
 from photonix.media.metadata.geometry import read_orientation, read_size
 from photonix.media.metadata.gps import read_altitude, read_position
 from photonix.media.metadata.model import Metadata
@@ -67,7 +68,8 @@ def parse(
     """Turn one exiftool JSON dict (see ``ExifTool.read``) into :class:`Metadata`. No I/O.
 
     *mtime* is the file's modification time (the last date fallback); *sidecar* is the exiftool
-    dict of an XMP sidecar, whose rating, keywords, description and regions win over the file's.
+    dict of an XMP sidecar, whose date, place, rating, keywords, title, description and regions
+    win over the file's.
     *now* (for the "date in the future" check) defaults to the current time.
     """
     warn = Warnings()
@@ -91,10 +93,20 @@ def parse(
 
     # The sidecar is what the user edited last (Lightroom, darktable, digiKam): it wins.
     side = sidecar or {}
+    side_taken = read_sidecar_taken_at(side, warn, now) if side else None
+    if side_taken is not None:
+        taken_at, source = side_taken, SIDECAR_SOURCE
+    side_lat, side_lon = read_position(side, warn) if side else (None, None)
+    if side_lat is not None and side_lon is not None:
+        latitude, longitude = side_lat, side_lon
+        altitude = read_altitude(side, warn)
+    else:
+        altitude = read_altitude(raw, warn) if latitude is not None else None
     rating = read_rating(side, warn) if side else None
     if rating is None:
         rating = read_rating(raw, warn)
     keywords = read_keywords(side) or read_keywords(raw)
+    title = read_title(side) or read_title(raw)
     description = read_description(side) or read_description(raw)
     regions = read_regions(side, orientation, warn) or read_regions(raw, orientation, warn)
 
@@ -153,12 +165,13 @@ def parse(
         ),
         latitude=latitude,
         longitude=longitude,
-        altitude=read_altitude(raw, warn) if latitude is not None else None,
+        altitude=altitude,
         orientation=orientation,
         width=width,
         height=height,
         rating=rating,
         keywords=keywords,
+        title=title,
         description=description,
         artist=read_artist(raw, warn),
         regions=regions,

@@ -19,7 +19,7 @@ from photonix.media.metadata.model import Metadata, MetadataError, MetadataResul
 from photonix.media.metadata.parsing import parse
 from photonix.media.metadata.values import clean_text
 
-__all__ = ["find_sidecar", "read_metadata"]
+__all__ = ["find_sidecar", "read_metadata", "sidecar_refusal"]
 
 
 _EXIFTOOL_FATAL_WARNINGS: Final = ("did not start with", "truncated", "corrupt", "not a valid")
@@ -35,6 +35,32 @@ def find_sidecar(path: Path) -> Path | None:
     ):
         if candidate != path and candidate.is_file():
             return candidate
+    return None
+
+
+#: Tags in which a sidecar names the file it describes (Lightroom, darktable).
+_SIDECAR_SUBJECT_KEYS: Final = ("XMP-crs:RawFileName", "XMP-xmpMM:DerivedFrom")
+
+
+def sidecar_refusal(side: Mapping[str, Any], side_path: Path, path: Path) -> str | None:
+    """Why the sidecar at *side_path* (read as *side*) is not used for *path*, or None.
+
+    A sidecar that exiftool cannot read, that is not well-formed XMP, or that names another file
+    as the one it describes (a ``photo.xmp`` of ``photo.CR2`` found beside ``photo.JPG``) is
+    ignored: the file's own metadata is used, with this reason as a warning.
+    """
+    error = clean_text(side.get("ExifTool:Error"))
+    if error:
+        return f"sidecar {side_path.name} cannot be read ({error}); ignored"
+    warning = clean_text(side.get("ExifTool:Warning")) or ""
+    if "format error" in warning.lower():
+        return f"sidecar {side_path.name} is not well-formed XMP ({warning}); ignored"
+    for key in _SIDECAR_SUBJECT_KEYS:
+        subject = clean_text(side.get(key))
+        if subject:
+            subject_name = subject.replace("\\", "/").rsplit("/", 1)[-1]
+            if subject_name.casefold() != path.name.casefold():
+                return f"sidecar {side_path.name} describes {subject_name}, not this file; ignored"
     return None
 
 
@@ -113,9 +139,14 @@ def read_metadata(
             continue
         side_path = sidecar_of.get(index)
         side = by_sidecar.get(side_path) if side_path else None
-        if side is not None and side.get("ExifTool:Error"):
-            side = None
+        refused = None
+        if side is not None and side_path is not None:
+            refused = sidecar_refusal(side, side_path, path)
+            if refused:
+                side = None
         meta = parse(raw, path=path, mtime=mtimes[index], sidecar=side)
+        if refused:
+            meta = _with_warning(meta, refused)
         if meta.file_type in ("HEIC", "HEIF"):
             meta = _heif_size(meta)
         if index in content_warnings:
