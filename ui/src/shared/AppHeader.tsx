@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Link, NavLink, useLocation } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
@@ -42,9 +42,18 @@ export function AppHeader({ user }: { user: User }) {
   const menuOpen = openOn === location.key;
   const menuId = useId();
   const secondary = secondaryLinks(user);
+  const moreButton = useRef<HTMLButtonElement>(null);
 
   return (
-    <header className="app-header">
+    <header
+      className="app-header"
+      onKeyDown={(event) => {
+        // Escape from the menu or its button closes the menu, focus back on More.
+        if (!menuOpen || event.key !== "Escape") return;
+        setOpenOn(null);
+        moreButton.current?.focus();
+      }}
+    >
       <div className="app-header__start">
         <Link className="brand" to={ROUTES.home}>
           <span className="brand__mark" aria-hidden="true" />
@@ -69,6 +78,7 @@ export function AppHeader({ user }: { user: User }) {
             </NavLink>
           ))}
           <button
+            ref={moreButton}
             type="button"
             className={`app-header__link app-header__more${secondary.some((l) => location.pathname.startsWith(l.to)) ? " active" : ""}`}
             aria-expanded={menuOpen}
@@ -104,9 +114,6 @@ export function AppHeader({ user }: { user: User }) {
           id={menuId}
           aria-label="More"
           className="app-header__menu"
-          onKeyDown={(event) => {
-            if (event.key === "Escape") setOpenOn(null);
-          }}
         >
           {secondary.map((link) => (
             <NavLink key={link.to} className="app-header__menu-link" to={link.to}>
