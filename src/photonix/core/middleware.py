@@ -45,7 +45,9 @@ def content_security_policy(map_tile_url: str = "") -> str:
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'", "blob:"],
+        # The installable app's service worker (/sw.js) and manifest (/manifest.webmanifest).
         "worker-src": ["'self'", "blob:"],
+        "manifest-src": ["'self'"],
         "object-src": ["'none'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],

@@ -1,5 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
-import { Link, NavLink } from "react-router";
+import { useId, useRef, useState } from "react";
+import { Link, NavLink, useLocation } from "react-router";
 import { api, unwrap } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { User } from "../api/types";
@@ -8,16 +9,51 @@ import { ROUTES } from "./routes";
 import { ShortcutsHelp } from "./ShortcutsHelp";
 import { SIGNED_OUT, useUpdateSession } from "./session";
 
-/** The signed-in pages' header: brand, navigation, the pipeline's activity, the user. */
+/** The places every signed-in person has; the rest of the navigation depends on the role. */
+function secondaryLinks(user: User): { to: string; label: string }[] {
+  return [
+    { to: ROUTES.settings, label: "Settings" },
+    ...(user.is_admin
+      ? [
+          { to: ROUTES.jobs, label: "Jobs" },
+          { to: ROUTES.users, label: "Users" },
+        ]
+      : []),
+    { to: ROUTES.account, label: "Account" },
+  ];
+}
+
+/**
+ * The signed-in pages' header: brand, navigation, the pipeline's activity, the user.
+ *
+ * On a wide window every place sits in the header. On a phone the navigation is a bar along the
+ * bottom of the screen (Photos, Albums, People, Map) whose "More" opens a menu with the other
+ * places and Log out; the menu closes when a place is chosen, on Escape, or on a second tap.
+ */
 export function AppHeader({ user }: { user: User }) {
   const updateSession = useUpdateSession();
   const logout = useMutation({
     mutationFn: async () => unwrap(await api.POST("/api/auth/logout")),
     onSuccess: () => updateSession(SIGNED_OUT),
   });
+  const location = useLocation();
+  // The menu belongs to the page it was opened on: going anywhere closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const menuOpen = openOn === location.key;
+  const menuId = useId();
+  const secondary = secondaryLinks(user);
+  const moreButton = useRef<HTMLButtonElement>(null);
 
   return (
-    <header className="app-header">
+    <header
+      className="app-header"
+      onKeyDown={(event) => {
+        // Escape from the menu or its button closes the menu, focus back on More.
+        if (!menuOpen || event.key !== "Escape") return;
+        setOpenOn(null);
+        moreButton.current?.focus();
+      }}
+    >
       <div className="app-header__start">
         <Link className="brand" to={ROUTES.home}>
           <span className="brand__mark" aria-hidden="true" />
@@ -36,16 +72,21 @@ export function AppHeader({ user }: { user: User }) {
           <NavLink className="app-header__link" to={ROUTES.map}>
             Map
           </NavLink>
-          <NavLink className="app-header__link" to={ROUTES.settings}>
-            Settings
-          </NavLink>
-          {user.is_admin && (
-            <NavLink className="app-header__link" to={ROUTES.jobs}>
-              Jobs
+          {secondary.map((link) => (
+            <NavLink key={link.to} className="app-header__link app-header__link--secondary" to={link.to}>
+              {link.label}
             </NavLink>
-          )}
-          {user.is_admin && <NavLink className="app-header__link" to={ROUTES.users}>Users</NavLink>}
-          <NavLink className="app-header__link" to={ROUTES.account}>Account</NavLink>
+          ))}
+          <button
+            ref={moreButton}
+            type="button"
+            className={`app-header__link app-header__more${secondary.some((l) => location.pathname.startsWith(l.to)) ? " active" : ""}`}
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setOpenOn(menuOpen ? null : location.key)}
+          >
+            More
+          </button>
         </nav>
       </div>
       <div className="app-header__user">
@@ -61,13 +102,34 @@ export function AppHeader({ user }: { user: User }) {
         </span>
         <button
           type="button"
-          className="button"
+          className="button app-header__logout"
           onClick={() => logout.mutate()}
           disabled={logout.isPending}
         >
           Log out
         </button>
       </div>
+      {menuOpen && (
+        <nav
+          id={menuId}
+          aria-label="More"
+          className="app-header__menu"
+        >
+          {secondary.map((link) => (
+            <NavLink key={link.to} className="app-header__menu-link" to={link.to}>
+              {link.label}
+            </NavLink>
+          ))}
+          <div className="app-header__menu-user">
+            <span>
+              Signed in as <strong>{user.username}</strong>
+            </span>
+            <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+              Log out
+            </button>
+          </div>
+        </nav>
+      )}
     </header>
   );
 }

@@ -44,6 +44,7 @@ function renderShell(path: string, session: Session = SIGNED_IN_SESSION) {
         <Routes>
           <Route element={<AppShell />}>
             <Route path="/page" element={<Greeting />} />
+            <Route path="/settings" element={<Greeting />} />
             <Route path="/covered" element={<CoveredPage />} />
           </Route>
           <Route element={<AppShell fill />}>
@@ -90,5 +91,32 @@ describe("AppShell", () => {
     await userEvent.setup().click(within(dialog).getByRole("button", { name: "Close" }));
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
     expect(shell).not.toHaveAttribute("inert");
+  });
+
+  it("gathers the places a phone's bottom bar has no room for, and Log out, under More", async () => {
+    renderShell("/page");
+    const user = userEvent.setup();
+    const more = screen.getByRole("button", { name: "More" });
+    expect(more).toHaveAttribute("aria-expanded", "false");
+    expect(screen.queryByRole("navigation", { name: "More" })).not.toBeInTheDocument();
+
+    await user.click(more);
+    const menu = screen.getByRole("navigation", { name: "More" });
+    expect(more).toHaveAttribute("aria-expanded", "true");
+    expect(more).toHaveAttribute("aria-controls", menu.id);
+    const places = within(menu).getAllByRole("link").map((link) => link.getAttribute("href"));
+    expect(places).toEqual(["/settings", "/jobs", "/users", "/account"]);
+    expect(within(menu).getByRole("button", { name: "Log out" })).toBeInTheDocument();
+
+    // Choosing a place closes it; so does Escape, and More again.
+    await user.click(within(menu).getByRole("link", { name: "Settings" }));
+    expect(screen.queryByRole("navigation", { name: "More" })).not.toBeInTheDocument();
+    expect(more).toHaveClass("active");
+    await user.click(more);
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("navigation", { name: "More" })).not.toBeInTheDocument();
+    await user.click(more);
+    await user.click(more);
+    expect(screen.queryByRole("navigation", { name: "More" })).not.toBeInTheDocument();
   });
 });
