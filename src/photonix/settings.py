@@ -161,6 +161,8 @@ PHOTONIX_MAP_TILE_URL = CONFIG.map_tile_url
 PHOTONIX_MAP_ATTRIBUTION = CONFIG.map_attribution
 # Anonymous GET /api/health per client address (photonix.core.api.HealthThrottle).
 PHOTONIX_HEALTH_RATE = CONFIG.health_rate
+# Single sign-on with OpenID Connect (photonix.core.oidc); off while the issuer is empty.
+PHOTONIX_OIDC = CONFIG.oidc
 
 _RENDERERS = ["rest_framework.renderers.JSONRenderer"]
 if DEBUG:

@@ -1,5 +1,6 @@
 from django.urls import include, path, re_path
 
+from photonix.core import oidc_views
 from photonix.web.views import spa_index
 
 # Django's admin site is deliberately not mounted: its login form would bypass the sign-in
@@ -7,6 +8,9 @@ from photonix.web.views import spa_index
 # /admin/ answers a plain 404 rather than the app, so scanners and old bookmarks learn nothing.
 urlpatterns = [
     path("api/", include("photonix.api.urls")),
+    # Single sign-on: browser redirects, not API operations (docs/accounts.md).
+    path("auth/oidc/login", oidc_views.oidc_login, name="oidc-login"),
+    path("auth/oidc/callback", oidc_views.oidc_callback, name="oidc-callback"),
     # Everything else is a page of the single-page app (but never /api/ or /static/).
     re_path(r"^(?!api/|static/|admin/)(?P<path>.*)$", spa_index, name="spa"),
 ]
