@@ -29,10 +29,12 @@ from django.test import Client
 
 import photonix
 from photonix.albums import services as album_services
+from photonix.conf import OidcConfig
 from photonix.core import services as core_services
 from photonix.core.models import User
 from photonix.faces.models import Person
 from photonix.library.models import LibraryMember, Photo
+from photonix.urls import urlpatterns
 from tests.security.conftest import ROLES as WORLD_ROLES
 from tests.security.conftest import SECRET_FILE, SECRET_LIBRARY, World
 
@@ -484,8 +486,6 @@ CLOSED_PORT_ISSUER = "http://127.0.0.1:9"
 
 
 def test_every_browser_route_is_classified() -> None:
-    from photonix.urls import urlpatterns
-
     names = {str(getattr(p, "name", None) or "") for p in urlpatterns} - {"spa", ""}
     assert names == BROWSER_ROUTES.keys(), (
         "routes outside /api/ must be classified in BROWSER_ROUTES (who may call them?)"
@@ -497,8 +497,6 @@ def test_every_browser_route_is_classified() -> None:
 def test_browser_routes_answer_everyone_with_a_redirect(
     matrix_world: World, role: str, configured: bool, settings: Any
 ) -> None:
-    from photonix.conf import OidcConfig
-
     settings.PHOTONIX_OIDC = OidcConfig(
         issuer=CLOSED_PORT_ISSUER if configured else "", client_id="c", client_secret="s"
     )

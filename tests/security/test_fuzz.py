@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
@@ -43,7 +44,10 @@ from schemathesis import GenerationMode
 
 import photonix
 from photonix.albums import services as album_services
+from photonix.conf import OidcConfig
+from photonix.core import oidc
 from photonix.core import services as core_services
+from photonix.core.models import OidcIdentity, User
 from tests.security.conftest import World
 from tests.signin import sign_in
 
@@ -229,12 +233,6 @@ _QUERY_VALUES = st.text(max_size=300) | st.sampled_from(["", "access_denied", "%
 
 @pytest.mark.django_db
 def test_sign_on_callback_takes_any_query(world: World) -> None:
-    from urllib.parse import urlencode
-
-    from photonix.conf import OidcConfig
-    from photonix.core import oidc
-    from photonix.core.models import OidcIdentity, User
-
     users = User.objects.count()
 
     @settings(
