@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -157,6 +157,69 @@ def redact_url(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class OidcConfig:
+    """Single sign-on with an OpenID Connect provider (docs/accounts.md, "Single sign-on").
+
+    Off unless ``issuer`` is set; then ``client_id`` and ``client_secret`` are required.
+    """
+
+    issuer: str = ""
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+    button_label: str = "single sign-on"
+    auto_create: bool = False
+    link_by_email: bool = True
+    sso_only: bool = False
+    break_glass_user: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer)
+
+
+def load_oidc(env: Mapping[str, str]) -> OidcConfig:
+    """The ``PHOTONIX_OIDC_*`` settings. Raises :class:`ConfigError` on an unusable combination."""
+    issuer = env_str(env, f"{PREFIX}OIDC_ISSUER", "").rstrip("/")
+    client_id = env_str(env, f"{PREFIX}OIDC_CLIENT_ID", "")
+    client_secret = env_str(env, f"{PREFIX}OIDC_CLIENT_SECRET", "")
+    scopes = tuple(
+        dict.fromkeys(
+            ("openid", *env_str(env, f"{PREFIX}OIDC_SCOPES", "openid email profile").split())
+        )
+    )
+    sso_only = env_bool(env, f"{PREFIX}OIDC_ONLY", False)
+    if issuer:
+        if not issuer.startswith(("https://", "http://")):
+            raise ConfigError(f"{PREFIX}OIDC_ISSUER={issuer!r} is not an http(s) URL.")
+        missing = [
+            f"{PREFIX}OIDC_{name}"
+            for name, value in (("CLIENT_ID", client_id), ("CLIENT_SECRET", client_secret))
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                f"{PREFIX}OIDC_ISSUER is set but {' and '.join(missing)} is not; the provider "
+                "gives both when Photonix is registered with it."
+            )
+    elif sso_only:
+        raise ConfigError(
+            f"{PREFIX}OIDC_ONLY is on but {PREFIX}OIDC_ISSUER is not set: nobody could sign in."
+        )
+    return OidcConfig(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=scopes,
+        button_label=env_str(env, f"{PREFIX}OIDC_BUTTON_LABEL", "single sign-on")[:60],
+        auto_create=env_bool(env, f"{PREFIX}OIDC_AUTO_CREATE", False),
+        link_by_email=env_bool(env, f"{PREFIX}OIDC_LINK_BY_EMAIL", True),
+        sso_only=sso_only,
+        break_glass_user=env_str(env, f"{PREFIX}OIDC_BREAK_GLASS_USER", ""),
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting Photonix reads, parsed and validated."""
 
@@ -209,6 +272,7 @@ class Config:
     upload_max_mb: int
     upload_quota_mb: int
     upload_expiry_hours: int
+    oidc: OidcConfig = field(default_factory=OidcConfig)
 
     @property
     def broker_dir(self) -> Path:
@@ -375,6 +439,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_max_mb=env_int(env, f"{PREFIX}UPLOAD_MAX_MB", 4096, lo=1, hi=1024 * 1024),
         upload_quota_mb=env_int(env, f"{PREFIX}UPLOAD_QUOTA_MB", 0, lo=0, hi=1024 * 1024 * 1024),
         upload_expiry_hours=env_int(env, f"{PREFIX}UPLOAD_EXPIRY_HOURS", 24, lo=1, hi=24 * 365),
+        oidc=load_oidc(env),
     )
 
 

@@ -164,6 +164,8 @@ PHOTONIX_HEALTH_RATE = CONFIG.health_rate
 PHOTONIX_UPLOAD_MAX_BYTES = CONFIG.upload_max_mb * 1024 * 1024
 PHOTONIX_UPLOAD_QUOTA_BYTES = CONFIG.upload_quota_mb * 1024 * 1024
 PHOTONIX_UPLOAD_EXPIRY_HOURS = CONFIG.upload_expiry_hours
+# Single sign-on with OpenID Connect (photonix.core.oidc); off while the issuer is empty.
+PHOTONIX_OIDC = CONFIG.oidc
 
 _RENDERERS = ["rest_framework.renderers.JSONRenderer"]
 if DEBUG:

@@ -38,6 +38,7 @@ def test_fresh_install_requires_setup(csrf_client: Client) -> None:
         "user": None,
         "map_tile_url": None,
         "map_attribution": None,
+        "sso": None,
     }
     assert "csrftoken" in response.cookies or "csrftoken" in csrf_client.cookies
 

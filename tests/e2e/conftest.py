@@ -25,6 +25,7 @@ import pytest
 
 from tests import slots
 from tests.e2e.support import LiveServer
+from tests.oidc_provider import Provider, running_provider
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 UI_INDEX = REPO_ROOT / "src" / "photonix" / "web" / "dist" / "index.html"
@@ -104,15 +105,26 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serving(base: Path, redis_url: str, *, web_workers: int = 1) -> Iterator[LiveServer]:
-    """A freshly migrated Photonix web server with an empty database, its files under *base*."""
+def serving(
+    base: Path,
+    redis_url: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    web_workers: int = 1,
+) -> Iterator[LiveServer]:
+    """A freshly migrated Photonix web server with an empty database, its files under *base*
+    (``extra_env``: settings of its own, such as single sign-on's)."""
     if not UI_INDEX.is_file():
         pytest.fail(f"UI not built: run `make ui` (missing {UI_INDEX.relative_to(REPO_ROOT)})")
 
     data_dir = base / "data"
     data_dir.mkdir()
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SCRUBBED_ENV and not k.startswith("PHOTONIX_OIDC_")
+    }
     env.update(
         PHOTONIX_DATA_DIR=str(data_dir),
         PHOTONIX_PORT=str(port),
@@ -121,6 +133,7 @@ def serving(base: Path, redis_url: str, *, web_workers: int = 1) -> Iterator[Liv
         PYTHONUNBUFFERED="1",
         REDIS_URL=redis_url,
     )
+    env.update(extra_env or {})
     _flush_redis(redis_url)
     log_path = base / "server.log"
     server = LiveServer(
@@ -186,6 +199,13 @@ def module_server(
     """One server for a whole test module, for tests that only read what a fixture set up."""
     with serving(tmp_path_factory.mktemp("server"), e2e_redis_url) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    """A real OpenID Connect provider on 127.0.0.1 (tests/oidc_provider), for the whole run."""
+    with running_provider(tmp_path_factory.mktemp("oidc-provider")) as provider:
+        yield provider
 
 
 @pytest.fixture(scope="session")

@@ -30,10 +30,12 @@ from django.test import Client
 
 import photonix
 from photonix.albums import services as album_services
+from photonix.conf import OidcConfig
 from photonix.core import services as core_services
 from photonix.core.models import User
 from photonix.faces.models import Person
 from photonix.library.models import LibraryMember, Photo
+from photonix.urls import urlpatterns
 from tests.security.conftest import FIXTURE, SECRET_FILE, SECRET_LIBRARY, World
 from tests.security.conftest import ROLES as WORLD_ROLES
 
@@ -534,3 +536,46 @@ def test_bearer_token_is_checked_like_a_session(matrix_world: World) -> None:
         )
         expected = {"editor": 200, "owner": 200, "viewer": 403, "admin_viewer": 403}.get(role, 404)
         assert rated.status_code == expected, role
+
+
+# --- Routes outside the API -----------------------------------------------------------------
+#
+# Single sign-on's two routes are browser navigations, not API operations (no operationId): they
+# answer redirects, never JSON. They are public by design — signing in starts there — and must
+# answer every caller the same way: a redirect, to the provider or back to the login page with
+# the reason, never an error page. A sign-in cannot complete here (no provider runs in these
+# tests: the issuer is a closed port); tests/e2e/test_sso_flow.py signs in for real.
+BROWSER_ROUTES: dict[str, str] = {
+    "oidc-login": "public",
+    "oidc-callback": "public",
+}
+CLOSED_PORT_ISSUER = "http://127.0.0.1:9"
+
+
+def test_every_browser_route_is_classified() -> None:
+    names = {str(getattr(p, "name", None) or "") for p in urlpatterns} - {"spa", ""}
+    assert names == BROWSER_ROUTES.keys(), (
+        "routes outside /api/ must be classified in BROWSER_ROUTES (who may call them?)"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("configured", [True, False], ids=["sso", "no-sso"])
+def test_browser_routes_answer_everyone_with_a_redirect(
+    matrix_world: World, role: str, configured: bool, settings: Any
+) -> None:
+    settings.PHOTONIX_OIDC = OidcConfig(
+        issuer=CLOSED_PORT_ISSUER if configured else "", client_id="c", client_secret="s"
+    )
+    client = matrix_world.client(role)
+    expected = "unavailable" if configured else "not_configured"
+    login = client.get("/auth/oidc/login?next=/albums")
+    assert (login.status_code, login["Location"]) == (302, f"/login?sso_error={expected}")
+    assert login["Cache-Control"].startswith("max-age=0")
+    # A callback nobody started (a forged or replayed state) changes nobody's session.
+    before = client.get("/api/auth/session").json()["user"]
+    callback = client.get("/auth/oidc/callback?state=forged&code=stolen")
+    expected = "state" if configured else "not_configured"
+    assert (callback.status_code, callback["Location"]) == (302, f"/login?sso_error={expected}")
+    assert client.get("/api/auth/session").json()["user"] == before
+    assert client.post("/auth/oidc/callback").status_code == 405

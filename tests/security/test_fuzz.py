@@ -21,10 +21,12 @@ CSRF token instead.
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
@@ -34,14 +36,18 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 import photonix
 from photonix.albums import services as album_services
+from photonix.conf import OidcConfig
+from photonix.core import oidc
 from photonix.core import services as core_services
+from photonix.core.models import OidcIdentity, User
 from photonix.library.importing import uploads
 from tests.security.conftest import World
 from tests.signin import sign_in
@@ -230,3 +236,53 @@ def test_no_input_causes_a_server_error(world: World, wsgi_app: Any) -> None:
     )
     print(f"fuzz: {sum(calls.values())} requests, {len(calls)} operations")  # noqa: T201
     print(f"fuzz: operations never answered 2xx: {shallow}")  # noqa: T201
+
+
+# Single sign-on's callback is a browser route, not an API operation, so schemathesis does not
+# see it: its query (what a provider, or anyone, sends back) is fuzzed here. Every answer is a
+# redirect to the login page with a reason; nobody is signed in, nothing is written.
+_QUERY_VALUES = st.text(max_size=300) | st.sampled_from(["", "access_denied", "%00", "\u202e"])
+
+
+@pytest.mark.django_db
+def test_sign_on_callback_takes_any_query(world: World) -> None:
+    users = User.objects.count()
+
+    @settings(
+        max_examples=EXAMPLES * 8,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        query=st.dictionaries(
+            st.sampled_from(["state", "code", "error", "error_description", "iss", "x"]),
+            _QUERY_VALUES,
+        ),
+        planted=st.booleans(),
+    )
+    def run(query: dict[str, str], planted: bool) -> None:
+        client = Client()
+        if planted:
+            # A sign-in this browser really started, so the fuzz reaches past the state check.
+            session = client.session
+            session[oidc.PENDING] = {
+                query.get("state", ""): {
+                    "nonce": "n",
+                    "verifier": "v" * 43,
+                    "next": "/",
+                    "redirect_uri": "http://testserver/auth/oidc/callback",
+                    "at": time.time(),
+                }
+            }
+            session.save()
+        response = client.get("/auth/oidc/callback?" + urlencode(query))
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login?sso_error=")
+        assert "_auth_user_id" not in client.session
+
+    closed_port = OidcConfig(issuer="http://127.0.0.1:9", client_id="c", client_secret="s")
+    with override_settings(PHOTONIX_OIDC=closed_port):
+        run()
+    assert User.objects.count() == users
+    assert not OidcIdentity.objects.exists()

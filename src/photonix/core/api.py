@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from photonix.core import auth, instance, services
+from photonix.core import auth, instance, oidc, services
 from photonix.core.health import HealthReport, health_report, recent_health_report
 from photonix.core.http import FIELD_ERRORS, DetailSerializer, IsAdmin
 from photonix.core.models import User
@@ -33,6 +33,19 @@ class UserSerializer(serializers.ModelSerializer[User]):
         read_only_fields = fields
 
 
+class SsoSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.label
+        help_text='The provider\'s name on the button: "Sign in with …".'
+    )
+    login_url = serializers.CharField(
+        help_text="Where the browser goes to sign in (a navigation, not a fetch); add "
+        "?next=/path to land there afterwards."
+    )
+    password_login = serializers.BooleanField(
+        help_text="False in SSO-only mode: passwords sign in only the break-glass account."
+    )
+
+
 class SessionSerializer(serializers.Serializer[Any]):
     authenticated = serializers.BooleanField()
     setup_required = serializers.BooleanField()
@@ -45,6 +58,11 @@ class SessionSerializer(serializers.Serializer[Any]):
         "or null: maps draw the offline world layer.",
     )
     map_attribution = serializers.CharField(allow_null=True, required=False)
+    sso = SsoSerializer(
+        allow_null=True,
+        required=False,
+        help_text="Single sign-on with OpenID Connect, or null when it is not set up.",
+    )
 
 
 class SetupSerializer(serializers.Serializer[Any]):
@@ -141,6 +159,16 @@ class SessionView(APIView):
         tiles = instance.map_tiles()
         data["map_tile_url"] = tiles.url or None
         data["map_attribution"] = tiles.attribution or None
+        sso = oidc.config()
+        data["sso"] = (
+            {
+                "label": sso.button_label,
+                "login_url": oidc.LOGIN_PATH,
+                "password_login": not sso.sso_only,
+            }
+            if sso.enabled
+            else None
+        )
         return Response(data)
 
 
@@ -172,7 +200,9 @@ class SetupView(APIView):
 
 @method_decorator(csrf_protect, name="dispatch")
 class LoginView(APIView):
-    """Sign in with a username and password (session cookie)."""
+    """Sign in with a username and password (session cookie). In SSO-only mode
+    (``PHOTONIX_OIDC_ONLY``) only the break-glass account may: others get 403 with
+    ``"code": "sso_only"``."""
 
     permission_classes = (AllowAny,)
     authentication_classes = ()
@@ -181,12 +211,20 @@ class LoginView(APIView):
     @extend_schema(
         operation_id="auth_login",
         request=LoginSerializer,
-        responses={200: UserSerializer, 400: DetailSerializer, 429: DetailSerializer},
+        responses={
+            200: UserSerializer,
+            400: DetailSerializer,
+            403: DetailSerializer,
+            429: DetailSerializer,
+        },
     )
     def post(self, request: Request) -> Response:
         payload = LoginSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         username = payload.validated_data["username"]
+        if not oidc.password_sign_in_allowed(username):
+            # SSO-only mode: refused before the password is looked at (docs/accounts.md).
+            raise oidc.password_sign_in_refusal()
         address = auth.client_address(request)
         # Checked before the password: during a lockout even the right password is refused, so
         # an attacker learns nothing from the answers.

@@ -65,3 +65,31 @@ class InstanceSettings(models.Model):
 
     def __str__(self) -> str:
         return f"instance settings ({self.map_tile_url or 'no map tiles'})"
+
+
+class OidcIdentity(models.Model):
+    """The account at an OpenID Connect provider that signs a user in (``issuer``, ``subject``).
+
+    Written at the first single sign-on, by linking a verified e-mail address or by creating the
+    user; afterwards the provider's ``sub`` alone finds the user, never the e-mail address.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, help_text="The provider's `sub` claim.")
+    email = models.CharField(max_length=254, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "photonix_oidc_identity"
+        constraints = (
+            models.UniqueConstraint(fields=("issuer", "subject"), name="oidc_identity_unique"),
+            # One account per user at each provider: a second one never takes over by e-mail.
+            models.UniqueConstraint(fields=("issuer", "user"), name="oidc_identity_one_per_user"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

@@ -179,7 +179,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Sign in with a username and password (session cookie). */
+        /**
+         * @description Sign in with a username and password (session cookie). In SSO-only mode
+         *     (``PHOTONIX_OIDC_ONLY``) only the break-glass account may: others get 403 with
+         *     ``"code": "sso_only"``.
+         */
         post: operations["auth_login"];
         delete?: never;
         options?: never;
@@ -2961,6 +2965,8 @@ export interface components {
             /** @description Leaflet tile URL template (saved in Settings, else PHOTONIX_MAP_TILE_URL), or null: maps draw the offline world layer. */
             map_tile_url?: string | null;
             map_attribution?: string | null;
+            /** @description Single sign-on with OpenID Connect, or null when it is not set up. */
+            sso?: components["schemas"]["Sso"] | null;
         };
         SetupRequest: {
             username: string;
@@ -3141,6 +3147,14 @@ export interface components {
          * @enum {string}
          */
         SourceEnum: "settings" | "environment" | "none";
+        Sso: {
+            /** @description The provider's name on the button: "Sign in with …". */
+            label: string;
+            /** @description Where the browser goes to sign in (a navigation, not a fetch); add ?next=/path to land there afterwards. */
+            login_url: string;
+            /** @description False in SSO-only mode: passwords sign in only the break-glass account. */
+            password_login: boolean;
+        };
         StageRequestRequest: {
             stage?: string | null;
             /** Format: int64 */
@@ -3910,6 +3924,14 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -53,4 +53,43 @@ describe("LoginPage", () => {
     await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/albums\/3$/));
     expect(screen.getByTestId("location-search")).toHaveTextContent("?sort=date");
   });
+
+  it("offers single sign-on, carrying the page asked for", async () => {
+    fakeApi({
+      "GET /api/auth/session": () =>
+        json({
+          ...SIGNED_OUT_SESSION,
+          sso: { label: "Example ID", login_url: "/auth/oidc/login", password_login: true },
+        }),
+    });
+    renderApp("/albums/3");
+    const button = await screen.findByRole("link", { name: "Sign in with Example ID" });
+    expect(button).toHaveAttribute("href", "/auth/oidc/login?next=%2Falbums%2F3");
+    expect(screen.getByLabelText("Password")).toBeVisible();
+  });
+
+  it("explains a refused single sign-on and tucks the password away in SSO-only mode", async () => {
+    fakeApi({
+      "GET /api/auth/session": () =>
+        json({
+          ...SIGNED_OUT_SESSION,
+          sso: { label: "Example ID", login_url: "/auth/oidc/login", password_login: false },
+        }),
+    });
+    renderApp("/login?sso_error=disabled");
+    expect(await screen.findByRole("alert")).toHaveTextContent("This account is disabled.");
+    expect(screen.getByRole("link", { name: "Sign in with Example ID" })).toHaveAttribute(
+      "href",
+      "/auth/oidc/login",
+    );
+    expect(screen.getByText("Sign in with a password (emergency access)")).toBeVisible();
+    expect(screen.getByLabelText("Password")).not.toBeVisible();
+  });
+
+  it("shows no single sign-on when it is not set up", async () => {
+    fakeApi({ "GET /api/auth/session": () => json(SIGNED_OUT_SESSION) });
+    renderApp("/login");
+    expect(await screen.findByLabelText("Password")).toBeVisible();
+    expect(screen.queryByRole("link", { name: /Sign in with/ })).toBeNull();
+  });
 });
