@@ -85,6 +85,7 @@ class World:
             "size": "preview",
             "person_id": self.person_id,
             "face_id": self.face_id,
+            "cover_id": self.photo.pk,
         }
 
     def client(self, role: str) -> Client:

@@ -139,6 +139,11 @@ class Photo(models.Model):
     user_rotation = models.PositiveSmallIntegerField(default=0)
     hidden = models.BooleanField(default=False)
     preferred_by_user = models.BooleanField(default=False)
+    # A stack: set on every photo of a stack but its cover, which the timeline shows in their
+    # place with their count (``library.browse.stacks``). Deleting the cover unstacks them.
+    stacked_under = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="stacked"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,6 +171,7 @@ class Photo(models.Model):
                     "focal_length",
                     "flash_fired",
                     "rating",
+                    "stacked_under",
                 ],
                 name="photo_facets",
             ),
@@ -291,3 +297,21 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} {self.target}: {self.kind} {self.key}"
+
+
+class PhotoLikeness(models.Model):
+    """What near-duplicate grouping knows of a photo's pixels (``photonix.media.similarity``):
+    its perceptual hash and the quality numbers its group is ranked by. Written by the
+    ``similar`` stage from the preview it decodes; ``docs/duplicates.md``."""
+
+    photo = models.OneToOneField(
+        Photo, on_delete=models.CASCADE, primary_key=True, related_name="likeness"
+    )
+    #: the 64-bit perceptual hash, stored signed (a BIGINT)
+    phash = models.BigIntegerField()
+    sharpness = models.FloatField()
+    exposure = models.FloatField(help_text="Share of pixels neither crushed nor blown, 0 to 1.")
+    brightness = models.FloatField(help_text="Mean grey level, 0 to 1.")
+
+    def __str__(self) -> str:
+        return f"likeness of photo {self.photo_id}"

@@ -190,7 +190,8 @@ def filter_q(
     ``words``: ``search.query_q`` of the free text ``q``, worked out beforehand.
     """
     # ``hidden IN (x)`` rather than ``NOT hidden``: the form an index on ``hidden`` can serve.
-    q = Q(hidden__in=[filters.get("hidden", False)])
+    # A stack shows as its cover alone (``stacks``).
+    q = Q(hidden__in=[filters.get("hidden", False)], stacked_under__isnull=True)
     if "library" in filters:
         q &= Q(library_id=filters["library"])
     tags = list(filters.get("tag", []))

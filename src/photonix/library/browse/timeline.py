@@ -120,10 +120,25 @@ def timeline_page(
         ) in rows
     ]
     texts = captions.captions([item["id"] for item in results])
+    stacks = stack_counts([item["id"] for item in results])
     for item in results:
         item["caption"] = texts[item["id"]]
+        item["stack_count"] = stacks.get(item["id"], 0)
     next_cursor = cursor_encode(rows[-1][1], rows[-1][0]) if more and rows else None
     return results, next_cursor
+
+
+def stack_counts(photo_ids: list[int]) -> dict[int, int]:
+    """For each stack cover among ``photo_ids``, how many photos its stack holds (``stacks``)."""
+    if not photo_ids:
+        return {}
+    rows = (
+        Photo.objects.filter(stacked_under_id__in=photo_ids)
+        .values("stacked_under_id")
+        .annotate(n=Count("id"))
+        .values_list("stacked_under_id", "n")
+    )
+    return {cover: n + 1 for cover, n in rows}
 
 
 def month_index(photos: QuerySet[Photo]) -> list[dict[str, Any]]:
