@@ -36,6 +36,9 @@ export function AppHeader({ user }: { user: User }) {
           <NavLink className="app-header__link" to={ROUTES.map}>
             Map
           </NavLink>
+          <NavLink className="app-header__link" to={ROUTES.duplicates}>
+            Duplicates
+          </NavLink>
           <NavLink className="app-header__link" to={ROUTES.settings}>
             Settings
           </NavLink>
