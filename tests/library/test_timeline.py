@@ -147,6 +147,7 @@ def test_the_timeline_is_newest_first_with_the_contracts_fields(world: dict[str,
         "failed",
         "failure",
         "caption",
+        "stack_count",
     }
     assert (cat["failed"], cat["failure"]) == (False, None)
     # The wall-clock time, with the offset the camera recorded; naive when it recorded none.

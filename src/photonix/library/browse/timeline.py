@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr, TruncMonth
 
 from photonix.classifiers.models import PhotoTag, Tag
@@ -47,6 +47,17 @@ TIMELINE_FIELDS = (
     "rating",
     "hidden",
     "failure",
+)
+
+
+# How many photos are stacked under each photo of a page (``stacks``): one index probe a row,
+# in the page's own query.
+_STACKED = Subquery(
+    Photo.objects.filter(stacked_under_id=OuterRef("pk"))
+    .order_by()
+    .values("stacked_under_id")
+    .annotate(n=Count("id"))
+    .values("n")[:1]
 )
 
 
@@ -90,7 +101,11 @@ def timeline_page(
         photos = photos.filter(taken_local__lte=taken).filter(
             Q(taken_local__lt=taken) | Q(taken_local=taken, id__lt=photo_id)
         )
-    rows = list(photos.order_by("-taken_local", "-id").values_list(*TIMELINE_FIELDS)[: limit + 1])
+    rows = list(
+        photos.annotate(stacked_count=_STACKED)
+        .order_by("-taken_local", "-id")
+        .values_list(*TIMELINE_FIELDS, "stacked_count")[: limit + 1]
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     results = [
@@ -117,28 +132,16 @@ def timeline_page(
             rating,
             hidden,
             failure,
+            _,
         ) in rows
     ]
     texts = captions.captions([item["id"] for item in results])
-    stacks = stack_counts([item["id"] for item in results])
-    for item in results:
+    for item, row in zip(results, rows, strict=True):
         item["caption"] = texts[item["id"]]
-        item["stack_count"] = stacks.get(item["id"], 0)
+        # A stack's cover counts itself too; a photo that is no cover shows 0.
+        item["stack_count"] = row[-1] + 1 if row[-1] else 0
     next_cursor = cursor_encode(rows[-1][1], rows[-1][0]) if more and rows else None
     return results, next_cursor
-
-
-def stack_counts(photo_ids: list[int]) -> dict[int, int]:
-    """For each stack cover among ``photo_ids``, how many photos its stack holds (``stacks``)."""
-    if not photo_ids:
-        return {}
-    rows = (
-        Photo.objects.filter(stacked_under_id__in=photo_ids)
-        .values("stacked_under_id")
-        .annotate(n=Count("id"))
-        .values_list("stacked_under_id", "n")
-    )
-    return {cover: n + 1 for cover, n in rows}
 
 
 def month_index(photos: QuerySet[Photo]) -> list[dict[str, Any]]:
