@@ -180,7 +180,7 @@ def test_installed_classifiers_are_listed_for_signed_in_people() -> None:
     listed = client_for(user("ann")).get("/api/classifiers")
     assert listed.status_code == 200
     by_name = {c["name"]: c for c in listed.json()}
-    expected = {"clip", "colour", "detect", "event", "faces", "object", "place", "style"}
+    expected = {"clip", "colour", "detect", "event", "faces", "object", "place", "similar", "style"}
     assert set(by_name) == expected
     assert by_name["object"] == {"name": "object", "version": 3, "queue": "classify"}
     assert by_name["faces"]["queue"] == "faces"

@@ -244,6 +244,7 @@ def test_a_new_library_starts_with_the_classifiers_chosen_for_it(
         "faces": False,
         "object": True,
         "place": True,
+        "similar": True,
         "style": False,
     }
 

@@ -151,6 +151,7 @@ def test_the_timeline_is_newest_first_with_the_contracts_fields(world: dict[str,
         "failure",
         "caption",
         "undated",
+        "stack_count",
     }
     assert (cat["failed"], cat["failure"]) == (False, None)
     assert (cat["archived"], cat["favourite"], cat["trashed_at"]) == (False, False, None)

@@ -89,6 +89,7 @@ class World:
             "person_id": self.person_id,
             "face_id": self.face_id,
             "upload_key": self.upload_key,
+            "cover_id": self.photo.pk,
         }
 
     def client(self, role: str) -> Client:

@@ -138,6 +138,10 @@ TABLE: dict[str, str] = {
     "files_original": "member",
     "photos_thumbnail": "member",
     "timeline": "signed_in",
+    "duplicates_list": "signed_in",
+    "stacks_create": "editor",
+    "stacks_retrieve": "member",
+    "stacks_delete": "editor",
     "timeline_months": "signed_in",
     "timeline_facets": "signed_in",
     "search": "signed_in",
@@ -353,6 +357,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "photos_bulk": lambda w: {"ids": [w.photo.pk], "action": "hide"},
     "trash_restore": lambda w: {"ids": [w.photo.pk]},
     "trash_empty": lambda w: {"ids": [w.photo.pk]},
+    "stacks_create": lambda w: {"photos": [w.photo.pk, _second_photo(w).pk]},
     "pipeline_process_missing": lambda w: {},
     "pipeline_reprocess": lambda w: {"library": w.library.pk},
     "pipeline_queue_state": lambda w: {"queue": "media", "paused": False},
@@ -401,8 +406,29 @@ def _admin_joins(world: World) -> None:
     LibraryMember.objects.create(library=world.library, user=world.users["admin"], role="viewer")
 
 
+def _second_photo(world: World) -> Photo:
+    """Another photo of the library, made the first time it is asked for (stacks)."""
+    other = Photo.objects.filter(library=world.library).exclude(pk=world.photo.pk).first()
+    if other is None:
+        other = Photo.objects.create(
+            library=world.library,
+            taken_local=world.photo.taken_local,
+            preferred_file=world.photo.preferred_file,
+        )
+    return other
+
+
+def _stacked(world: World) -> None:
+    """The library's photo is the cover of a stack of two."""
+    Photo.objects.filter(pk=_second_photo(world).pk).update(stacked_under=world.photo)
+
+
 # What must be true before the call for the table's answer to make sense.
-SETUP: dict[str, Callable[[World], None]] = {"libraries_folders_add": _admin_joins}
+SETUP: dict[str, Callable[[World], None]] = {
+    "libraries_folders_add": _admin_joins,
+    "stacks_retrieve": _stacked,
+    "stacks_delete": _stacked,
+}
 
 
 def expected_for(operation: str, role: str) -> Cell:

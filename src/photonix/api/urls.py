@@ -6,6 +6,7 @@ from photonix.core import accounts
 from photonix.core import api as core_api
 from photonix.library import api as library_api
 from photonix.library.browse import api as browse_api
+from photonix.library.browse import stacks_api
 from photonix.library.importing import api as importing_api
 from photonix.library.importing import upload_api
 from photonix.pipeline import api as pipeline_api
@@ -85,6 +86,9 @@ urlpatterns = [
         browse_api.PhotoPreferredView.as_view(),
         name="photo-preferred",
     ),
+    path("duplicates", stacks_api.DuplicatesView.as_view(), name="duplicates"),
+    path("stacks", stacks_api.StackListView.as_view(), name="stacks"),
+    path("stacks/<int:cover_id>", stacks_api.StackDetailView.as_view(), name="stack"),
     path("timeline", browse_api.TimelineView.as_view(), name="timeline"),
     path("timeline/months", browse_api.TimelineMonthsView.as_view(), name="timeline-months"),
     path("timeline/facets", browse_api.TimelineFacetsView.as_view(), name="timeline-facets"),

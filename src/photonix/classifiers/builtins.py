@@ -14,6 +14,7 @@ from photonix.classifiers.events import EventClassifier
 from photonix.classifiers.interface import Classifier
 from photonix.classifiers.objects import ObjectClassifier
 from photonix.classifiers.places import PlaceClassifier
+from photonix.classifiers.similar import SimilarityClassifier
 from photonix.classifiers.styles import StyleClassifier
 
 
@@ -26,4 +27,5 @@ def builtin_classifiers() -> list[Classifier]:
         StyleClassifier(),
         EventClassifier(),
         ClipClassifier(),
+        SimilarityClassifier(),
     ]

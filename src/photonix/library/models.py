@@ -172,6 +172,11 @@ class Photo(models.Model):
     #: Why the person's last edit could not be written to the sidecar (or the original); empty
     #: when it was. The edit itself is kept in the database either way.
     sidecar_error = models.TextField(blank=True, default="")
+    # A stack: set on every photo of a stack but its cover, which the timeline shows in their
+    # place with their count (``library.browse.stacks``). Deleting the cover unstacks them.
+    stacked_under = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="stacked"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -200,6 +205,7 @@ class Photo(models.Model):
                     "flash_fired",
                     "rating",
                     "trashed_at",
+                    "stacked_under",
                 ],
                 name="photo_facets",
             ),
@@ -374,3 +380,21 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"upload {self.key} of {self.filename}"
+
+
+class PhotoLikeness(models.Model):
+    """What near-duplicate grouping knows of a photo's pixels (``photonix.media.similarity``):
+    its perceptual hash and the quality numbers its group is ranked by. Written by the
+    ``similar`` stage from the preview it decodes; ``docs/duplicates.md``."""
+
+    photo = models.OneToOneField(
+        Photo, on_delete=models.CASCADE, primary_key=True, related_name="likeness"
+    )
+    #: the 64-bit perceptual hash, stored signed (a BIGINT)
+    phash = models.BigIntegerField()
+    sharpness = models.FloatField()
+    exposure = models.FloatField(help_text="Share of pixels neither crushed nor blown, 0 to 1.")
+    brightness = models.FloatField(help_text="Mean grey level, 0 to 1.")
+
+    def __str__(self) -> str:
+        return f"likeness of photo {self.photo_id}"

@@ -293,6 +293,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Groups of near-duplicates and bursts in the user's libraries, newest first, each ranked
+         *     best first. Stacked and archived photos are left out.
+         */
+        get: operations["duplicates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/faces": {
         parameters: {
             query?: never;
@@ -1509,6 +1529,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Stack photos of one library under one cover ("keep the best, stack the rest"):
+         *     the others leave the timeline, the cover shows their count. Editors and owners.
+         */
+        post: operations["stacks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{cover_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The photos of a stack, named by its cover. */
+        get: operations["stacks_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Undo a stack: every photo of it is on the timeline again. Editors and owners. */
+        delete: operations["stacks_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/timeline": {
         parameters: {
             query?: never;
@@ -2016,6 +2074,48 @@ export interface components {
             name: string;
             /** @description how many photos it holds */
             photos: number;
+        };
+        DuplicateGroup: {
+            library: number;
+            kind: components["schemas"]["DuplicateGroupKindEnum"];
+            /** @description the photo to keep: the first of ``photos`` */
+            best: number;
+            photos: components["schemas"]["DuplicatePhoto"][];
+        };
+        /**
+         * @description * `duplicate` - duplicate
+         *     * `burst` - burst
+         * @enum {string}
+         */
+        DuplicateGroupKindEnum: "duplicate" | "burst";
+        DuplicateGroups: {
+            /** @description how many groups there are */
+            count: number;
+            groups: components["schemas"]["DuplicateGroup"][];
+        };
+        DuplicatePhoto: {
+            id: number;
+            taken_at: string | null;
+            width: number | null;
+            height: number | null;
+            placeholder: string;
+            thumbnail_version: number;
+            file_name: string;
+            /**
+             * Format: double
+             * @description variance of the Laplacian at 1024 px
+             */
+            sharpness: number;
+            /**
+             * Format: double
+             * @description share of pixels neither crushed nor blown
+             */
+            exposure: number;
+            /**
+             * Format: double
+             * @description the rank, 0 to 1 (docs/duplicates.md)
+             */
+            score: number;
         };
         EmptyResult: {
             /** @description photos deleted for good */
@@ -2926,6 +3026,8 @@ export interface components {
             undated: boolean;
             /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
             caption: string;
+            /** @description a stack's cover: how many photos the stack holds (GET /api/stacks/{id}); 0 for a photo that is no stack's cover */
+            stack_count: number;
             /**
              * Format: double
              * @description cosine similarity to the query, 1 at most
@@ -3155,6 +3257,23 @@ export interface components {
             /** @description False in SSO-only mode: passwords sign in only the break-glass account. */
             password_login: boolean;
         };
+        Stack: {
+            cover: number;
+            /** @description the cover first */
+            photos: components["schemas"]["PhotoList"][];
+        };
+        StackCreateRequest: {
+            photos: number[];
+            /**
+             * Format: int64
+             * @description the photo to show (one of ``photos``); by default the best of them
+             */
+            cover?: number | null;
+        };
+        StackCreated: {
+            cover: number;
+            stack_count: number;
+        };
         StageRequestRequest: {
             stage?: string | null;
             /** Format: int64 */
@@ -3272,6 +3391,8 @@ export interface components {
             undated: boolean;
             /** @description what it shows, for its alt text: top tags, named people, place ("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known */
             caption: string;
+            /** @description a stack's cover: how many photos the stack holds (GET /api/stacks/{id}); 0 for a photo that is no stack's cover */
+            stack_count: number;
         };
         TimelinePage: {
             results: components["schemas"]["TimelineItem"][];
@@ -3325,6 +3446,10 @@ export interface components {
         TurnEnum: -270 | -180 | -90 | 90 | 180 | 270;
         UnlockRequest: {
             password: string;
+        };
+        Unstacked: {
+            /** @description how many photos are on the timeline again */
+            unstacked: number;
         };
         User: {
             readonly id: number;
@@ -4114,6 +4239,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    duplicates_list: {
+        parameters: {
+            query?: {
+                /** @description only this library's groups */
+                library?: number;
+                /** @description 1 to 500 groups (default 50) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateGroups"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -6752,6 +6912,122 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    stacks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackCreated"];
+                };
+            };
+            /** @description Errors by field name: `{field: [message, ...]}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    stacks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cover_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stack"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    stacks_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cover_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unstacked"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

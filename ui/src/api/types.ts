@@ -44,6 +44,10 @@ export type TimelineItem = JsonOf<paths["/api/timeline"]["get"]["responses"][200
   preferred_file?: number | null;
 };
 export type MonthCount = JsonOf<paths["/api/timeline/months"]["get"]["responses"][200]>[number];
+export type DuplicateGroups = JsonOf<paths["/api/duplicates"]["get"]["responses"][200]>;
+export type DuplicateGroup = DuplicateGroups["groups"][number];
+export type DuplicatePhoto = DuplicateGroup["photos"][number];
+export type Stack = JsonOf<paths["/api/stacks/{cover_id}"]["get"]["responses"][200]>;
 export type Facets = JsonOf<paths["/api/timeline/facets"]["get"]["responses"][200]>;
 export type FacetTag = Facets["tags"][string][number];
 export type FacetOption = Facets["cameras"][number];

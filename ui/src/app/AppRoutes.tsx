@@ -22,6 +22,8 @@ import { UsersPage } from "../users/UsersPage";
 import { NotFoundPage } from "./NotFoundPage";
 import { SessionGate } from "./SessionGate";
 import { SimilarPhotosPage } from "../smartsearch/SimilarPhotosPage";
+import { DuplicatesPage } from "../duplicates/DuplicatesPage";
+import { StackPage } from "../duplicates/StackPage";
 
 // Leaflet only loads with the map.
 const MapPage = lazy(() => import("../map/MapPage"));
@@ -55,6 +57,8 @@ export function AppRoutes() {
           <Route path={ROUTES.importErrors} element={<ImportErrorsPage />} />
           <Route path={ROUTES.jobs} element={<JobsPage />} />
           <Route path={ROUTES.similar} element={<SimilarPhotosPage />} />
+          <Route path={ROUTES.duplicates} element={<DuplicatesPage />} />
+          <Route path={ROUTES.stack} element={<StackPage />} />
           <Route path={ROUTES.albums} element={<AlbumsPage />} />
           {/* Like the timeline's, the album's viewer opens over the album and steps through its order. */}
           <Route path={ROUTES.album} element={<AlbumPage />}>

@@ -12,6 +12,7 @@ import { SIGNED_OUT, useUpdateSession } from "./session";
 /** The places every signed-in person has; the rest of the navigation depends on the role. */
 function secondaryLinks(user: User): { to: string; label: string }[] {
   return [
+    { to: ROUTES.duplicates, label: "Duplicates" },
     { to: ROUTES.settings, label: "Settings" },
     ...(user.is_admin
       ? [

@@ -9,6 +9,10 @@ export const ROUTES = {
   /** The photos that look like one photo (smart search). */
   similar: "/similar/:id",
   map: "/map",
+  /** Near-duplicates and bursts to review: keep the best, stack the rest. */
+  duplicates: "/duplicates",
+  /** The photos of a stack, named by its cover. */
+  stack: "/stacks/:id",
   settings: "/settings",
   /** A library's files that could not be imported: path and reason. */
   importErrors: "/settings/libraries/:id/errors",
@@ -27,6 +31,10 @@ export const ROUTES = {
 
 export function importErrorsPath(libraryId: number): string {
   return `/settings/libraries/${libraryId}/errors`;
+}
+
+export function stackPath(coverId: number): string {
+  return `/stacks/${coverId}`;
 }
 
 export function similarPath(id: number): string {

@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import type { MonthCount, TimelineItem } from "../api/types";
 import { formatDay, formatMonth } from "../shared/format";
 import { photoAlt } from "../shared/photoText";
-import { photoPath } from "../shared/routes";
+import { photoPath, stackPath } from "../shared/routes";
 import { layoutTimeline, monthAt, targetRowHeight, type Block } from "./layout";
 import { Scrubber } from "./Scrubber";
 import type { Selection } from "./selection";
@@ -208,6 +208,12 @@ export function TimelineView(props: TimelineViewProps) {
                 <span className="tile__favourite" role="img" aria-label="Favourite">
                   ♥
                 </span>
+              ) : null}
+              {item.stack_count > 1 ? (
+                <Link className="tile__stack" to={stackPath(item.id)} aria-label={`Open the stack of ${item.stack_count} photos`}>
+                  <span aria-hidden="true">❐ </span>
+                  {item.stack_count}
+                </Link>
               ) : null}
               {item.rating ? (
                 <span className="tile__rating" role="img" aria-label={item.rating === 1 ? "1 star" : `${item.rating} stars`}>

@@ -619,6 +619,10 @@ class TimelineItemSerializer(serializers.Serializer[Any]):
         help_text="what it shows, for its alt text: top tags, named people, place "
         '("Beach and sunset with Anna in Lisbon, Portugal"); "" when nothing is known'
     )
+    stack_count = serializers.IntegerField(
+        help_text="a stack's cover: how many photos the stack holds (GET /api/stacks/{id}); "
+        "0 for a photo that is no stack's cover"
+    )
 
 
 class TimelinePageSerializer(serializers.Serializer[Any]):

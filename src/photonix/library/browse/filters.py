@@ -218,6 +218,8 @@ def filter_q(
         q = Q()
     else:
         q = Q(hidden__in=[False])
+    # A stack shows as its cover alone (``stacks``).
+    q &= Q(stacked_under__isnull=True)
     if "favourite" in filters:
         q &= Q(favourite=filters["favourite"])
     if "library" in filters:

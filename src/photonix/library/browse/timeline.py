@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr, TruncMonth
 
 from photonix.classifiers.models import PhotoTag, Tag
@@ -51,6 +51,17 @@ TIMELINE_FIELDS = (
     "favourite",
     "trashed_at",
     "taken_source",
+)
+
+
+# How many photos are stacked under each photo of a page (``stacks``): one index probe a row,
+# in the page's own query.
+_STACKED = Subquery(
+    Photo.objects.filter(stacked_under_id=OuterRef("pk"))
+    .order_by()
+    .values("stacked_under_id")
+    .annotate(n=Count("id"))
+    .values("n")[:1]
 )
 
 
@@ -94,7 +105,11 @@ def timeline_page(
         photos = photos.filter(taken_local__lte=taken).filter(
             Q(taken_local__lt=taken) | Q(taken_local=taken, id__lt=photo_id)
         )
-    rows = list(photos.order_by("-taken_local", "-id").values_list(*TIMELINE_FIELDS)[: limit + 1])
+    rows = list(
+        photos.annotate(stacked_count=_STACKED)
+        .order_by("-taken_local", "-id")
+        .values_list(*TIMELINE_FIELDS, "stacked_count")[: limit + 1]
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     results = [
@@ -128,11 +143,14 @@ def timeline_page(
             favourite,
             trashed_at,
             taken_source,
+            _,
         ) in rows
     ]
     texts = captions.captions([item["id"] for item in results])
-    for item in results:
+    for item, row in zip(results, rows, strict=True):
         item["caption"] = texts[item["id"]]
+        # A stack's cover counts itself too; a photo that is no cover shows 0.
+        item["stack_count"] = row[-1] + 1 if row[-1] else 0
     next_cursor = cursor_encode(rows[-1][1], rows[-1][0]) if more and rows else None
     return results, next_cursor
 
