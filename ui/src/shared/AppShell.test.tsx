@@ -105,7 +105,7 @@ describe("AppShell", () => {
     expect(more).toHaveAttribute("aria-expanded", "true");
     expect(more).toHaveAttribute("aria-controls", menu.id);
     const places = within(menu).getAllByRole("link").map((link) => link.getAttribute("href"));
-    expect(places).toEqual(["/settings", "/jobs", "/users", "/account"]);
+    expect(places).toEqual(["/duplicates", "/settings", "/jobs", "/users", "/account"]);
     expect(within(menu).getByRole("button", { name: "Log out" })).toBeInTheDocument();
 
     // Choosing a place closes it; so does Escape, and More again.
