@@ -574,6 +574,10 @@ def test_bearer_token_is_checked_like_a_session(matrix_world: World) -> None:
 BROWSER_ROUTES: dict[str, str] = {
     "oidc-login": "public",
     "oidc-callback": "public",
+    # The installable app's service worker and manifest: the built app's own static files
+    # (tests/web/test_installable.py), the same for everyone.
+    "service-worker": "public",
+    "web-manifest": "public",
 }
 CLOSED_PORT_ISSUER = "http://127.0.0.1:9"
 

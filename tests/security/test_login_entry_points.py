@@ -167,8 +167,15 @@ def test_no_other_login_form_is_mounted() -> None:
         assert not str(module).startswith("rest_framework."), where
         if isinstance(entry, URLPattern) and not route.startswith("api/"):
             # Besides the app: single sign-on's redirects, which take no password (the provider
-            # checks it) and are classified in test_authorization_matrix.BROWSER_ROUTES.
-            assert entry.name in ("spa", "oidc-login", "oidc-callback"), (
+            # checks it), and the installable app's service worker and manifest (static files);
+            # all classified in test_authorization_matrix.BROWSER_ROUTES.
+            assert entry.name in (
+                "spa",
+                "oidc-login",
+                "oidc-callback",
+                "service-worker",
+                "web-manifest",
+            ), (
                 f"{where}: a page outside the API and the app"
             )
 

@@ -34,11 +34,11 @@ from photonix.albums.models import ShareLink
 from photonix.core.errors import Category, PhotonixError
 from photonix.core.http import DetailSerializer
 from photonix.library.browse import downloads
-from photonix.library.models import Photo
+from photonix.library.models import LibraryFolder, Photo
 from photonix.media import exiftool, privacy
 from photonix.storage.archive import CHUNK
 from photonix.storage.derived import SIZE_BY_NAME
-from photonix.storage.serving import file_response, thumbnail_response
+from photonix.storage.serving import contained_path, file_response, thumbnail_response
 from photonix.web.downloads import ZIP, zip_response
 from photonix.web.serving import IMAGE, NOT_READY
 
@@ -377,10 +377,23 @@ def _stripped_chunks(share: ShareLink, path: Path) -> Iterator[bytes]:
 
 
 def _strippable(share: ShareLink) -> downloads.Transform:
+    roots = [
+        Path(p)
+        for p in LibraryFolder.objects.filter(library_id=share.library_id).values_list(
+            "path", flat=True
+        )
+    ]
+
     def transform(path: Path) -> Iterator[bytes] | str:
-        if not privacy.can_strip(path, exiftool.shared()):
-            return f"its metadata cannot be removed ({path.suffix or 'no'} files)"
-        return _stripped_chunks(share, path)
+        # The file must be where its library keeps it, as for every original served.
+        root = next((r for r in roots if path.is_relative_to(r)), None)
+        try:
+            real = contained_path(path, root)
+        except Http404:
+            return "the file is not inside its library's folders"
+        if not privacy.can_strip(real, exiftool.shared()):
+            return f"its metadata cannot be removed ({real.suffix or 'no'} files)"
+        return _stripped_chunks(share, real)
 
     return transform
 
@@ -408,10 +421,12 @@ class ShareOriginalView(PublicView):
         path = Path(file.path)
         content_type = file.mime_type or mimetypes.guess_type(path.name)[0]
         if _strips(share):
-            if not path.is_file():
-                raise NotFound
+            try:  # only a regular file inside its folder, as file_response serves
+                real = contained_path(path, Path(file.folder.path))
+            except Http404:
+                raise NotFound from None
             response = FileResponse(
-                _stripped_copy(share, path),
+                _stripped_copy(share, real),
                 as_attachment=True,
                 filename=path.name,
                 content_type=content_type or "application/octet-stream",

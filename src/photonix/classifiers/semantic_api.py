@@ -65,19 +65,19 @@ def _items(model: str, matches: list[semantic.Match]) -> dict[str, Any]:
         row = rows.get(match.photo_id)
         if row is None:
             continue
-        pk, taken_local, offset, width, height, placeholder, version, rating, hidden, failure = row
+        field = dict(zip(TIMELINE_FIELDS, row, strict=True))
         results.append(
             {
-                "id": pk,
-                "taken_at": taken_at_iso(taken_local, offset),
-                "width": width,
-                "height": height,
-                "placeholder": placeholder,
-                "thumbnail_version": version,
-                "rating": rating,
-                "hidden": hidden,
-                "failed": bool(failure),
-                "failure": failure or None,
+                "id": field["id"],
+                "taken_at": taken_at_iso(field["taken_local"], field["taken_offset"]),
+                "width": field["width"],
+                "height": field["height"],
+                "placeholder": field["placeholder"],
+                "thumbnail_version": field["thumbnail_version"],
+                "rating": field["rating"],
+                "hidden": field["hidden"],
+                "failed": bool(field["failure"]),
+                "failure": field["failure"] or None,
                 "score": match.score,
             }
         )
