@@ -132,7 +132,7 @@ def test_owner_manages_members_and_folders(
         expect(theirs.get_by_role("button", name=f"Remove folder {family}")).to_have_count(0)
         expect(theirs.get_by_role("combobox")).to_have_count(0)
         expect(theirs.get_by_test_id(f"member-{OLIVIA}")).to_contain_text("Viewer")
-        expect(theirs.get_by_text(str(family))).to_be_visible()
+        expect(theirs.get_by_test_id(f"folder-{family}")).to_be_visible()
     finally:
         context.close()
 
