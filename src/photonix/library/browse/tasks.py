@@ -8,7 +8,6 @@ from dataclasses import asdict
 from typing import Any
 
 from celery import shared_task
-from celery.signals import worker_process_shutdown
 from django.conf import settings
 
 from photonix.library.browse import curation, edits
@@ -24,11 +23,6 @@ class EditsTask(PhotonixTask):
     stage = "edits"
 
 
-@worker_process_shutdown.connect
-def _close_exiftool(**_: object) -> None:
-    exiftool.shared().close()  # the process's exiftool, if it was started
-
-
 @shared_task(base=TrashTask, name="photonix.library.empty_trash")
 def empty_trash() -> dict[str, Any]:
     """Daily: delete the photos that have been in the trash for more than the trash days."""
@@ -37,5 +31,6 @@ def empty_trash() -> dict[str, Any]:
 
 @shared_task(base=EditsTask, name="photonix.library.write_edits")
 def write_edits(photo_id: int) -> str:
-    """Write a photo's edits to its sidecars; returns what went wrong ("" when nothing did)."""
+    """Write a photo's edits to its sidecars; returns what went wrong ("" when nothing did).
+    Uses the worker's one exiftool (closed at shutdown by the import tasks)."""
     return edits.photo_write_edits(photo_id, exiftool.shared())

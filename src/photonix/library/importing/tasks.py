@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from photonix.library.importing import recording, scanning, uploads
 from photonix.library.models import LibraryFolder
+from photonix.media import exiftool as exiftool_process
 from photonix.media.exiftool import ExifTool
 from photonix.pipeline.base import PhotonixTask
 
@@ -28,23 +28,14 @@ class RecordTask(PhotonixTask):
     stage = "import"
 
 
-_exiftool: ExifTool | None = None
-_exiftool_lock = threading.Lock()
-
-
 def exiftool() -> ExifTool:
-    """One stay-open exiftool per worker process, started on first use."""
-    global _exiftool  # noqa: PLW0603 - a per-process resource
-    with _exiftool_lock:
-        if _exiftool is None:
-            _exiftool = ExifTool()
-        return _exiftool
+    """The worker process's stay-open exiftool (one for recording and writing edits alike)."""
+    return exiftool_process.shared()
 
 
 @worker_process_shutdown.connect
 def _close_exiftool(**_: object) -> None:
-    if _exiftool is not None:
-        _exiftool.close()
+    exiftool_process.shared().close()
 
 
 @shared_task(base=ScanTask, name="photonix.library.scan_folder")
