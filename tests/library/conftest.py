@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from photonix.media.exiftool import ExifTool
 from tests.library.trees import remove_tree
 
 
@@ -19,3 +20,10 @@ def tree_root() -> Iterator[Path]:
         yield root
     finally:
         remove_tree(root)
+
+
+@pytest.fixture(scope="module")
+def exiftool() -> Iterator[ExifTool]:
+    """One stay-open exiftool for a test module's recordings."""
+    with ExifTool() as tool:
+        yield tool

@@ -33,12 +33,6 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "photos"
 PARIS = dt.timezone(dt.timedelta(hours=2))
 
 
-@pytest.fixture(scope="module")
-def exiftool() -> Iterator[ExifTool]:
-    with ExifTool() as tool:
-        yield tool
-
-
 def _copy(src: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dest)

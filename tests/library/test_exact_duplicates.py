@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "photos"
 DOG = FIXTURES / "jpeg-exif" / "Canon_40D.jpg"
 OTHER = FIXTURES / "jpeg-exif" / "Nikon_D70.jpg"
-
-
-@pytest.fixture(scope="module")
-def exiftool() -> Iterator[ExifTool]:
-    with ExifTool() as tool:
-        yield tool
 
 
 def _copy(src: Path, dest: Path) -> Path:

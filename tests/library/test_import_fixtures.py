@@ -284,12 +284,6 @@ WARNINGS = {
 
 
 @pytest.fixture(scope="module")
-def exiftool() -> Iterator[ExifTool]:
-    with ExifTool() as tool:
-        yield tool
-
-
-@pytest.fixture(scope="module")
 def imported(
     django_db_setup: None,
     django_db_blocker: Any,

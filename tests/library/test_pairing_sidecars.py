@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,12 +52,6 @@ def write_sidecar(path: Path, rating: int, keywords: list[str], description: str
     path.write_text(xmp_packet(rating, keywords, description), encoding="utf-8")
     mtime = max(path.stat().st_mtime_ns, previous + 1_000_000_000)
     os.utime(path, ns=(mtime, mtime))
-
-
-@pytest.fixture(scope="module")
-def exiftool() -> Iterator[ExifTool]:
-    with ExifTool() as tool:
-        yield tool
 
 
 def _copy(src: Path, dest: Path) -> Path:

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +41,6 @@ FILES = {
     "turned.jpg": "orientation/Landscape_6.jpg",
 }
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(scope="module")
-def exiftool() -> Iterator[ExifTool]:
-    tool = ExifTool()
-    yield tool
-    tool.close()
 
 
 def _record_all(folder: LibraryFolder, exiftool: ExifTool) -> None:
