@@ -175,9 +175,7 @@ def test_no_other_login_form_is_mounted() -> None:
                 "oidc-callback",
                 "service-worker",
                 "web-manifest",
-            ), (
-                f"{where}: a page outside the API and the app"
-            )
+            ), f"{where}: a page outside the API and the app"
 
 
 @pytest.mark.parametrize(
